@@ -1,0 +1,25 @@
+package mm.core.api;
+
+/**
+ * Raw access to the emulated memmap (one struct page per PFN). For mm bundles that emulate kernel code working on
+ * struct pages directly (hotplug, ZONE_DEVICE init, page_owner's scan). Reading an uninitialised page through
+ * {@link #flags} throws {@link UninitialisedPageException}; {@link #rawFlags} does not (use it only where the kernel
+ * would not dereference the page either, e.g. to test for poison).
+ */
+public interface Memmap {
+    /** pfn_valid: the pfn's section has a memmap. */
+    boolean valid(long pfn);
+
+    boolean initialised(long pfn);
+
+    long flags(long pfn);
+
+    long rawFlags(long pfn);
+
+    int refcount(long pfn);
+
+    long privateField(long pfn);
+
+    /** Highest pfn + 1 that has a memmap section. */
+    long maxPfn();
+}

@@ -1,0 +1,79 @@
+package mm.core.api;
+
+import java.util.List;
+
+/**
+ * The long-lived state of the emulated machine: the booted zones, memmap and buddy allocator. One instance lives
+ * as long as mm.core is active; variants never hold machine state, so swapping them loses nothing.
+ * Allocation and freeing are thread-safe (a lock per zone, as the kernel has).
+ */
+public interface MemoryModel {
+    /** Boots {@code machine} from scratch (the previous state is dropped). */
+    BootResult boot(Machine machine);
+
+    /** True once a boot has completed. */
+    boolean booted();
+
+    Machine machine();
+
+    /** The kernel log of the last boot and everything since ({@code mm:dmesg}). */
+    List<String> dmesg();
+
+    /** Prints a line into the emulated kernel log. */
+    void log(String line);
+
+    /** Emulated clock in ns since boot (page_owner ts, reporting delays). */
+    long clockNanos();
+
+    /** Advances the emulated clock (idle time). */
+    void advanceClock(long nanos);
+
+    /** The emulated task for allocations from the calling thread (defaults to init). */
+    Task currentTask();
+
+    void setCurrentTask(Task t);
+
+    // --- the page allocator
+    /**
+     * alloc_pages_node: a block of 2^order pages, or -1 when no zone in the zonelist can satisfy it (with
+     * __GFP_NOWARN silently, otherwise the failure is logged like warn_alloc). {@code nid} -1 = the caller's node (0).
+     */
+    long alloc(int order, int gfp, int nid, CallStack caller);
+
+    /** __free_pages: frees a block allocated with {@code order}; a bad free throws {@link BadPageException}. */
+    void free(long pfn, int order);
+
+    /** A readable view of one struct page (mm:page). */
+    PageInfo page(long pfn);
+
+    /** Raw memmap access for the mm bundles (hotplug, page_ext init-on-touch, page_owner's scan). */
+    Memmap memmap();
+
+    // --- layout and counters
+    List<NodeInfo> nodes();
+
+    ZoneInfo zone(int nid, ZoneType zone);
+
+    /** The (nid, zone) holding pfn, or null when pfn is outside every zone span. */
+    ZoneInfo zoneOf(long pfn);
+
+    /** Totals (MemTotal, MemFree...) in pages. */
+    long totalFreePages();
+
+    long totalManagedPages();
+
+    // --- views in the kernel's formats
+    Report zoneinfo();
+
+    Report buddyinfo();
+
+    Report pagetypeinfo();
+
+    Report meminfo();
+
+    /** The invariant checker (CONFIG_DEBUG_VM style): empty when everything holds. */
+    List<String> check();
+
+    /** Result of a boot: per-phase measured times and the modelled kernel times. */
+    record BootResult(Machine machine, List<String> log, java.util.Map<String, double[]> timings) {}
+}
