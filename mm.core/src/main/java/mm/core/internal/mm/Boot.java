@@ -747,7 +747,7 @@ public final class Boot {
         for (LateFree lf : machine.lateFrees()) {
             boolean isEarly = lf.name().toLowerCase(Locale.ROOT).contains("alternatives");
             if (isEarly != early) continue;
-            long pages = lf.kib / 4;
+            long pages = lf.kib() / 4;
             long freed = 0;
             if (lf.base() >= 0) {
                 freed = freeReservedArea(Mm.pfnUp(lf.base()), Mm.pfnUp(lf.base()) + pages);

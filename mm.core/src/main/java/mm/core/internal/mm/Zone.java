@@ -331,7 +331,12 @@ public final class Zone {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         if (((pfn + n - 1) >>> SHIFT) == (pfn >>> SHIFT)) {
-            for (int k = i; k < i + n; k++) { s.flags[k] &= ~RESERVED; s.refcount[k] = 0; }
+            long[] fl = s.flags;
+            for (int k = i; k < i + n; k++) {
+                long f = fl[k];
+                if ((f & RESERVED) != 0) fl[k] = f & ~RESERVED;
+            }
+            java.util.Arrays.fill(s.refcount, i, i + n, 0);
         } else {
             for (long p = pfn; p < pfn + n; p++) { mm.setF(p, mm.f(p) & ~RESERVED); mm.setRef(p, 0); }
         }
