@@ -37,7 +37,7 @@ public class MachineCommands {
     private final BundleContext context;
 
     @Activate
-    public MachineCommands(@Reference MachineService machines, BundleContext context) {
+    public MachineCommands(@Reference(name = "machines") MachineService machines, BundleContext context) {
         this.machines = machines;
         this.context = context;
     }
