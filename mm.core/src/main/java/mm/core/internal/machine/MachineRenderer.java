@@ -135,7 +135,7 @@ final class MachineRenderer {
 
     /** A double that parses back to the same value: integral values without ".0". */
     static String number(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+        if (d == Math.rint(d) && Math.abs(d) < 1e15 && !(d == 0 && 1 / d < 0)) return Long.toString((long) d);
         return Double.toString(d);
     }
 }

@@ -59,8 +59,8 @@ public class MachineServiceImpl implements MachineService {
     }
 
     /**
-     * Reads a machine file, or, when {@code file} is a bare name that is not an existing file, the built-in machine
-     * of that name; on success it becomes the current machine.
+     * Reads a machine file, or, when {@code file} is a bare name (or {@code machines/NAME}) that is not an existing
+     * file, the built-in machine of that name; on success it becomes the current machine.
      *
      * @throws IllegalArgumentException if there is neither such a file nor such a built-in machine
      */
@@ -71,8 +71,10 @@ public class MachineServiceImpl implements MachineService {
         if (Files.isRegularFile(file)) {
             m = parse(file.toString(), read(file));
         } else {
-            Optional<Machine> b = file.getNameCount() == 1 && file.getParent() == null
-                    ? builtin(file.toString()) : Optional.empty();
+            // a bare name, or machines/NAME outside the source tree
+            boolean bare = !file.isAbsolute() && (file.getNameCount() == 1
+                    || file.getNameCount() == 2 && file.getName(0).toString().equals("machines"));
+            Optional<Machine> b = bare ? builtin(file.getFileName().toString()) : Optional.empty();
             if (b.isEmpty()) {
                 throw new IllegalArgumentException("no machine file '" + file + "' and no built-in machine of that name"
                         + " (built-in: " + String.join(", ", BUILTIN) + ")");

@@ -250,7 +250,7 @@ class MachineFormatTest {
                 List.of(new LateFree("initmem", 12, -1)),
                 new BootOptions(true, true, false, 3L << 30, -1, 0, 25, 0, false, false, Map.of("a", "b", "c", "")),
                 new BootWorkload(-5, 1, 0, 0, 0, new int[] {1}), new KernelImage(1, 2, 3, 4, 5),
-                Map.of("a.b", 1e-9, "c", 3.0, "d", -2.5));
+                Map.of("a.b", 1e-9, "c", 3.0, "d", -2.5, "e", -0.0, "f", 1e300));
         roundTrip(m);
     }
 
@@ -338,6 +338,13 @@ class MachineFormatTest {
         assertEquals(Integer.parseInt(parts[2]), e.column());
     }
 
+    @Test
+    void theExampleOfTheDocs() {
+        String text = MINIMAL.replace("machine m", "machine bad") + "\n# line 6\ne820 0x10000+4Q usable node 0\n";
+        MachineFormatException e = assertThrows(MachineFormatException.class, () -> svc.parse("machines/bad", text));
+        assertEquals("machines/bad:7:14: expected a size like 4G or 0x100000, got '4Q'", e.getMessage());
+    }
+
     // ---------------------------------------------------------------- all-or-nothing
 
     @Test
@@ -355,6 +362,7 @@ class MachineFormatTest {
         assertTrue(m == svc.current());
         assertEquals(good.toString(), m.source());
 
+        assertEquals("tiny-2node", svc.load(Path.of("machines/tiny-2node")).name());
         assertEquals("tiny", svc.load(Path.of("tiny")).name());
         assertEquals("tiny", svc.current().name());
         IllegalArgumentException nf = assertThrows(IllegalArgumentException.class, () -> svc.load(Path.of("nosuch")));
