@@ -235,6 +235,23 @@ class MemblockMiscTest {
     }
 
     @Test
+    void allocRangeNidHasNoMinFallbackAndConsumesTheCaller() {
+        MemblockImpl mb = setupNumaMemblock(false);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        mb.setDebug(true, log::add);
+        long n2 = mem(mb, 2).base(), n3 = mem(mb, 3).base();
+        mb.caller("cma_declare+0x1/0x2");
+        assertEquals(0, mb.allocRangeNid(SZ_512, SZ_64, n3, n3 + SZ_1K, 2, true)); // node 2 not in range
+        assertEquals(n3 + SZ_512, mb.allocRangeNid(SZ_512, SZ_64, n3, n3 + SZ_1K, 2, false)); // fallback
+        assertEquals(n3 - SZ_512, mb.allocRangeNid(SZ_512, SZ_64, n2, n3 + SZ_1K, 2, true));
+        mb.reserve(BASE, 1);
+        assertEquals(List.of(
+                "memblock_reserve: [" + h(n3 + SZ_512) + "-" + h(n3 + SZ_1K - 1) + "] memblock_alloc_range_nid+0xbd/0x180",
+                "memblock_reserve: [" + h(n3 - SZ_512) + "-" + h(n3 - 1) + "] memblock_alloc_range_nid+0xbd/0x180",
+                "memblock_reserve: [" + h(BASE) + "-" + h(BASE) + "] setup_arch"), log);
+    }
+
+    @Test
     void manyOperationsStayFastAndConsistent() {
         // a boot-sized workload: hundreds of reservations, allocations and frees, checked against a bitmap
         MemblockImpl mb = new MemblockImpl();
