@@ -235,6 +235,10 @@ public class MemblockImpl implements Memblock {
 
     // ------------------------------------------------------------------ set-up and logging
 
+    /**
+     * Back to the static initial state (also forgets system_has_some_mirror and the pending caller). Configuration
+     * kept: debug sink, console, movable_node, mirrored_kernelcore, default caller, SMP_CACHE_BYTES.
+     */
     @Override
     public void reset() {
         memory.init();
@@ -723,9 +727,15 @@ public class MemblockImpl implements Memblock {
 
     /**
      * memblock_alloc_range_nid: find in [start, end) on nid (then any node unless exactNid; then without MIRROR),
-     * reserve and return the physical address, or 0. Not logged by itself (its reservation is).
+     * reserve and return the physical address, or 0. Not logged by itself (its reservation is, with the caller
+     * {@link #ALLOC_RESERVE_CALLER}); a pending {@link #caller(String)} is consumed.
      */
     public long allocRangeNid(long size, long align, long start, long end, int nid, boolean exactNid) {
+        takeCaller();
+        return allocRangeNidInternal(size, align, start, end, nid, exactNid);
+    }
+
+    private long allocRangeNidInternal(long size, long align, long start, long end, int nid, boolean exactNid) {
         int flags = chooseMemblockFlags();
         if (nid == Mm.MAX_NUMNODES) nid = Mm.NUMA_NO_NODE; // WARN_ONCE
         if (align == 0) align = smpCacheBytes; // dump_stack()
@@ -748,8 +758,8 @@ public class MemblockImpl implements Memblock {
     /** memblock_alloc_internal: cap max to current_limit; if it fails and min != 0, retry with min 0. */
     private long allocInternal(long size, long align, long minAddr, long maxAddr, int nid, boolean exactNid) {
         if (lt(currentLimit, maxAddr)) maxAddr = currentLimit;
-        long alloc = allocRangeNid(size, align, minAddr, maxAddr, nid, exactNid);
-        if (alloc == 0 && minAddr != 0) alloc = allocRangeNid(size, align, 0, maxAddr, nid, exactNid);
+        long alloc = allocRangeNidInternal(size, align, minAddr, maxAddr, nid, exactNid);
+        if (alloc == 0 && minAddr != 0) alloc = allocRangeNidInternal(size, align, 0, maxAddr, nid, exactNid);
         return alloc;
     }
 
@@ -762,7 +772,7 @@ public class MemblockImpl implements Memblock {
     @Override
     public long physAllocRange(long size, long align, long start, long end) {
         dbgAlloc("memblock_phys_alloc_range", size, align, null, start, end, takeCaller());
-        return allocRangeNid(size, align, start, end, Mm.NUMA_NO_NODE, false);
+        return allocRangeNidInternal(size, align, start, end, Mm.NUMA_NO_NODE, false);
     }
 
     @Override
@@ -773,7 +783,7 @@ public class MemblockImpl implements Memblock {
     @Override
     public long physAllocTryNid(long size, long align, int nid) {
         takeCaller(); // memblock_phys_alloc_try_nid prints nothing
-        return allocRangeNid(size, align, 0, ALLOC_ACCESSIBLE, nid, false);
+        return allocRangeNidInternal(size, align, 0, ALLOC_ACCESSIBLE, nid, false);
     }
 
     @Override
