@@ -43,6 +43,12 @@ public interface MemoryModel {
     /** __free_pages: frees a block allocated with {@code order}; a bad free throws {@link BadPageException}. */
     void free(long pfn, int order);
 
+    /**
+     * split_page: an allocated non-compound block of 2^order pages becomes 2^order order-0 allocations that can be
+     * freed one by one (alloc_pages_exact frees the tail this way).
+     */
+    void split(long pfn, int order);
+
     /** A readable view of one struct page (mm:page). */
     PageInfo page(long pfn);
 

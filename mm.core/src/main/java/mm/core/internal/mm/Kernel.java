@@ -319,6 +319,27 @@ public final class Kernel {
         return n;
     }
 
+    /** split_page: every page of the allocated block becomes an order-0 allocation with refcount 1. */
+    public void split(long pfn, int order) {
+        if (order < 0 || order > Mm.MAX_ORDER) throw new IllegalArgumentException("invalid order " + order);
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        Zone z = pageZone(mm.flags(pfn) | MemmapImpl.INIT);
+        synchronized (z) {
+            int i = (int) (pfn & MASK);
+            if (s.prev[i] != ALLOC_HEAD || s.next[i] != order)
+                throw new BadPageException(pfn, "split_page of a block that is not an allocated order-" + order + " head ("
+                        + state(pfn) + ")");
+            if ((s.flags[i] & HEAD) != 0) throw new BadPageException(pfn, "split_page of a compound page");
+            for (long p = pfn; p < pfn + (1L << order); p++) {
+                mm.setPrev(p, ALLOC_HEAD);
+                mm.setNext(p, 0);
+                mm.setRef(p, 1);
+                if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
+            }
+        }
+    }
+
     /** The order of the allocated block headed at pfn, or -1. */
     public int allocatedOrder(long pfn) {
         MemmapImpl.Section s = mm.section(pfn);
