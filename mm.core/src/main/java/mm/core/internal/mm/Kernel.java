@@ -219,7 +219,9 @@ public final class Kernel {
     // ------------------------------------------------------------------------------------------------ freeing
 
     /** __free_pages: validates like free_pages_prepare's bad_page checks, then frees (pcp for order 0). */
-    public void free(long pfn, int order) {
+    public void free(long pfn, int order) { free(pfn, order, null); }
+
+    public void free(long pfn, int order, CallStack caller) {
         if (order < 0 || order > Mm.MAX_ORDER)
             throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
         MemmapImpl.Section s = mm.section(pfn);
@@ -240,7 +242,7 @@ public final class Kernel {
         if (hooks.length != 0) {
             Task t = currentTask();
             long ts = clock.incrementAndGet();
-            for (PageAllocHook h : hooks) h.preFree(pfn, order, null, t, ts);
+            for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
         }
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
         for (long p = pfn + 1; p < pfn + (1L << order); p++) {

@@ -123,6 +123,7 @@ public final class MemoryModelImpl implements MemoryModel {
 
     @Override public long alloc(int order, int gfp, int nid, CallStack caller) { return kernel().alloc(order, gfp, nid, caller); }
     @Override public void free(long pfn, int order) { kernel().free(pfn, order); }
+    @Override public void free(long pfn, int order, CallStack caller) { kernel().free(pfn, order, caller); }
     @Override public void split(long pfn, int order) { kernel().split(pfn, order); }
     @Override public Memmap memmap() { return kernel().mm; }
 
