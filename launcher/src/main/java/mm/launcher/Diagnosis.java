@@ -129,17 +129,17 @@ final class Diagnosis {
         } else if ((m = GE.matcher(f)).find()) {
             lo = m.group(1);
         } else if ((m = EQ.matcher(f)).find()) {
-            return short_(m.group(1));
+            return shorten(m.group(1), 2);
         }
         if (lo == null && hi == null) return null;
-        if (hi == null) return ">=" + short_(lo);
-        return loB + (lo == null ? "0" : short_(lo)) + "," + short_(hi) + hiB;
+        if (hi == null) return ">=" + shorten(lo, 2);
+        return loB + (lo == null ? "0" : shorten(lo, 2)) + "," + shorten(hi, 1) + hiB;
     }
 
-    /** 1.0.0 -> 1.0, 2.18.0 -> 2.18. */
-    private static String short_(String v) {
+    /** Drops trailing ".0" segments down to {@code keep} segments, as bnd writes ranges: [1.0,2), [2.18,3). */
+    static String shorten(String v, int keep) {
         String s = v.trim();
-        while (s.endsWith(".0") && s.indexOf('.') != s.lastIndexOf('.')) s = s.substring(0, s.length() - 2);
+        while (s.endsWith(".0") && s.split("\\.").length > keep) s = s.substring(0, s.length() - 2);
         return s;
     }
 }
