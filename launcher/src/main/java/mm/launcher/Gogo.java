@@ -71,7 +71,7 @@ public final class Gogo implements AutoCloseable {
     }
 
     /**
-     * Runs one command line; prints its value (if not null) the way the Gogo console does.
+     * Runs one command line; prints its value (unless null or empty) the way the Gogo console does.
      *
      * @throws Exception the command's own exception (message for the user)
      */
@@ -87,7 +87,7 @@ public final class Gogo implements AutoCloseable {
         }
         if (result != null) {
             CharSequence s = (CharSequence) format.invoke(session, result, INSPECT);
-            out.println(s);
+            if (s != null && s.length() > 0) out.println(s);
         }
         out.flush();
     }
