@@ -117,7 +117,8 @@ public final class SystemCommands {
 
     private static String unknown(String subsystem, Map<String, List<String>> all) {
         return all.isEmpty() ? "unknown subsystem '" + subsystem + "': no variants are registered"
-                : "unknown subsystem '" + subsystem + "' (subsystems: " + String.join(", ", all.keySet()) + ")";
+                : "unknown subsystem '" + subsystem + "' (subsystems: " + String.join(", ", new TreeSet<>(all.keySet()))
+                        + ")";
     }
 
     // ---------------------------------------------------------------- mm:profile
