@@ -164,14 +164,23 @@ public final class Launch implements AutoCloseable {
         }
     }
 
-    /** Config Admin first, then the profile's config, then every other bundle in profile order; shells last. */
+    /**
+     * Config Admin first, then the profile's config, then extenders (SCR: so that it finds the mm bundles started
+     * after it and enables their components synchronously), then every other bundle in profile order; shells last.
+     */
     private void startBundles(boolean interactive) throws LaunchException {
-        List<Bundle> order = new ArrayList<>();
-        for (Bundle b : bundles) if (providesConfigAdmin(b)) order.add(b);
-        for (Bundle b : order) start(b);
+        List<Bundle> started = new ArrayList<>();
+        for (Bundle b : bundles) if (provides(b, "osgi.service", Constants.OBJECTCLASS, CM)) started.add(b);
+        for (Bundle b : started) start(b);
         applyConfig();
         for (Bundle b : bundles) {
-            if (order.contains(b) || isShell(b, interactive)) continue;
+            if (!started.contains(b) && provides(b, "osgi.extender", null, null)) {
+                start(b);
+                started.add(b);
+            }
+        }
+        for (Bundle b : bundles) {
+            if (started.contains(b) || isShell(b, interactive)) continue;
             start(b);
         }
         if (!interactive) {
@@ -196,15 +205,16 @@ public final class Launch implements AutoCloseable {
         }
     }
 
-    private static boolean providesConfigAdmin(Bundle b) {
+    /** Whether {@code b} declares a capability in {@code namespace} (whose {@code attr} contains {@code value}). */
+    private static boolean provides(Bundle b, String namespace, String attr, String value) {
         BundleRevision rev = b.adapt(BundleRevision.class);
         if (rev == null) return false;
-        for (BundleCapability c : rev.getDeclaredCapabilities("osgi.service")) {
-            Object oc = c.getAttributes().get(Constants.OBJECTCLASS);
-            if (oc instanceof List<?> l && l.contains(CM)) return true;
-            if (CM.equals(oc)) return true;
+        for (BundleCapability c : rev.getDeclaredCapabilities(namespace)) {
+            if (attr == null) return true;
+            Object v = c.getAttributes().get(attr);
+            if (v instanceof List<?> l ? l.contains(value) : value.equals(v)) return true;
         }
-        return "org.apache.felix.configadmin".equals(b.getSymbolicName());
+        return false;
     }
 
     /** Applies the profile's {@code config} lines through Config Admin (by reflection: its API is in a bundle). */
