@@ -10,4 +10,13 @@ public interface BootContext {
     void log(String line);
     /** Measured wall time and modelled kernel time of a named step, shown in the boot report. */
     void recordTiming(String step, double measuredMs, double modelledMs);
+
+    /** True when free_area_init deferred some struct pages (the kernel's deferred_struct_pages). */
+    boolean deferredStructPages();
+
+    /** The emulated time now, ns since boot. */
+    long clockNanos();
+
+    /** Advances the emulated clock by a modelled duration. */
+    void advanceClock(long nanos);
 }

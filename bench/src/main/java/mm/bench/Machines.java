@@ -1,0 +1,50 @@
+package mm.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mm.core.api.BootOptions;
+import mm.core.api.BootWorkload;
+import mm.core.api.E820Range;
+import mm.core.api.E820Type;
+import mm.core.api.KernelImage;
+import mm.core.api.Machine;
+import mm.core.api.NumaNode;
+import mm.core.api.Reservation;
+
+/** Machines of any size for the benchmarks: nodes of {@code gibPerNode}, x86 low-memory layout, PCI hole. */
+public final class Machines {
+    private Machines() {}
+
+    static final long M = 1L << 20, G = 1L << 30;
+
+    public static Machine x86(int nodes, long gibPerNode, boolean deferred, Map<String, Double> timing) {
+        List<E820Range> e820 = new ArrayList<>();
+        List<NumaNode> nn = new ArrayList<>();
+        e820.add(new E820Range(0, 0x9fc00, E820Type.USABLE));
+        e820.add(new E820Range(0x9fc00, 0xa0000, E820Type.RESERVED));
+        e820.add(new E820Range(0xf0000, 0x100000, E820Type.RESERVED));
+        long low = Math.min(gibPerNode * G, 3 * G);
+        e820.add(new E820Range(0x100000, low, E820Type.USABLE));
+        long rest = gibPerNode * G - low;
+        long cursor = 4 * G;
+        List<long[]> n0 = new ArrayList<>();
+        n0.add(new long[] {0, low});
+        if (rest > 0) {
+            e820.add(new E820Range(cursor, cursor + rest, E820Type.USABLE));
+            n0.add(new long[] {cursor, cursor + rest});
+            cursor += rest;
+        }
+        nn.add(new NumaNode(0, 4, n0));
+        for (int i = 1; i < nodes; i++) {
+            e820.add(new E820Range(cursor, cursor + gibPerNode * G, E820Type.USABLE));
+            nn.add(new NumaNode(i, 4, List.<long[]>of(new long[] {cursor, cursor + gibPerNode * G})));
+            cursor += gibPerNode * G;
+        }
+        int[][] dist = new int[nodes][nodes];
+        for (int a = 0; a < nodes; a++) for (int b = 0; b < nodes; b++) dist[a][b] = a == b ? 10 : 21;
+        return new Machine("bench-" + nodes + "x" + gibPerNode + "g", "bench", nn, dist, e820, List.of(),
+                List.of(new Reservation("kernel image", 16 * M, 40 * M)), List.of(), List.of(),
+                BootOptions.defaults().withDeferred(deferred), BootWorkload.defaults(), KernelImage.defaults(), timing);
+    }
+}

@@ -1,0 +1,75 @@
+package mm.core.internal.deferred;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import mm.core.api.Mm;
+import mm.core.internal.mm.DeferredInit;
+import mm.core.internal.mm.DeferredOps;
+import mm.core.internal.mm.Node;
+import mm.core.internal.mm.Zone;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * multithreaded (v5.9+, padata): each node's deferred range is cut into section-aligned chunks, at least one
+ * section each, and a pool of helper threads initialises and frees them (MAX_ORDER chunk by chunk, as per-node does).
+ * The emulator runs at most as many real threads as this host has cores; the modelled time uses the machine's
+ * helper-thread count (timing deferred_threads, default: the node's CPUs).
+ */
+@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=multithreaded"})
+public final class MultithreadedDeferredInit implements DeferredInit {
+    private final ExecutorService pool;
+    private final int threads;
+
+    @Activate
+    public MultithreadedDeferredInit() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public MultithreadedDeferredInit(int threads) {
+        this.threads = Math.max(1, threads);
+        this.pool = Executors.newFixedThreadPool(this.threads, r -> {
+            Thread t = new Thread(r, "padata");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Deactivate
+    public void close() { pool.shutdownNow(); }
+
+    @Override public String name() { return "multithreaded"; }
+
+    @Override public long initNode(DeferredOps ops, Node node) {
+        long first = ops.takeDeferred(node);
+        if (first == Node.NO_DEFERRED) return 0;
+        Zone z = ops.deferredZone(node, first);
+        List<long[]> ranges = ops.freeRangesFrom(node, z, first);
+        long total = 0;
+        for (long[] r : ranges) total += r[1] - r[0];
+        // padata_do_multithreaded: align = min_chunk = PAGES_PER_SECTION, one job per helper
+        long chunk = Math.max(Mm.PAGES_PER_SECTION, Mm.alignUp(total / threads + 1, Mm.PAGES_PER_SECTION));
+        List<List<long[]>> jobs = new ArrayList<>();
+        for (long[] r : ranges) {
+            long s = r[0];
+            while (s < r[1]) {
+                long e = Math.min(r[1], Mm.alignDown(s, Mm.PAGES_PER_SECTION) + chunk);
+                jobs.add(List.of(new long[] {s, e}));
+                s = e;
+            }
+        }
+        List<Future<Long>> fs = new ArrayList<>();
+        for (List<long[]> job : jobs) fs.add(pool.submit(() -> ops.initAndFreeMaxOrder(z, job)));
+        long pages = 0;
+        try {
+            for (Future<Long> f : fs) pages += f.get();
+        } catch (Exception e) {
+            throw new IllegalStateException("deferred init helper failed: " + e, e);
+        }
+        return pages;
+    }
+}

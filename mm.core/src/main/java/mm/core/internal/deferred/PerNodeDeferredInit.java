@@ -1,0 +1,24 @@
+package mm.core.internal.deferred;
+
+import mm.core.internal.mm.DeferredInit;
+import mm.core.internal.mm.DeferredOps;
+import mm.core.internal.mm.Node;
+import mm.core.internal.mm.Zone;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * per-node (seed 002, v4.20+): one pgdatinit thread per node walks the zone's free ranges and, for every
+ * MAX_ORDER-aligned chunk, initialises the struct pages and frees them into the buddy right away, while they are
+ * still in cache.
+ */
+@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=per-node"})
+public final class PerNodeDeferredInit implements DeferredInit {
+    @Override public String name() { return "per-node"; }
+
+    @Override public long initNode(DeferredOps ops, Node node) {
+        long first = ops.takeDeferred(node);
+        if (first == Node.NO_DEFERRED) return 0;
+        Zone z = ops.deferredZone(node, first);
+        return ops.initAndFreeMaxOrder(z, ops.freeRangesFrom(node, z, first));
+    }
+}

@@ -1,0 +1,161 @@
+package mm.core.internal.mm;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import mm.core.api.Mm;
+import mm.core.api.PageFlags;
+
+/**
+ * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): with every pcp and zone lock held,
+ * walks every free list and every struct page of every zone and reports each violation:
+ * every PFN is in exactly one state (free in exactly one list at its order, on a per-cpu list, allocated with a
+ * head, reserved, or uninitialised where deferral or an offline section allows it); zone counters equal what the
+ * memmap says; no free block crosses its zone or mixes pageblock types; reported pages are free.
+ */
+final class Checker {
+    private Checker() {}
+
+    static final int MAX_REPORTS = 50;
+
+    static List<String> check(Kernel k) {
+        List<Zone> zones = k.zones();
+        List<String> out = new ArrayList<>();
+        lockAll(zones, 0, 0, () -> {
+            for (Zone z : zones) {
+                if (z.spanned == 0 && z.managed == 0) continue;
+                checkZone(k, z, out);
+                if (out.size() >= MAX_REPORTS) break;
+            }
+        });
+        if (out.size() >= MAX_REPORTS) out.add("... (stopped after " + MAX_REPORTS + " violations)");
+        return out;
+    }
+
+    /** Takes every pcp lock, then every zone lock (the allocator's lock order), and runs r. */
+    private static void lockAll(List<Zone> zones, int zi, int pi, Runnable r) {
+        if (zi < zones.size()) {
+            Zone z = zones.get(zi);
+            if (pi < z.pcp.length) {
+                synchronized (z.pcp[pi]) { lockAll(zones, zi, pi + 1, r); }
+            } else lockAll(zones, zi + 1, 0, r);
+            return;
+        }
+        lockZones(zones, 0, r);
+    }
+
+    private static void lockZones(List<Zone> zones, int i, Runnable r) {
+        if (i == zones.size()) { r.run(); return; }
+        synchronized (zones.get(i)) { lockZones(zones, i + 1, r); }
+    }
+
+    private static void violation(List<String> out, String fmt, Object... args) {
+        if (out.size() < MAX_REPORTS) out.add(String.format(Locale.ROOT, fmt, args));
+    }
+
+    private static void checkZone(Kernel k, Zone z, List<String> out) {
+        String zn = "node " + z.nid + " zone " + z.type.kernelName();
+        long start = z.zoneStartPfn, end = z.endPfn();
+        BitSet free = new BitSet((int) Math.max(0, end - start));
+        long freeTotal = 0;
+        for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+            long orderCount = 0;
+            for (int mt = 0; mt < Zone.NMT; mt++) {
+                long count = 0;
+                int prev = MemmapImpl.NONE;
+                for (int p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
+                    count++;
+                    if (count > z.spanned + 1) { violation(out, "%s: free list order %d type %d is circular", zn, o, mt); break; }
+                    long f = k.mm.f(p);
+                    if ((f & MemmapImpl.INIT) == 0) violation(out, "%s: pfn %#x on a free list is uninitialised", zn, p);
+                    if ((f & Zone.BUDDY) == 0) violation(out, "%s: pfn %#x on free list order %d lacks PageBuddy", zn, p, o);
+                    if (k.mm.priv(p) != o) violation(out, "%s: pfn %#x on free list order %d has buddy order %d", zn, p, o, k.mm.priv(p));
+                    if ((p & ((1L << o) - 1)) != 0) violation(out, "%s: free block %#x is not aligned to order %d", zn, p, o);
+                    if (p < start || p + (1L << o) > end) violation(out, "%s: free block %#x order %d crosses the zone span", zn, p, o);
+                    if (k.mm.prev(p) != prev) violation(out, "%s: pfn %#x has a broken lru.prev link", zn, p);
+                    if (k.pageZone(f) != z) violation(out, "%s: free pfn %#x belongs to another zone", zn, p);
+                    int pbmt = k.mm.pageblockMt(p);
+                    if (pbmt != mt) violation(out, "%s: free block %#x on the type-%d list sits in a type-%d pageblock", zn, p, mt, pbmt);
+                    if (o > Mm.PAGEBLOCK_ORDER) {
+                        for (long b = p; b < p + (1L << o); b += Mm.PAGEBLOCK_NR_PAGES)
+                            if (k.mm.pageblockMt(b) != pbmt) violation(out, "%s: free block %#x order %d mixes pageblock types", zn, p, o);
+                    }
+                    for (long q = p; q < p + (1L << o) && q < end; q++) {
+                        if (q < start) continue;
+                        int bit = (int) (q - start);
+                        if (free.get(bit)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
+                        free.set(bit);
+                        if (q != p && (k.mm.f(q) & Zone.BUDDY) != 0) violation(out, "%s: tail pfn %#x of a free block has PageBuddy", zn, q);
+                    }
+                    prev = p;
+                }
+                if (count != z.nrFreeMt(o, mt)) violation(out, "%s: nr_free order %d type %d says %d, the list holds %d", zn, o, mt, z.nrFreeMt(o, mt), count);
+                orderCount += count;
+                freeTotal += count << o;
+            }
+            if (orderCount != z.nrFree[o]) violation(out, "%s: nr_free[%d] = %d but the lists hold %d", zn, o, z.nrFree[o], orderCount);
+        }
+        if (freeTotal != z.freePages) violation(out, "%s: NR_FREE_PAGES = %d but the free lists hold %d pages", zn, z.freePages, freeTotal);
+        long pcpPages = 0;
+        for (Zone.Pcp p : z.pcp) {
+            int sum = 0;
+            for (int mt = 0; mt < p.lists.length; mt++) {
+                for (int i = 0; i < p.counts[mt]; i++) {
+                    int pfn = p.lists[mt][i];
+                    sum++;
+                    if (!z.spans(pfn)) { violation(out, "%s: pcp page %#x is outside the zone", zn, pfn); continue; }
+                    int bit = (int) (pfn - start);
+                    if (free.get(bit)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
+                    free.set(bit);
+                    if (k.mm.prev(pfn) != Kernel.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
+                }
+            }
+            if (sum != p.count) violation(out, "%s: pcp count %d but its lists hold %d", zn, p.count, sum);
+            pcpPages += sum;
+        }
+        // every struct page of the zone span
+        long allocated = 0;
+        Node n = k.node(z.nid);
+        for (long pfn = start; pfn < end; pfn++) {
+            MemmapImpl.Section s = k.mm.section(pfn);
+            if (s == null) { pfn |= MemmapImpl.MASK; continue; }
+            int i = (int) (pfn & MemmapImpl.MASK);
+            long f = s.flags[i];
+            if ((f & MemmapImpl.INIT) == 0) {
+                boolean deferred = pfn >= n.firstDeferredPfn;
+                if (!deferred && s.online && z.type != mm.core.api.ZoneType.DEVICE)
+                    violation(out, "%s: pfn %#x is uninitialised but neither deferred nor offline", zn, pfn);
+                continue;
+            }
+            if (k.pageZone(f) != z) continue; // a hole page of a neighbouring zone, or another node's
+            boolean isFree = free.get((int) (pfn - start));
+            if ((f & Zone.REPORTED) != 0 && !((f & Zone.BUDDY) != 0)) violation(out, "%s: pfn %#x is PageReported but not free", zn, pfn);
+            if (isFree) {
+                if ((f & Zone.RESERVED) != 0) violation(out, "%s: free pfn %#x has PG_reserved", zn, pfn);
+                continue;
+            }
+            if ((f & Zone.BUDDY) != 0) { violation(out, "%s: pfn %#x has PageBuddy but is on no free list", zn, pfn); continue; }
+            if ((f & Zone.RESERVED) != 0) continue;
+            int pv = s.prev[i];
+            if (pv == Kernel.ALLOC_HEAD) {
+                int order = s.next[i];
+                if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
+                if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
+                for (long t = pfn + 1; t < pfn + (1L << order); t++) {
+                    if (!k.mm.valid(t) || k.mm.prev(t) != Kernel.ALLOC_TAIL || k.mm.next(t) != pfn)
+                        violation(out, "%s: pfn %#x should be a tail of the order-%d block at %#x", zn, t, order, pfn);
+                }
+                allocated += 1L << order;
+                pfn += (1L << order) - 1;
+                continue;
+            }
+            if (pv == Kernel.ALLOC_TAIL) { violation(out, "%s: tail pfn %#x has no head before it", zn, pfn); continue; }
+            if (s.refcount[i] == 0) violation(out, "%s: pfn %#x is in no state (refcount 0, not free, not reserved: %s)", zn, pfn, PageFlags.names(f & ~MemmapImpl.INIT));
+            else allocated++;
+        }
+        long accounted = z.freePages + pcpPages + allocated;
+        if (z.type != mm.core.api.ZoneType.DEVICE && accounted != z.managed)
+            violation(out, "%s: managed %d != free %d + pcp %d + allocated %d", zn, z.managed, z.freePages, pcpPages, allocated);
+    }
+}

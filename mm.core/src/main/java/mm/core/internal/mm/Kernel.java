@@ -1,0 +1,406 @@
+package mm.core.internal.mm;
+
+import static mm.core.internal.mm.MemmapImpl.MASK;
+import static mm.core.internal.mm.MemmapImpl.NONE;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import mm.core.api.BadPageException;
+import mm.core.api.CallStack;
+import mm.core.api.Gfp;
+import mm.core.api.Machine;
+import mm.core.api.Memblock;
+import mm.core.api.MigrateType;
+import mm.core.api.Mm;
+import mm.core.api.PageAllocHook;
+import mm.core.api.PageFlags;
+import mm.core.api.Task;
+import mm.core.api.ZoneType;
+
+/**
+ * One booted emulated kernel: the memmap, the nodes and zones, the zonelists and the page allocator entry points
+ * (alloc_pages / __free_pages with the per-cpu lists). Built by {@link Boot}; lives until the next boot.
+ */
+public final class Kernel {
+    /** Allocated-block markers in the link words of allocated pages (free pages use them as list links). */
+    static final int ALLOC_HEAD = -2, ALLOC_TAIL = -3, ON_PCP = -4;
+    static final long LRU = PageFlags.bit(PageFlags.PG_lru);
+    static final long HEAD = PageFlags.bit(PageFlags.PG_head);
+
+    public final Machine machine;
+    public final MemmapImpl mm = new MemmapImpl();
+    public final List<Node> nodes = new ArrayList<>();
+    /** zonelists[nodeIndex][highestZoneIdx] (ZONELIST_FALLBACK), and the __GFP_THISNODE variant. */
+    Zone[][][] zonelists;
+    Zone[][][] zonelistsThisNode;
+    int[] nodeIndexByNid;
+    int[] cpuNode;
+    final AtomicLong clock = new AtomicLong();
+    final AtomicInteger nextCpu = new AtomicInteger();
+    final ThreadLocal<int[]> cpuOfThread = ThreadLocal.withInitial(() -> new int[] {nextCpu.getAndIncrement()});
+    final ThreadLocal<Task> task = new ThreadLocal<>();
+    final KernelLog log;
+    volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
+    /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
+    volatile boolean deferredGrowEnabled;
+    /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
+    volatile DeferredGrower grower;
+    Memblock memblock;
+    public long maxPfn;
+    public long totalramPagesAtMemoryLine;
+    /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */
+    public long minFreeKbytes;
+
+    /** deferred_grow_zone as a callback so the deferred-init code stays in one place. */
+    public interface DeferredGrower {
+        boolean grow(Zone zone, int order);
+    }
+
+    Kernel(Machine machine) {
+        this.machine = machine;
+        this.log = new KernelLog(clock::get);
+    }
+
+    public Node node(int nid) {
+        if (nid < 0 || nid >= nodeIndexByNid.length || nodeIndexByNid[nid] < 0)
+            throw new IllegalArgumentException("no node " + nid);
+        return nodes.get(nodeIndexByNid[nid]);
+    }
+
+    public boolean hasNode(int nid) { return nid >= 0 && nid < nodeIndexByNid.length && nodeIndexByNid[nid] >= 0; }
+
+    public List<Zone> zones() {
+        List<Zone> out = new ArrayList<>();
+        for (Node n : nodes) for (Zone z : n.zones) out.add(z);
+        return out;
+    }
+
+    /** The zone whose span holds pfn (ZONE_DEVICE last, as it may overlap nothing else), or null. */
+    public Zone zoneOf(long pfn) {
+        for (Node n : nodes) {
+            for (Zone z : n.zones) if (z.spanned > 0 && z.spans(pfn)) return z;
+        }
+        return null;
+    }
+
+    /** page_zone(): the zone recorded in the struct page's links. */
+    Zone pageZone(long flags) {
+        int nid = PageFlags.nid(flags);
+        return nodes.get(nodeIndexByNid[nid]).zones[PageFlags.zoneIdx(flags)];
+    }
+
+    int cpu() {
+        int c = cpuOfThread.get()[0];
+        return c % cpuNode.length;
+    }
+
+    public int currentCpu() { return cpu(); }
+
+    public Task currentTask() {
+        Task t = task.get();
+        return t == null ? Task.INIT : t;
+    }
+
+    public long now() { return clock.get(); }
+
+    // ------------------------------------------------------------------------------------------------ allocation
+
+    /** alloc_pages_node(nid, gfp, order) with a caller tag; -1 on failure. */
+    public long alloc(int order, int gfp, int nid, CallStack caller) {
+        if (order < 0 || order > Mm.MAX_ORDER)
+            throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
+        if (nid < 0) nid = cpuNode[cpu()];
+        if (!hasNode(nid)) throw new IllegalArgumentException("no node " + nid + " on this machine");
+        int ni = nodeIndexByNid[nid];
+        int high = Gfp.highestZone(gfp).ordinal();
+        Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode[ni][high] : zonelists[ni][high];
+        int mt = Gfp.migratetype(gfp).ordinal();
+        long pfn = getPageFromFreelist(zl, order, mt, high, true);
+        if (pfn < 0) pfn = getPageFromFreelist(zl, order, mt, high, false);
+        // deferred_grow_zone: while the static key is on, grow the node's last zone and retry (seed 001)
+        while (pfn < 0 && deferredGrowEnabled) {
+            boolean grew = false;
+            DeferredGrower g = grower;
+            for (Zone z : zl) if (g != null && g.grow(z, order)) { grew = true; break; }
+            if (!grew) break;
+            pfn = getPageFromFreelist(zl, order, mt, high, false);
+        }
+        if (pfn < 0) {
+            if ((gfp & Gfp.__GFP_NOWARN) == 0) {
+                Task t = currentTask();
+                log.log(String.format(Locale.ROOT, "%s: page allocation failure: order:%d, mode:%s, nodemask=(null)",
+                        t.comm(), order, Gfp.format(gfp)));
+            }
+            return -1;
+        }
+        prepNewPage(pfn, order, gfp);
+        PageAllocHook[] hooks = allocHooks;
+        if (hooks.length != 0) {
+            Task t = currentTask();
+            long ts = clock.incrementAndGet();
+            for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
+        }
+        return pfn;
+    }
+
+    private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark) {
+        for (Zone z : zl) {
+            if (z.managed == 0) continue;
+            long mark = lowMark ? z.wmarkLow : z.wmarkMin;
+            if (!z.watermarkOk(order, mark, highIdx)) continue;
+            long pfn = order == 0 ? rmqueuePcp(z, mt) : rmqueueBuddy(z, order, mt);
+            if (pfn >= 0) return pfn;
+        }
+        return -1;
+    }
+
+    private static long rmqueueBuddy(Zone z, int order, int mt) {
+        synchronized (z) {
+            return z.rmqueueLocked(order, mt);
+        }
+    }
+
+    /** rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. */
+    private long rmqueuePcp(Zone z, int mt) {
+        Zone.Pcp p = z.pcp[cpu()];
+        synchronized (p) {
+            if (p.counts[mt] == 0) {
+                synchronized (z) {
+                    for (int i = 0; i < p.batch; i++) {
+                        long pfn = z.rmqueueLocked(0, mt);
+                        if (pfn < 0) break;
+                        // rmqueue_bulk keeps allocation order: the first page taken ends up on top
+                        p.push(mt, (int) pfn);
+                        mm.setPrev(pfn, ON_PCP);
+                    }
+                    reverseTop(p, mt);
+                }
+                if (p.counts[mt] == 0) return -1;
+            }
+            int pfn = p.lists[mt][--p.counts[mt]];
+            p.count--;
+            return pfn;
+        }
+    }
+
+    private static void reverseTop(Zone.Pcp p, int mt) {
+        int[] l = p.lists[mt];
+        for (int i = 0, j = p.counts[mt] - 1; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
+    }
+
+    /** prep_new_page + the allocated-block markers: head refcount 1, tails marked, compound if __GFP_COMP. */
+    private void prepNewPage(long pfn, int order, int gfp) {
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        s.refcount[i] = 1;
+        s.prev[i] = ALLOC_HEAD;
+        s.next[i] = order;
+        s.priv[i] = 0;
+        long f = s.flags[i] & ~(Zone.REPORTED);
+        if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
+        if ((gfp & Gfp.__GFP_COMP) != 0 && order > 0) f |= HEAD;
+        s.flags[i] = f;
+        if (order > 0) {
+            int n = 1 << order;
+            for (long p = pfn + 1; p < pfn + n; p++) {
+                MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
+                s = t;
+                int k = (int) (p & MASK);
+                t.prev[k] = ALLOC_TAIL;
+                t.next[k] = (int) pfn;
+                t.priv[k] = 0;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ freeing
+
+    /** __free_pages: validates like free_pages_prepare's bad_page checks, then frees (pcp for order 0). */
+    public void free(long pfn, int order) {
+        if (order < 0 || order > Mm.MAX_ORDER)
+            throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        int i = (int) (pfn & MASK);
+        long f = s.flags[i];
+        if ((f & MemmapImpl.INIT) == 0)
+            throw new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
+        Zone z = pageZone(f);
+        synchronized (z) {
+            validateFree(pfn, order, s, i, f);
+            // claim the block under zone->lock so two racing frees of one page cannot both pass the checks
+            s.prev[i] = NONE;
+            s.next[i] = NONE;
+            s.refcount[i] = 0;
+        }
+        PageAllocHook[] hooks = allocHooks;
+        if (hooks.length != 0) {
+            Task t = currentTask();
+            long ts = clock.incrementAndGet();
+            for (PageAllocHook h : hooks) h.preFree(pfn, order, null, t, ts);
+        }
+        s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) {
+            mm.setPrev(p, NONE);
+            mm.setNext(p, NONE);
+        }
+        int mt = mm.pageblockMt(pfn);
+        if (order == 0 && mt < MigrateType.PCPTYPES) freeToPcp(z, pfn, mt);
+        else synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+    }
+
+    private void validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
+        if ((f & Zone.BUDDY) != 0)
+            throw new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv[i] + ")");
+        if ((f & Zone.RESERVED) != 0)
+            throw new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
+                    + "): reserved pages are never freed with __free_pages");
+        if (s.prev[i] == ON_PCP)
+            throw new BadPageException(pfn, "double free: page is free on a per-cpu list (refcount 0)");
+        if (s.prev[i] == ALLOC_TAIL)
+            throw new BadPageException(pfn, String.format(Locale.ROOT,
+                    "tail page: it belongs to the block allocated at pfn %#x, free that head instead", s.next[i]));
+        if (s.prev[i] != ALLOC_HEAD)
+            throw new BadPageException(pfn, "page is not allocated (refcount " + s.refcount[i] + ", flags "
+                    + PageFlags.names(f & ~MemmapImpl.INIT) + ")");
+        if (s.next[i] != order)
+            throw new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next[i]);
+        if (s.refcount[i] != 1)
+            throw new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
+    }
+
+    /** free_unref_page: push on the pcp list; above pcp->high return a batch to the buddy. */
+    private void freeToPcp(Zone z, long pfn, int mt) {
+        Zone.Pcp p = z.pcp[cpu()];
+        synchronized (p) {
+            p.push(mt, (int) pfn);
+            mm.setPrev(pfn, ON_PCP);
+            if (p.count >= p.high) drainPcpLocked(z, p, p.batch);
+        }
+    }
+
+    /** free_pcppages_bulk: return up to {@code n} pages, oldest first, round-robin over the lists. */
+    void drainPcpLocked(Zone z, Zone.Pcp p, int n) {
+        synchronized (z) {
+            int freed = 0;
+            while (freed < n && p.count > 0) {
+                for (int mt = 0; mt < MigrateType.PCPTYPES && freed < n; mt++) {
+                    if (p.counts[mt] == 0) continue;
+                    int[] l = p.lists[mt];
+                    int pfn = l[0];
+                    System.arraycopy(l, 1, l, 0, --p.counts[mt]);
+                    p.count--;
+                    mm.setPrev(pfn, NONE);
+                    z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
+                    freed++;
+                }
+            }
+        }
+    }
+
+    /** drain_all_pages: empty every pcp list (before checks, offlining, reporting hand-over). */
+    public void drainAllPages() {
+        for (Node n : nodes) {
+            for (Zone z : n.zones) {
+                for (Zone.Pcp p : z.pcp) {
+                    synchronized (p) { drainPcpLocked(z, p, Integer.MAX_VALUE); }
+                }
+            }
+        }
+    }
+
+    /** Pages on the per-cpu lists of a zone. */
+    public long pcpPages(Zone z) {
+        long n = 0;
+        for (Zone.Pcp p : z.pcp) synchronized (p) { n += p.count; }
+        return n;
+    }
+
+    /** The order of the allocated block headed at pfn, or -1. */
+    public int allocatedOrder(long pfn) {
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) return -1;
+        int i = (int) (pfn & MASK);
+        return s.prev[i] == ALLOC_HEAD ? s.next[i] : -1;
+    }
+
+    /** Allocation state of pfn for mm:page and the checker. */
+    public String state(long pfn) {
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) return "invalid";
+        int i = (int) (pfn & MASK);
+        long f = s.flags[i];
+        if ((f & MemmapImpl.INIT) == 0) return "uninitialised";
+        if ((f & Zone.BUDDY) != 0) return "free (buddy, order " + s.priv[i] + ")";
+        if (s.prev[i] == ON_PCP) return "free (per-cpu list)";
+        if ((f & Zone.RESERVED) != 0) return "reserved";
+        if (s.prev[i] == ALLOC_HEAD) return "allocated (head, order " + s.next[i] + ")";
+        if (s.prev[i] == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next[i]);
+        return "allocated";
+    }
+
+    long managedPages() {
+        long m = 0;
+        for (Node n : nodes) for (Zone z : n.zones) m += z.managed;
+        return m;
+    }
+
+    long freePages() {
+        long m = 0;
+        for (Node n : nodes) for (Zone z : n.zones) m += z.freePages;
+        return m;
+    }
+
+    /** zonelist construction (build_zonelists): nodes by distance, zones high to low within each node. */
+    void buildZonelists() {
+        int nn = nodes.size();
+        zonelists = new Zone[nn][ZoneType.VALUES.length][];
+        zonelistsThisNode = new Zone[nn][ZoneType.VALUES.length][];
+        for (int a = 0; a < nn; a++) {
+            Node local = nodes.get(a);
+            List<Node> order = new ArrayList<>(nodes);
+            order.sort((x, y) -> {
+                int dx = machine.distance(local.nid, x.nid), dy = machine.distance(local.nid, y.nid);
+                if (dx != dy) return Integer.compare(dx, dy);
+                if (x == local) return -1;
+                if (y == local) return 1;
+                return Integer.compare(x.nid, y.nid);
+            });
+            for (int h = 0; h < ZoneType.VALUES.length; h++) {
+                List<Zone> all = new ArrayList<>(), own = new ArrayList<>();
+                for (Node n : order) {
+                    for (int zi = Math.min(h, ZoneType.MOVABLE.ordinal()); zi >= 0; zi--) {
+                        Zone z = n.zones[zi];
+                        if (!z.populated()) continue;
+                        all.add(z);
+                        if (n == local) own.add(z);
+                    }
+                }
+                zonelists[a][h] = all.toArray(new Zone[0]);
+                zonelistsThisNode[a][h] = own.toArray(new Zone[0]);
+            }
+        }
+    }
+
+    /** "Fallback order for Node N: ..." per node. */
+    List<String> fallbackOrderLines() {
+        List<String> out = new ArrayList<>();
+        for (Node local : nodes) {
+            List<Node> order = new ArrayList<>(nodes);
+            order.sort((x, y) -> {
+                int dx = machine.distance(local.nid, x.nid), dy = machine.distance(local.nid, y.nid);
+                if (dx != dy) return Integer.compare(dx, dy);
+                if (x == local) return -1;
+                if (y == local) return 1;
+                return Integer.compare(x.nid, y.nid);
+            });
+            StringBuilder sb = new StringBuilder("Fallback order for Node " + local.nid + ": ");
+            for (Node n : order) sb.append(n.nid).append(' ');
+            out.add(sb.toString());
+        }
+        return out;
+    }
+}

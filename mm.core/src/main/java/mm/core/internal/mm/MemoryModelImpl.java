@@ -1,0 +1,170 @@
+package mm.core.internal.mm;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import mm.core.api.BootPhaseListener;
+import mm.core.api.CallStack;
+import mm.core.api.FreeListHook;
+import mm.core.api.Machine;
+import mm.core.api.Memmap;
+import mm.core.api.MemoryModel;
+import mm.core.api.MigrateType;
+import mm.core.api.NodeInfo;
+import mm.core.api.PageAllocHook;
+import mm.core.api.PageInfo;
+import mm.core.api.PageInitHook;
+import mm.core.api.Report;
+import mm.core.api.Task;
+import mm.core.api.ZoneInfo;
+import mm.core.api.ZoneType;
+import mm.core.internal.memblock.MemblockImpl;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The long-lived model service: holds the booted {@link Kernel} and the whiteboard hooks (snapshotted into arrays
+ * on bind/unbind, so the allocation path only reads an array). Variants never hold machine state.
+ */
+@Component(service = MemoryModel.class, immediate = true)
+public final class MemoryModelImpl implements MemoryModel {
+    private volatile Kernel kernel;
+    private final List<BootPhaseListener> phaseListeners = new CopyOnWriteArrayList<>();
+    private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
+    private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
+    private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
+    private final Map<String, DeferredInit> deferredInits = new ConcurrentHashMap<>();
+    private volatile String deferredVariant = "per-node";
+    private volatile Map<String, double[]> lastTimings = Map.of();
+
+    // ---- whiteboard
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addPhaseListener(BootPhaseListener l) { phaseListeners.add(l); }
+    public void removePhaseListener(BootPhaseListener l) { phaseListeners.remove(l); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addInitHook(PageInitHook h) { initHooks.add(h); }
+    public void removeInitHook(PageInitHook h) { initHooks.remove(h); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addAllocHook(PageAllocHook h) { allocHooks.add(h); republish(); }
+    public void removeAllocHook(PageAllocHook h) { allocHooks.remove(h); republish(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addFreeListHook(FreeListHook h) { freeHooks.add(h); republish(); }
+    public void removeFreeListHook(FreeListHook h) { freeHooks.remove(h); republish(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addDeferredInit(DeferredInit d) { deferredInits.put(d.name(), d); }
+    public void removeDeferredInit(DeferredInit d) { deferredInits.remove(d.name(), d); }
+
+    /** Pushes the current hook arrays into the running kernel (hot-swap of page_owner, reporting...). */
+    private void republish() {
+        Kernel k = kernel;
+        if (k == null) return;
+        k.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
+        FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
+        for (Zone z : k.zones()) z.freeHooks = f;
+    }
+
+    /** Chooses the deferred-init variant the next boot uses. */
+    public void selectDeferredInit(String name) {
+        if (!deferredInits.containsKey(name))
+            throw new IllegalArgumentException("no deferred-init variant '" + name + "' (have " + deferredInits.keySet() + ")");
+        deferredVariant = name;
+    }
+
+    public String deferredInitVariant() { return deferredVariant; }
+
+    public java.util.Set<String> deferredInitVariants() { return deferredInits.keySet(); }
+
+    // ---- boot
+    @Override public BootResult boot(Machine machine) {
+        DeferredInit d = deferredInits.get(deferredVariant);
+        if (d == null) throw new IllegalStateException("deferred-init variant '" + deferredVariant + "' is not available");
+        List<BootPhaseListener> listeners = new ArrayList<>(phaseListeners);
+        Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
+                allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
+        Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        Kernel previous = kernel;
+        // the model answers for the booting kernel while listeners run, so they can allocate through it
+        kernel = b.kernel();
+        try {
+            Kernel k = b.run(new BootWorkloadRunner(machine.workload()));
+            lastTimings = Map.copyOf(b.timings());
+            return new BootResult(machine, k.log.lines(), b.timings());
+        } catch (RuntimeException e) {
+            kernel = previous;
+            throw e;
+        }
+    }
+
+    public Map<String, double[]> lastTimings() { return lastTimings; }
+
+    public Kernel kernel() {
+        Kernel k = kernel;
+        if (k == null) throw new IllegalStateException("not booted: run mm:boot first");
+        return k;
+    }
+
+    @Override public boolean booted() { return kernel != null; }
+    @Override public Machine machine() { return kernel().machine; }
+    @Override public List<String> dmesg() { return kernel().log.lines(); }
+    @Override public void log(String line) { kernel().log.log(line); }
+    @Override public long clockNanos() { return kernel().now(); }
+    @Override public void advanceClock(long nanos) { kernel().clock.addAndGet(nanos); }
+    @Override public Task currentTask() { return kernel().currentTask(); }
+    @Override public void setCurrentTask(Task t) { kernel().task.set(t); }
+
+    @Override public long alloc(int order, int gfp, int nid, CallStack caller) { return kernel().alloc(order, gfp, nid, caller); }
+    @Override public void free(long pfn, int order) { kernel().free(pfn, order); }
+    @Override public Memmap memmap() { return kernel().mm; }
+
+    @Override public PageInfo page(long pfn) {
+        Kernel k = kernel();
+        boolean valid = k.mm.valid(pfn);
+        boolean init = k.mm.initialised(pfn);
+        long f = k.mm.rawFlags(pfn);
+        Zone z = init ? k.pageZone(f) : k.zoneOf(pfn);
+        return new PageInfo(pfn, valid, init, f, init ? k.mm.ref(pfn) : 0, init && (f & Zone.BUDDY) != 0 ? -129 : -1,
+                init ? k.mm.priv(pfn) : 0, z == null ? -1 : z.nid, z == null ? null : z.type,
+                valid ? MigrateType.VALUES[k.mm.pageblockMt(pfn)] : null, k.state(pfn));
+    }
+
+    @Override public List<NodeInfo> nodes() {
+        List<NodeInfo> out = new ArrayList<>();
+        for (Node n : kernel().nodes)
+            out.add(new NodeInfo(n.nid, n.startPfn, n.spannedPages(), n.presentPages, n.firstDeferredPfn, n.cpus));
+        return out;
+    }
+
+    @Override public ZoneInfo zone(int nid, ZoneType zone) { return info(kernel().node(nid).zones[zone.ordinal()]); }
+
+    @Override public ZoneInfo zoneOf(long pfn) {
+        Zone z = kernel().zoneOf(pfn);
+        return z == null ? null : info(z);
+    }
+
+    static ZoneInfo info(Zone z) {
+        synchronized (z) {
+            return new ZoneInfo(z.nid, z.type, z.zoneStartPfn, z.spanned, z.present, z.managed, z.freePages,
+                    z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.lowmemReserve.clone(), z.nrFree.clone());
+        }
+    }
+
+    @Override public long totalFreePages() { return kernel().freePages(); }
+    @Override public long totalManagedPages() { return kernel().managedPages(); }
+    @Override public Report zoneinfo() { return Views.zoneinfo(kernel()); }
+    @Override public Report buddyinfo() { return Views.buddyinfo(kernel()); }
+    @Override public Report pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
+    @Override public Report meminfo() { return Views.meminfo(kernel()); }
+    @Override public List<String> check() { return Checker.check(kernel()); }
+
+    /** Zones sorted node by node, for the views. */
+    static Comparator<Zone> ZONE_ORDER = Comparator.comparingInt((Zone z) -> z.nid).thenComparingInt(z -> z.idx);
+}

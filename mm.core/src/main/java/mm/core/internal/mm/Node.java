@@ -1,0 +1,34 @@
+package mm.core.internal.mm;
+
+import mm.core.api.ZoneType;
+
+/** pg_data_t: a node's span, present pages, its zones and the deferred-init boundary. */
+public final class Node {
+    public static final long NO_DEFERRED = Long.MAX_VALUE;
+
+    public final int nid;
+    public final int cpus;
+    public long startPfn;
+    public long endPfn;
+    public long presentPages;
+    /** first_deferred_pfn: struct pages from here to the node end are initialised by deferred init. */
+    public volatile long firstDeferredPfn = NO_DEFERRED;
+    public final Zone[] zones = new Zone[ZoneType.VALUES.length];
+    /** Pages still waiting for deferred init, and the growth events of deferred_grow_zone. */
+    public long deferredPagesLeft;
+    public int growEvents;
+
+    Node(int nid, int cpus, MemmapImpl mm) {
+        this.nid = nid;
+        this.cpus = cpus;
+        for (ZoneType z : ZoneType.VALUES) zones[z.ordinal()] = new Zone(nid, z, mm);
+    }
+
+    public long spannedPages() { return endPfn - startPfn; }
+
+    /** The node's highest populated zone (the only one deferred init touches). */
+    public Zone highestZone() {
+        for (int i = zones.length - 1; i >= 0; i--) if (zones[i].populated()) return zones[i];
+        return null;
+    }
+}

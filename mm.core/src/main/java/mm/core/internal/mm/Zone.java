@@ -1,0 +1,368 @@
+package mm.core.internal.mm;
+
+import static mm.core.internal.mm.MemmapImpl.MASK;
+import static mm.core.internal.mm.MemmapImpl.NONE;
+import static mm.core.internal.mm.MemmapImpl.SHIFT;
+
+import mm.core.api.BadPageException;
+import mm.core.api.FreeListHook;
+import mm.core.api.MigrateType;
+import mm.core.api.Mm;
+import mm.core.api.PageFlags;
+import mm.core.api.ZoneType;
+
+/**
+ * struct zone with its buddy allocator: per order x migratetype free lists threaded through the memmap's link
+ * words, nr_free per order, NR_FREE_PAGES, watermarks, lowmem_reserve and per-cpu page lists. The zone's monitor
+ * is zone->lock; every free-list method below expects it held (the {@code *Locked} suffix says so).
+ */
+public final class Zone {
+    public static final int NMT = MigrateType.VALUES.length;
+    static final int MT_UNMOVABLE = 0, MT_MOVABLE = 1, MT_RECLAIMABLE = 2, MT_HIGHATOMIC = 3, MT_ISOLATE = 4;
+    static final long BUDDY = PageFlags.TYPE_BUDDY;
+    static final long RESERVED = PageFlags.bit(PageFlags.PG_reserved);
+    static final long REPORTED = PageFlags.bit(PageFlags.PG_reported);
+    /** fallbacks[] of mm/page_alloc.c (6.x). */
+    static final int[][] FALLBACKS = {
+        {MT_RECLAIMABLE, MT_MOVABLE}, {MT_RECLAIMABLE, MT_UNMOVABLE}, {MT_UNMOVABLE, MT_MOVABLE},
+    };
+
+    public final int nid;
+    public final ZoneType type;
+    public final int idx;
+    final MemmapImpl mm;
+    final long zoneLinks;
+
+    public long zoneStartPfn;
+    public long spanned;
+    public long present;
+    public long presentEarly;
+    public volatile long managed;
+    /** NR_FREE_PAGES: pages in the buddy free lists (not on pcp lists). */
+    volatile long freePages;
+    public final long[] nrFree = new long[Mm.NR_ORDERS];
+    final long[] nrFreeMt = new long[Mm.NR_ORDERS * NMT];
+    final int[] head = new int[Mm.NR_ORDERS * NMT];
+    final int[] tail = new int[Mm.NR_ORDERS * NMT];
+    public long wmarkMin, wmarkLow, wmarkHigh, wmarkPromo;
+    public final long[] lowmemReserve = new long[ZoneType.VALUES.length];
+    Pcp[] pcp = new Pcp[0];
+    volatile FreeListHook[] freeHooks = new FreeListHook[0];
+    /** Counters shown in zoneinfo. */
+    long numaHit, numaMiss, numaLocal, numaOther;
+
+    Zone(int nid, ZoneType type, MemmapImpl mm) {
+        this.nid = nid;
+        this.type = type;
+        this.idx = type.ordinal();
+        this.mm = mm;
+        this.zoneLinks = PageFlags.links(nid, idx);
+        java.util.Arrays.fill(head, NONE);
+        java.util.Arrays.fill(tail, NONE);
+    }
+
+    public long endPfn() { return zoneStartPfn + spanned; }
+    public boolean populated() { return present > 0; }
+    public boolean spans(long pfn) { return pfn >= zoneStartPfn && pfn < zoneStartPfn + spanned; }
+    public long freePages() { return freePages; }
+
+    /** Per-cpu pageset: order-0 pages cached per migratetype (LIFO: the hottest page first). */
+    static final class Pcp {
+        final int[][] lists = new int[MigrateType.PCPTYPES][];
+        final int[] counts = new int[MigrateType.PCPTYPES];
+        int count;
+        int high;
+        int batch = 1;
+
+        Pcp() {
+            for (int i = 0; i < lists.length; i++) lists[i] = new int[64];
+        }
+
+        void push(int mt, int pfn) {
+            int[] l = lists[mt];
+            if (counts[mt] == l.length) lists[mt] = l = java.util.Arrays.copyOf(l, l.length * 2);
+            l[counts[mt]++] = pfn;
+            count++;
+        }
+    }
+
+    // ------------------------------------------------------------------ free lists (zone->lock held)
+
+    private void addToList(long pfn, int order, int mt, boolean toTail) {
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        s.flags[i] = (s.flags[i] | BUDDY);
+        s.priv[i] = order;
+        int li = order * NMT + mt;
+        int p = (int) pfn;
+        if (head[li] == NONE) {
+            head[li] = tail[li] = p;
+            s.next[i] = s.prev[i] = NONE;
+        } else if (toTail) {
+            int t = tail[li];
+            mm.setNext(t, p);
+            s.prev[i] = t;
+            s.next[i] = NONE;
+            tail[li] = p;
+        } else {
+            int h = head[li];
+            mm.setPrev(h, p);
+            s.next[i] = h;
+            s.prev[i] = NONE;
+            head[li] = p;
+        }
+        nrFree[order]++;
+        nrFreeMt[li]++;
+    }
+
+    /** del_page_from_free_list: unlink, clear PageBuddy and PageReported, private = 0. */
+    void delFromList(long pfn, int order, int mt) {
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        int li = order * NMT + mt;
+        int n = s.next[i], p = s.prev[i];
+        if (p == NONE) head[li] = n; else mm.setNext(p, n);
+        if (n == NONE) tail[li] = p; else mm.setPrev(n, p);
+        s.next[i] = s.prev[i] = NONE;
+        s.flags[i] &= ~(BUDDY | REPORTED);
+        s.priv[i] = 0;
+        nrFree[order]--;
+        nrFreeMt[li]--;
+    }
+
+    /** page_is_buddy: the pfn heads a free block of exactly {@code order} in this zone. */
+    boolean isBuddy(long pfn, int order) {
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) return false;
+        int i = (int) (pfn & MASK);
+        long f = s.flags[i];
+        return (f & BUDDY) != 0 && s.priv[i] == order && (f & (PageFlags.ZONES_MASK << PageFlags.ZONES_PGSHIFT
+                | PageFlags.NODES_MASK << PageFlags.NODES_PGSHIFT)) == zoneLinks;
+    }
+
+    static boolean mergeable(int mt) { return mt < MigrateType.PCPTYPES; }
+
+    /**
+     * __free_one_page: account, merge with free buddies up to MAX_ORDER (not across pageblocks whose types may not
+     * mix), then put the block at the head or the tail (FPI_TO_TAIL, or buddy_merge_likely) of its list.
+     */
+    void freeOneLocked(long pfn, int order, int mt, boolean toTail, boolean notify) {
+        freePages += 1L << order;
+        while (order < Mm.MAX_ORDER) {
+            long buddy = pfn ^ (1L << order);
+            if (!isBuddy(buddy, order)) break;
+            int buddyMt = mm.pageblockMt(buddy);
+            if (order >= Mm.PAGEBLOCK_ORDER && mt != buddyMt && (!mergeable(mt) || !mergeable(buddyMt))) break;
+            delFromList(buddy, order, buddyMt);
+            if (buddyMt != mt) mm.setPageblockMt(buddy, mt);
+            pfn &= buddy;
+            order++;
+        }
+        boolean tailPlace = toTail || buddyMergeLikely(pfn, order);
+        addToList(pfn, order, mt, tailPlace);
+        FreeListHook[] hooks = freeHooks;
+        if (notify && hooks.length != 0) {
+            MigrateType m = MigrateType.VALUES[mt];
+            for (FreeListHook h : hooks) h.onEnqueue(nid, type, pfn, order, m);
+        }
+    }
+
+    /** buddy_merge_likely: the buddy of the next-higher block is free, so this one will probably merge soon. */
+    private boolean buddyMergeLikely(long pfn, int order) {
+        if (order >= Mm.MAX_ORDER - 1) return false;
+        long higher = pfn & ~((1L << (order + 1)) - 1);
+        long higherBuddy = higher ^ (1L << (order + 1));
+        return isBuddy(higherBuddy, order + 1);
+    }
+
+    /** expand(): split a 2^high block down to 2^low, returning the upper halves to the free lists (head). */
+    private void expand(long pfn, int low, int high, int mt) {
+        while (high > low) {
+            high--;
+            long sub = pfn + (1L << high);
+            addToList(sub, high, mt, false);
+            freePages += 1L << high;
+        }
+    }
+
+    /** __rmqueue_smallest: the smallest free block of {@code order} or more of type {@code mt}, split down. */
+    long rmqueueSmallestLocked(int order, int mt) {
+        for (int o = order; o <= Mm.MAX_ORDER; o++) {
+            int pfn = head[o * NMT + mt];
+            if (pfn == NONE) continue;
+            delFromList(pfn, o, mt);
+            freePages -= 1L << o;
+            expand(pfn, order, o, mt);
+            return pfn;
+        }
+        return -1;
+    }
+
+    /** __rmqueue: preferred type first, then stealing from the fallback types. */
+    long rmqueueLocked(int order, int mt) {
+        long pfn = rmqueueSmallestLocked(order, mt);
+        if (pfn >= 0 || mt >= MigrateType.PCPTYPES) return pfn;
+        return rmqueueFallbackLocked(order, mt);
+    }
+
+    /** can_steal_fallback (without page_group_by_mobility_disabled). */
+    private static boolean canSteal(int order, int startMt) {
+        return order >= Mm.PAGEBLOCK_ORDER / 2 || startMt == MT_RECLAIMABLE || startMt == MT_UNMOVABLE;
+    }
+
+    private int findFallback(int order, int startMt) {
+        for (int f : FALLBACKS[startMt]) if (head[order * NMT + f] != NONE) return f;
+        return -1;
+    }
+
+    /** __rmqueue_fallback + steal_suitable_fallback (6.12 shape). */
+    private long rmqueueFallbackLocked(int order, int startMt) {
+        int found = -1, fmt = -1;
+        boolean steal = false;
+        for (int o = Mm.MAX_ORDER; o >= order; o--) {
+            int f = findFallback(o, startMt);
+            if (f < 0) continue;
+            if (!canSteal(o, startMt)) break;
+            found = o;
+            fmt = f;
+            steal = true;
+            break;
+        }
+        if (found < 0) {
+            for (int o = order; o <= Mm.MAX_ORDER; o++) {
+                int f = findFallback(o, startMt);
+                if (f >= 0) { found = o; fmt = f; break; }
+            }
+            if (found < 0) return -1;
+        }
+        long pfn = head[found * NMT + fmt];
+        if (found >= Mm.PAGEBLOCK_ORDER) {
+            // take ownership of the whole block(s)
+            delFromList(pfn, found, fmt);
+            freePages -= 1L << found;
+            for (long b = pfn; b < pfn + (1L << found); b += Mm.PAGEBLOCK_NR_PAGES) mm.setPageblockMt(b, startMt);
+            expand(pfn, order, found, startMt);
+            return pfn;
+        }
+        if (steal) {
+            long start = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
+            long end = start + Mm.PAGEBLOCK_NR_PAGES;
+            if (start >= zoneStartPfn && end <= endPfn()) {
+                long[] counts = countBlock(start, end);
+                long free = counts[0], movable = counts[1];
+                long alike = startMt == MT_MOVABLE ? movable
+                        : fmt == MT_MOVABLE ? Mm.PAGEBLOCK_NR_PAGES - (free + movable) : 0;
+                if (free + alike >= (1 << (Mm.PAGEBLOCK_ORDER - 1))) {
+                    moveFreepagesLocked(start, end, fmt, startMt);
+                    mm.setPageblockMt(start, startMt);
+                    return rmqueueSmallestLocked(order, startMt);
+                }
+            }
+        }
+        delFromList(pfn, found, fmt);
+        freePages -= 1L << found;
+        expand(pfn, order, found, fmt);
+        return pfn;
+    }
+
+    /** Free pages and movable (PG_lru) allocated pages of [start, end) (prep_move_freepages_block). */
+    private long[] countBlock(long start, long end) {
+        long free = 0, movable = 0;
+        for (long p = start; p < end; ) {
+            long f = mm.f(p);
+            if ((f & BUDDY) != 0) {
+                int o = mm.priv(p);
+                free += 1L << o;
+                p += 1L << o;
+                continue;
+            }
+            if ((f & PageFlags.bit(PageFlags.PG_lru)) != 0) movable++;
+            p++;
+        }
+        return new long[] {free, movable};
+    }
+
+    /** move_freepages: re-list every free block of [start, end) from type {@code from} to {@code to}. */
+    long moveFreepagesLocked(long start, long end, int from, int to) {
+        long moved = 0;
+        for (long p = start; p < end; ) {
+            long f = mm.f(p);
+            if ((f & BUDDY) != 0 && (f & MemmapImpl.INIT) != 0) {
+                int o = mm.priv(p);
+                delFromList(p, o, from);
+                addToList(p, o, to, true);
+                moved += 1L << o;
+                p += 1L << o;
+            } else p++;
+        }
+        return moved;
+    }
+
+    /**
+     * Changes the migratetype of the pageblock at {@code pfn}, moving its free pages to the new lists
+     * (set_pageblock_migratetype + move_freepages_block). Used by isolation (hotplug offline) and by tests.
+     */
+    public void setPageblockMigratetype(long pfn, int mt) {
+        synchronized (this) {
+            long start = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
+            int old = mm.pageblockMt(start);
+            if (old == mt) return;
+            // free blocks larger than a pageblock span two blocks: move them whole
+            moveFreepagesLocked(Math.max(start, zoneStartPfn), Math.min(start + Mm.PAGEBLOCK_NR_PAGES, endPfn()), old, mt);
+            mm.setPageblockMt(start, mt);
+        }
+    }
+
+    /** zone_watermark_ok with lowmem_reserve of the allocation's highest zone. */
+    boolean watermarkOk(int order, long mark, int highestIdx) {
+        long free = freePages - (1L << order) + 1;
+        long min = mark + lowmemReserve[highestIdx];
+        if (free <= min) return false;
+        if (order == 0) return true;
+        for (int o = order; o <= Mm.MAX_ORDER; o++) if (nrFree[o] > 0) return true;
+        return false;
+    }
+
+    // ------------------------------------------------------------------ boot hand-off
+
+    /** __free_pages_core: clear PG_reserved, refcount 0 on every page, managed += 2^order, free to the tail. */
+    void freePagesCore(long pfn, int order) {
+        int n = 1 << order;
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        if (((pfn + n - 1) >>> SHIFT) == (pfn >>> SHIFT)) {
+            long[] fl = s.flags;
+            for (int k = i; k < i + n; k++) {
+                long f = fl[k];
+                if ((f & RESERVED) != 0) fl[k] = f & ~RESERVED;
+            }
+            java.util.Arrays.fill(s.refcount, i, i + n, 0);
+        } else {
+            for (long p = pfn; p < pfn + n; p++) { mm.setF(p, mm.f(p) & ~RESERVED); mm.setRef(p, 0); }
+        }
+        int mt = mm.pageblockMt(pfn);
+        synchronized (this) {
+            managed += n;
+            freeOneLocked(pfn, order, mt, true, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** The free block containing pfn, as {pfnOfHead, order}, or null (zone->lock held or quiescent). */
+    long[] freeBlockContaining(long pfn) {
+        for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+            long h = pfn & ~((1L << o) - 1);
+            if (spans(h) && isBuddy(h, o)) return new long[] {h, o};
+        }
+        return null;
+    }
+
+    int listHead(int order, int mt) { return head[order * NMT + mt]; }
+
+    long nrFreeMt(int order, int mt) { return nrFreeMt[order * NMT + mt]; }
+
+    void checkBadFree(long pfn, String what) {
+        throw new BadPageException(pfn, what);
+    }
+}

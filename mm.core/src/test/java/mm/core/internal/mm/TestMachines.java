@@ -1,0 +1,55 @@
+package mm.core.internal.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mm.core.api.BootOptions;
+import mm.core.api.BootWorkload;
+import mm.core.api.E820Range;
+import mm.core.api.E820Type;
+import mm.core.api.KernelImage;
+import mm.core.api.LateFree;
+import mm.core.api.Machine;
+import mm.core.api.NumaNode;
+import mm.core.api.Reservation;
+
+/** Small machines built in code for the allocator tests (the machine-file format has its own tests). */
+final class TestMachines {
+    private TestMachines() {}
+
+    static final long M = 1L << 20, G = 1L << 30;
+
+    /** One node: 640K low memory, then RAM from 1 MiB to {@code mib} MiB, a kernel image at 16 MiB. */
+    static Machine oneNode(long mib, boolean deferred) {
+        List<E820Range> e820 = List.of(
+                new E820Range(0, 0x9fc00, E820Type.USABLE),
+                new E820Range(0x9fc00, 0xa0000, E820Type.RESERVED),
+                new E820Range(0xf0000, 0x100000, E820Type.RESERVED),
+                new E820Range(0x100000, mib * M, E820Type.USABLE));
+        List<NumaNode> nodes = List.of(new NumaNode(0, 2, List.<long[]>of(new long[] {0, mib * M})));
+        return machine("test-1node", nodes, new int[][] {{10}}, e820, deferred);
+    }
+
+    /** Two nodes of {@code mibPerNode} each, node 1 starting above 4 GiB when big enough. */
+    static Machine twoNodes(long mibPerNode, boolean deferred) {
+        long n0end = mibPerNode * M;
+        List<E820Range> e820 = new ArrayList<>(List.of(
+                new E820Range(0, 0x9fc00, E820Type.USABLE),
+                new E820Range(0x9fc00, 0xa0000, E820Type.RESERVED),
+                new E820Range(0x100000, n0end, E820Type.USABLE)));
+        long n1start = Math.max(n0end, 4 * G);
+        e820.add(new E820Range(n1start, n1start + mibPerNode * M, E820Type.USABLE));
+        List<NumaNode> nodes = List.of(
+                new NumaNode(0, 2, List.<long[]>of(new long[] {0, n0end})),
+                new NumaNode(1, 2, List.<long[]>of(new long[] {n1start, n1start + mibPerNode * M})));
+        return machine("test-2node", nodes, new int[][] {{10, 21}, {21, 10}}, e820, deferred);
+    }
+
+    static Machine machine(String name, List<NumaNode> nodes, int[][] dist, List<E820Range> e820, boolean deferred) {
+        BootOptions o = BootOptions.defaults().withDeferred(deferred);
+        return new Machine(name, "test", nodes, dist, e820, List.of(),
+                List.of(new Reservation("kernel image", 16 * M, 40 * M)), List.of(),
+                List.of(new LateFree("unused kernel image (initmem)", 4096, -1)), o,
+                new BootWorkload(7, 20, 200, 300, 400, new int[] {80, 10, 6, 4}), KernelImage.defaults(), Map.of());
+    }
+}
