@@ -116,8 +116,10 @@ class LauncherIT {
         assertEquals(0, r.rc(), r::toString);
         String[] lines = r.out().split("\n");
         Map<String, Object> variants = Json.object(lines[0]);
+        List<Object> greeter = ((List<Object>) variants.get("subsystems")).stream()
+                .filter(o -> "itest.greeter".equals(((Map<String, Object>) o).get("subsystem"))).toList();
         assertEquals(List.of(Map.of("subsystem", "itest.greeter", "variants", List.of("a", "b", "c"),
-                "selected", "b", "active", "b")), variants.get("subsystems"), r::toString);
+                "selected", "b", "active", "b")), greeter, r::toString);
         Map<String, Object> p = Json.object(lines[1]);
         assertEquals(List.of("mm.variant itest.greeter=b"), p.get("config"), r::toString);
     }
@@ -132,6 +134,29 @@ class LauncherIT {
         assertEquals(0, fromFile.rc(), fromFile::toString);
         assertTrue(fromFile.out().startsWith("mmkit ") && fromFile.out().endsWith("done\n"), fromFile::toString);
         assertEquals(fromFile, fromStdin);
+    }
+
+    @Test
+    void machineOptionsLoadTheMachineBeforeTheCommands() throws Exception {
+        Path machine = Path.of("../machines/tiny").toAbsolutePath().normalize();
+        Path dmesg = Path.of("../mm.core/src/test/resources/refdata/qemu-2g-1node/console.log").toAbsolutePath()
+                .normalize();
+        Mmkit.Result r = Mmkit.run("--machine", machine.toString(), "--machine-dmesg", dmesg.toString(),
+                "-c", "mm:version");
+        assertEquals(0, r.rc(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("Machine tiny loaded from " + machine), r::toString);
+        assertTrue(lines.get(1).startsWith("Imported machine console from " + dmesg), r::toString);
+        assertTrue(r.out().contains("\nmmkit 0.1.0"), "the command ran after both: " + r);
+    }
+
+    @Test
+    void aMachineThatCannotLoadFailsBeforeTheCommands() throws Exception {
+        Path missing = tmp.resolve("no-such-machine");
+        Mmkit.Result r = Mmkit.run("--machine", missing.toString(), "-c", "mm:version");
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertTrue(r.err().startsWith("mmkit: command failed: mm:machine load '" + missing + "': "), r::toString);
     }
 
     @Test

@@ -116,7 +116,7 @@ class VariantsIT {
     @Test
     void theListingMarksTheActiveVariant() throws Exception {
         String listing = sh("mm:variant");
-        assertTrue(listing.startsWith("SUBSYSTEM      VARIANTS (* = active)\n"), listing);
-        assertTrue(listing.contains("\nitest.greeter  a *b c\n"), listing);
+        assertTrue(listing.startsWith("SUBSYSTEM "), listing);
+        assertTrue(listing.lines().anyMatch(l -> l.matches("itest\\.greeter +a \\*b c")), listing);
     }
 }
