@@ -56,7 +56,7 @@ public interface FreePageReportingSupport {
     /** True once a kernel is booted. */
     boolean booted();
 
-    /** Increases with every boot; handles and pfns of an older boot are stale. */
+    /** Increases with every boot and every change of the populated zones; older handles are stale. */
     long bootId();
 
     /** The populated zones of the booted kernel, node by node. */

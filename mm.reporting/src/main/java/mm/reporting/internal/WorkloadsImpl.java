@@ -40,13 +40,14 @@ public final class WorkloadsImpl implements Workloads {
 
     @Activate
     public WorkloadsImpl(@Reference(name = "reporting") ReportingService reporting) {
-        this((ReportingCore) reporting);
-    }
-
-    public WorkloadsImpl(ReportingCore core) {
-        this.core = core;
+        this.core = (ReportingCore) reporting;
         this.model = core.model();
         this.clock = core.clock();
+    }
+
+    /** Outside OSGi (tests, benchmarks). */
+    public static WorkloadsImpl of(ReportingCore core) {
+        return new WorkloadsImpl((ReportingService) core);
     }
 
     private void requireBooted() {

@@ -41,7 +41,7 @@ final class Guest implements AutoCloseable {
         model.addPhaseListener(core);
         balloon = new VirtioBalloon(model, hooks, core);
         core.register(balloon);
-        workloads = new WorkloadsImpl(core);
+        workloads = WorkloadsImpl.of(core);
         Machine m = new MachineServiceImpl().builtin(machine).orElseThrow();
         model.boot(m);
     }

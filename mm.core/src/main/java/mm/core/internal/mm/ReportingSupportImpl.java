@@ -27,12 +27,14 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
     /** The zone handles of one boot. */
     private static final class Snapshot {
         final Kernel kernel;
+        final long layout;
         final long bootId;
         final List<ZoneRef> zones;
         final int[] slotByKey;
 
-        Snapshot(Kernel kernel, long bootId, List<ZoneRef> zones, int[] slotByKey) {
+        Snapshot(Kernel kernel, long layout, long bootId, List<ZoneRef> zones, int[] slotByKey) {
             this.kernel = kernel;
+            this.layout = layout;
             this.bootId = bootId;
             this.zones = zones;
             this.slotByKey = slotByKey;
@@ -67,13 +69,23 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         this.model = (MemoryModelImpl) model;
     }
 
+    /** Which zones are populated: a kernel still booting (or onlining memory) gets new handles. */
+    private static long layout(Kernel k) {
+        long h = k.nodes.size();
+        for (Node n : k.nodes) {
+            for (Zone z : n.zones) h = h * 31 + (z.populated() || z.managed != 0 ? z.idx + 1 + z.nid * 8L : 0);
+        }
+        return h;
+    }
+
     private Snapshot snapshot() {
         Kernel k = model.kernel();
+        long layout = layout(k);
         Snapshot s = snap;
-        if (s != null && s.kernel == k) return s;
+        if (s != null && s.kernel == k && s.layout == layout) return s;
         synchronized (refreshLock) {
             s = snap;
-            if (s != null && s.kernel == k) return s;
+            if (s != null && s.kernel == k && s.layout == layout) return s;
             List<ZoneRef> zones = new ArrayList<>();
             int maxNid = 0;
             for (Node n : k.nodes) maxNid = Math.max(maxNid, n.nid);
@@ -86,7 +98,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
                     zones.add(new ZoneRef(k, z, zones.size()));
                 }
             }
-            s = new Snapshot(k, s == null ? 1 : s.bootId + 1, Collections.unmodifiableList(zones), slots);
+            s = new Snapshot(k, layout, s == null ? 1 : s.bootId + 1, Collections.unmodifiableList(zones), slots);
             snap = s;
             return s;
         }
