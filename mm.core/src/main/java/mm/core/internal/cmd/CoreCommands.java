@@ -60,9 +60,17 @@ public final class CoreCommands {
             @Descriptor("machine file or built-in name (default: the current machine)")
             @Parameter(names = {"-m", "--machine"}, absentValue = "") String machineFile,
             @Descriptor("print only the summary, not the whole boot log")
-            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet)
+            @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
+            @Descriptor("helper threads per node the timing model assumes for multithreaded deferred init")
+            @Parameter(names = {"--deferred-threads"}, absentValue = "0") int deferredThreads)
             throws Exception {
         Machine m = machineFile.isEmpty() ? machines.current() : loadMachine(machineFile);
+        if (deferredThreads > 0) {
+            Map<String, Double> t = new LinkedHashMap<>(m.timing());
+            t.put("deferred_threads", (double) deferredThreads);
+            m = new Machine(m.name(), m.source(), m.nodes(), m.distance(), m.e820(), m.hotplug(), m.reservations(),
+                    m.memblockOps(), m.lateFrees(), m.options(), m.workload(), m.kernel(), t);
+        }
         long t0 = System.nanoTime();
         MemoryModel.BootResult r = model.boot(m);
         double wallMs = (System.nanoTime() - t0) / 1e6;
@@ -213,15 +221,17 @@ public final class CoreCommands {
 
     @Descriptor("deferred struct page init per node: first_deferred_pfn, pages still deferred, growth events")
     public void deferred() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-5s %-20s %16s %8s%n", "node",
-                "first_deferred_pfn", "still deferred", "grown"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-5s %-22s %-20s %16s %8s%n", "node",
+                "boot first_deferred", "first_deferred_pfn", "still deferred", "grown"));
         List<Object> rows = new ArrayList<>();
         for (Node n : model.kernel().nodes) {
             long first = n.firstDeferredPfn;
             String f = first == Node.NO_DEFERRED ? "none" : String.format(Locale.ROOT, "%#x", first);
-            sb.append(String.format(Locale.ROOT, "%-5d %-20s %16d %8d%n", n.nid, f, n.deferredPagesLeft, n.growEvents));
+            String b = n.bootFirstDeferredPfn == Node.NO_DEFERRED ? "none" : String.format(Locale.ROOT, "%#x", n.bootFirstDeferredPfn);
+            sb.append(String.format(Locale.ROOT, "%-5d %-22s %-20s %16d %8d%n", n.nid, b, f, n.deferredPagesLeft, n.growEvents));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("node", n.nid);
+            r.put("boot_first_deferred_pfn", n.bootFirstDeferredPfn == Node.NO_DEFERRED ? null : n.bootFirstDeferredPfn);
             r.put("first_deferred_pfn", first == Node.NO_DEFERRED ? null : first);
             r.put("deferred_pages", n.deferredPagesLeft);
             r.put("grow_events", n.growEvents);
