@@ -91,6 +91,8 @@ public final class Launch implements AutoCloseable {
                 refs.add(new Profile.BundleRef(shell, null, "launcher"));
             }
         }
+        // slf4j-simple reads system properties: INFO chatter would mix with command output
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path storage = createStorage();
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
