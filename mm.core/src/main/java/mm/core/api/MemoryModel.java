@@ -43,6 +43,15 @@ public interface MemoryModel {
     /** __free_pages: frees a block allocated with {@code order}; a bad free throws {@link BadPageException}. */
     void free(long pfn, int order);
 
+    /** __free_pages with the caller's stack (page_owner records it as the free stack). */
+    void free(long pfn, int order, CallStack caller);
+
+    /**
+     * split_page: an allocated non-compound block of 2^order pages becomes 2^order order-0 allocations that can be
+     * freed one by one (alloc_pages_exact frees the tail this way).
+     */
+    void split(long pfn, int order);
+
     /** A readable view of one struct page (mm:page). */
     PageInfo page(long pfn);
 

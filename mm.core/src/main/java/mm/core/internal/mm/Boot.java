@@ -761,8 +761,21 @@ public final class Boot {
                     if (endPfn - take <= startPfn) kernelImageFree.remove(kernelImageFree.size() - 1);
                 }
             }
-            log.log(String.format(Locale.ROOT, "Freeing %s memory: %dK", lf.name(), freed * 4));
+            log.log(String.format(Locale.ROOT, "Freeing %s memory: %dK", freeingWhat(lf.name()), freed * 4));
         }
+    }
+
+    /** The words the kernel prints for each kind of late free (free_initmem, free_initrd_mem, ...). */
+    static String freeingWhat(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "smp-alternatives" -> "SMP alternatives";
+            case "initrd" -> "initrd";
+            case "decrypted" -> "unused decrypted";
+            case "initmem" -> "unused kernel image (initmem)";
+            case "rodata-data-gap" -> "unused kernel image (rodata/data gap)";
+            case "text-rodata-gap" -> "unused kernel image (text/rodata gap)";
+            default -> name;
+        };
     }
 
     /** free_reserved_page for every reserved page of [s, e): clear PG_reserved, managed++, free. */

@@ -49,6 +49,9 @@ public final class Kernel {
     /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
     volatile DeferredGrower grower;
     Memblock memblock;
+
+    /** The boot's memblock (x86 discards it after boot; mmkit keeps it for inspection). */
+    public Memblock memblock() { return memblock; }
     public long maxPfn;
     public long totalramPagesAtMemoryLine;
     /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */
@@ -219,7 +222,9 @@ public final class Kernel {
     // ------------------------------------------------------------------------------------------------ freeing
 
     /** __free_pages: validates like free_pages_prepare's bad_page checks, then frees (pcp for order 0). */
-    public void free(long pfn, int order) {
+    public void free(long pfn, int order) { free(pfn, order, null); }
+
+    public void free(long pfn, int order, CallStack caller) {
         if (order < 0 || order > Mm.MAX_ORDER)
             throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
         MemmapImpl.Section s = mm.section(pfn);
@@ -240,7 +245,7 @@ public final class Kernel {
         if (hooks.length != 0) {
             Task t = currentTask();
             long ts = clock.incrementAndGet();
-            for (PageAllocHook h : hooks) h.preFree(pfn, order, null, t, ts);
+            for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
         }
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
         for (long p = pfn + 1; p < pfn + (1L << order); p++) {
@@ -317,6 +322,27 @@ public final class Kernel {
         long n = 0;
         for (Zone.Pcp p : z.pcp) synchronized (p) { n += p.count; }
         return n;
+    }
+
+    /** split_page: every page of the allocated block becomes an order-0 allocation with refcount 1. */
+    public void split(long pfn, int order) {
+        if (order < 0 || order > Mm.MAX_ORDER) throw new IllegalArgumentException("invalid order " + order);
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        Zone z = pageZone(mm.flags(pfn) | MemmapImpl.INIT);
+        synchronized (z) {
+            int i = (int) (pfn & MASK);
+            if (s.prev[i] != ALLOC_HEAD || s.next[i] != order)
+                throw new BadPageException(pfn, "split_page of a block that is not an allocated order-" + order + " head ("
+                        + state(pfn) + ")");
+            if ((s.flags[i] & HEAD) != 0) throw new BadPageException(pfn, "split_page of a compound page");
+            for (long p = pfn; p < pfn + (1L << order); p++) {
+                mm.setPrev(p, ALLOC_HEAD);
+                mm.setNext(p, 0);
+                mm.setRef(p, 1);
+                if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
+            }
+        }
     }
 
     /** The order of the allocated block headed at pfn, or -1. */

@@ -115,6 +115,18 @@ class DmesgImportTest {
     }
 
     @Test
+    void calibratesTheBootWorkloadFromThePageOwnerCountsOfBothBoots() throws Exception {
+        // late page_ext: 10228 found - 9216 pages of page_ext storage = 1012 before page_alloc_init_late
+        var late = fixture().machine().workload();
+        assertEquals(1012, late.earlyPages() + late.midPages());
+        assertEquals(90, late.earlyPages());
+        // early_page_ext: 9306 - 9216 = 90 pages before the early page_ext point
+        var early = new MachineServiceImpl().importDmesgText("early", resource("refdata/qemu-2g-1node/console-early_page_ext.log"))
+                .machine().workload();
+        assertEquals(90, early.earlyPages());
+    }
+
+    @Test
     void reportsWhatWasUsedAndSkipped() throws Exception {
         ImportResult r = fixture();
         Map<String, Integer> u = r.used();
@@ -129,8 +141,9 @@ class DmesgImportTest {
         assertEquals(6, u.get("memblock-dump")); // header, sizes, 2 counts, 2 memory regions
         assertEquals(62, u.get("memblock-op"));
         assertEquals(48, u.get("memblock-alloc"));
+        assertEquals(3, u.get("workload-calibration")); // allocated ... bytes of page_ext, 2 x page owner found early
         assertEquals(List.of("e820", "numa", "cpus", "cmdline", "kernel-image", "initrd", "late-free",
-                "memblock-dump", "memblock-dump-reserved", "memblock-op", "memblock-alloc"), List.copyOf(u.keySet()));
+                "workload-calibration", "memblock-dump", "memblock-dump-reserved", "memblock-op", "memblock-alloc"), List.copyOf(u.keySet()));
         int nonBlank = (int) resource(FIXTURE).lines().filter(l -> !l.isBlank()).count();
         int used = u.values().stream().mapToInt(Integer::intValue).sum();
         assertEquals(nonBlank, used + r.skipped(), "every non-blank line is either used or skipped");

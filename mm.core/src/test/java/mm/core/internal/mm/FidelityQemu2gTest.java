@@ -1,0 +1,128 @@
+package mm.core.internal.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mm.core.api.Machine;
+import mm.core.api.ZoneType;
+import mm.core.internal.deferred.PerNodeDeferredInit;
+import mm.core.internal.machine.MachineServiceImpl;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fidelity against a real Linux 6.12 boot (refdata/qemu-2g-1node): import its console log, boot it, and compare
+ * the zone layout, the free_area_init log blocks and the counts with what that kernel printed.
+ */
+class FidelityQemu2gTest {
+    static MemoryModelImpl model;
+    static List<String> log;
+    static String console;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        console = resource("refdata/qemu-2g-1node/console.log");
+        MachineServiceImpl ms = new MachineServiceImpl();
+        Machine m = ms.importDmesgText("qemu-2g", console).machine();
+        model = new MemoryModelImpl();
+        model.addDeferredInit(new PerNodeDeferredInit());
+        log = model.boot(m).log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = FidelityQemu2gTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The lines of the real console log's first boot that start with one of the prefixes, timestamps stripped. */
+    static List<String> realLines(String from, int count) {
+        List<String> out = new ArrayList<>();
+        String[] lines = console.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].replaceFirst("^\\[[^]]*\\] ", "");
+            if (l.equals(from)) {
+                for (int j = 0; j < count; j++) out.add(lines[i + j].replaceFirst("^\\[[^]]*\\] ", ""));
+                return out;
+            }
+        }
+        throw new AssertionError("not in the real log: " + from);
+    }
+
+    static List<String> ourLines(String from, int count) {
+        int i = log.indexOf(from);
+        assertTrue(i >= 0, "mmkit did not print: " + from + "\n" + String.join("\n", log));
+        return log.subList(i, i + count);
+    }
+
+    @Test
+    void zoneRangesBlockIsIdentical() {
+        assertEquals(realLines("Zone ranges:", 6), ourLines("Zone ranges:", 6));
+    }
+
+    @Test
+    void earlyMemoryNodeRangesAndInitmemAreIdentical() {
+        assertEquals(realLines("Early memory node ranges", 4), ourLines("Early memory node ranges", 4));
+    }
+
+    @Test
+    void unavailableRangeLinesAreIdentical() {
+        List<String> real = console.lines().map(l -> l.replace("\r", "")).map(l -> l.replace("\r", "").replaceFirst("^\\[[^]]*\\] ", ""))
+                .filter(l -> l.contains("pages in unavailable ranges")).distinct().toList();
+        List<String> ours = log.stream().filter(l -> l.contains("pages in unavailable ranges")).toList();
+        assertEquals(List.of("On node 0, zone DMA: 1 pages in unavailable ranges",
+                "On node 0, zone DMA: 97 pages in unavailable ranges",
+                "On node 0, zone DMA32: 32 pages in unavailable ranges"), real);
+        assertEquals(real, ours);
+    }
+
+    @Test
+    void zonelistLineIsIdentical() {
+        String real = realLines("Policy zone: DMA32", 1).get(0);
+        assertTrue(log.contains(real));
+        assertTrue(log.contains("Built 1 zonelists, mobility grouping on.  Total pages: 524158"), String.join("\n", log));
+    }
+
+    @Test
+    void spannedAndPresentAreIdenticalAndManagedWithinHalfAPercent() throws IOException {
+        Map<String, long[]> real = parseZoneinfo(resource("refdata/qemu-2g-1node/zoneinfo.txt"));
+        Map<String, long[]> ours = parseZoneinfo(model.zoneinfo().text());
+        assertEquals(real.keySet(), ours.keySet());
+        for (String zone : real.keySet()) {
+            long[] r = real.get(zone), o = ours.get(zone);
+            assertEquals(r[0], o[0], zone + " spanned");
+            assertEquals(r[1], o[1], zone + " present");
+            assertEquals(r[3], o[3], zone + " start_pfn");
+            assertTrue(Math.abs(r[2] - o[2]) <= Math.max(1, r[2] * 0.005), zone + " managed: real " + r[2] + ", mmkit " + o[2]);
+        }
+    }
+
+    @Test
+    void theInvariantsHold() {
+        assertEquals(List.of(), model.check());
+    }
+
+    /** zone -> {spanned, present, managed, start_pfn}. */
+    static Map<String, long[]> parseZoneinfo(String text) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        long[] cur = null;
+        for (String l : text.split("\n")) {
+            String t = l.trim();
+            if (l.startsWith("Node ")) {
+                cur = new long[4];
+                out.put(l.trim().replaceAll("\\s+", " "), cur);
+            } else if (cur != null && t.startsWith("spanned")) cur[0] = Long.parseLong(t.split("\\s+")[1]);
+            else if (cur != null && t.startsWith("present")) cur[1] = Long.parseLong(t.split("\\s+")[1]);
+            else if (cur != null && t.startsWith("managed")) cur[2] = Long.parseLong(t.split("\\s+")[1]);
+            else if (cur != null && t.startsWith("start_pfn:")) cur[3] = Long.parseLong(t.split("\\s+")[1]);
+        }
+        return out;
+    }
+}
