@@ -62,12 +62,17 @@ public final class Launch implements AutoCloseable {
     private final Map<String, Long> phases = new java.util.LinkedHashMap<>();
     private boolean closed;
 
+    /** Deletes the bundle cache when the JVM exits without {@link #close} (Ctrl-C, System.exit from the shell). */
+    private final Thread cleanup;
+
     private Launch(Profile profile, Framework framework, Path storage, List<Bundle> bundles, long startNanos) {
         this.profile = profile;
         this.framework = framework;
         this.storage = storage;
         this.bundles = bundles;
         this.startNanos = startNanos;
+        this.cleanup = new Thread(() -> deleteTree(storage), "mmkit storage cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Starts a profile by name or file (see {@link Profile}). */
@@ -86,12 +91,14 @@ public final class Launch implements AutoCloseable {
                 refs.add(new Profile.BundleRef(shell, null, "launcher"));
             }
         }
+        // slf4j-simple reads system properties: INFO chatter would mix with command output
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path storage = createStorage();
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         cfg.put("felix.log.level", "1");
-        cfg.put("ds.loglevel", "warn");
+        cfg.put("ds.loglevel", System.getProperty("mm.ds.loglevel", "warn"));
         if (!settings.interactive()) cfg.put("gosh.args", "--nointeractive --noshutdown --quiet");
         cfg.put(PROP_PROFILE, profile.name);
         cfg.put(PROP_PROFILE_FILE, profile.location);
@@ -326,6 +333,11 @@ public final class Launch implements AutoCloseable {
         if (closed) return;
         closed = true;
         closeQuietly(null, framework, storage);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs, harmlessly
+        }
     }
 
     private static void closeQuietly(Launch launch, Framework fw, Path storage) {
