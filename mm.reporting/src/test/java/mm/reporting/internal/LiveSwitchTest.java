@@ -20,6 +20,7 @@ class LiveSwitchTest {
     @Test
     void aLiveSwitchInTheMiddleOfAStormLosesAndDuplicatesNoPage() throws Exception {
         try (Guest g = new Guest("tiny-2node", "buddy", StrategiesTest.quick())) {
+            g.clock().awaitQuiescent();
             long before = g.freeAfterDrain() + g.isolated();
             List<String> handover = new CopyOnWriteArrayList<>();
             // four guest threads allocating and freeing in waves, in the background

@@ -64,6 +64,7 @@ class StrategiesTest {
     @ValueSource(strings = {"buddy", "bitmap", "array", "sync"})
     void theReportedFlagIsClearedOnAllocationAndOnMerge(String strategy) throws Exception {
         try (Guest g = new Guest("tiny", strategy)) {
+            g.workloads.idle(40, 0); // the boot's free memory is reported and back on the free lists
             // fill memory with THP-sized blocks, then free every other one: those cannot merge and get reported
             List<Long> held = new ArrayList<>();
             for (long pfn; (pfn = g.model.alloc(9, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_NOWARN, -1, TEST)) >= 0; ) held.add(pfn);
@@ -117,6 +118,7 @@ class StrategiesTest {
     @ValueSource(strings = {"buddy", "bitmap", "array", "sync"})
     void aStormEndsWithAConsistentMachineAndAReportedGuest(String strategy) throws Exception {
         try (Guest g = new Guest("tiny", strategy)) {
+            g.clock().awaitQuiescent(); // the worker waits for the device: nothing moves while we count
             long free0 = g.freeAfterDrain() + g.isolated();
             g.workloads.idle(40, 0);
             long rssBefore = g.balloon.hostRssPages();
