@@ -68,7 +68,7 @@ public final class ArrayStrategy extends WorkerStrategy {
         long t0 = System.nanoTime();
         ZoneHandle z = c.zone(nid, zone);
         if (z == null) return;
-        Metrics.ZoneCounters zc = c.metrics.zone(nid, zone);
+        Metrics.ZoneCounters zc = c.counters[z.slot()];
         zc.captured(order);
         boolean wake;
         synchronized (lock) {

@@ -83,7 +83,7 @@ public final class BitmapStrategy extends WorkerStrategy {
         long t0 = System.nanoTime();
         ZoneHandle z = c.zone(nid, zone);
         if (z == null) return;
-        c.metrics.zone(nid, zone).captured(order);
+        c.counters[z.slot()].captured(order);
         ZoneBits[] all = bits;
         if (z.slot() >= all.length) return; // stopping
         ZoneBits zb = all[z.slot()];

@@ -60,7 +60,7 @@ public final class BuddyStrategy extends WorkerStrategy {
         long t0 = System.nanoTime();
         StrategyContext c = ctx;
         ZoneHandle z = c.zone(nid, zone);
-        if (z != null) c.metrics.zone(nid, zone).captured(order);
+        if (z != null) c.counters[z.slot()].captured(order);
         request();
         c.metrics.freePath(System.nanoTime() - t0, 0);
     }

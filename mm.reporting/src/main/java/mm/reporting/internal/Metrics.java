@@ -75,8 +75,18 @@ public final class Metrics {
 
     public void pass() { passes.increment(); }
 
+    /** Zeroes every counter (the per-zone objects stay: running strategies hold them). */
     public void reset() {
-        zones.clear();
+        for (ZoneCounters z : zones.values()) {
+            for (int o = 0; o < Mm.NR_ORDERS; o++) {
+                z.reportedPages.set(o, 0);
+                z.reportedBlocks.set(o, 0);
+                z.captures.set(o, 0);
+                z.dropped.set(o, 0);
+                z.refaults.set(o, 0);
+            }
+            z.batches.set(0);
+        }
         batches.reset();
         freePathCalls.reset();
         freePathCpu.reset();
@@ -98,11 +108,21 @@ public final class Metrics {
         return s;
     }
 
+    private static boolean idle(ZoneCounters z) {
+        if (z.batches.get() != 0) return false;
+        for (int o = 0; o < Mm.NR_ORDERS; o++) {
+            if (z.captures.get(o) != 0 || z.dropped.get(o) != 0 || z.reportedBlocks.get(o) != 0 || z.refaults.get(o) != 0)
+                return false;
+        }
+        return true;
+    }
+
     /** The counters as a {@link ReportingStats} (the host view and state come from the caller). */
     ReportingStats snapshot(String strategy, boolean running, int order, long hostRss, long discarded, long isolated) {
         List<ReportingStats.Zone> zs = new ArrayList<>();
         long rp = 0, rb = 0, cap = 0, drop = 0, ref = 0;
         for (ZoneCounters z : zones.values()) {
+            if (idle(z)) continue;
             ReportingStats.Zone s = new ReportingStats.Zone(z.nid, z.type.kernelName(), arr(z.reportedPages),
                     arr(z.reportedBlocks), arr(z.captures), arr(z.dropped), arr(z.refaults), z.batches.get());
             zs.add(s);

@@ -23,6 +23,8 @@ public final class StrategyContext {
     /** The zones of this boot, by slot, and slot by (nid, zone type). */
     final List<ZoneHandle> zones;
     private final int[] slotByKey;
+    /** The counters of each zone, by slot (the hooks' fast path). */
+    final Metrics.ZoneCounters[] counters;
 
     /** Tunables of the strategies (mm:reporting config). */
     public record Params(int arrayCapacity, int arrayThreshold, int bitmapThreshold, long delayNanos) {
@@ -45,6 +47,8 @@ public final class StrategyContext {
         slotByKey = new int[(maxNid + 1) * ZoneType.VALUES.length];
         java.util.Arrays.fill(slotByKey, -1);
         for (ZoneHandle z : zones) slotByKey[z.nid() * ZoneType.VALUES.length + z.type().ordinal()] = z.slot();
+        counters = new Metrics.ZoneCounters[zones.size()];
+        for (ZoneHandle z : zones) counters[z.slot()] = metrics.zone(z.nid(), z.type());
     }
 
     /** The zone of a FreeListHook callback, or null (another boot). */

@@ -44,7 +44,7 @@ public final class SyncStrategy implements Strategy {
         long t0 = System.nanoTime();
         ZoneHandle z = c.zone(nid, zone);
         if (z == null) return;
-        c.metrics.zone(nid, zone).captured(order);
+        c.counters[z.slot()].captured(order);
         long stall = 0;
         // we hold the zone lock: the support's calls re-enter it
         int got = c.support.isolateBlock(z, pfn, c.order, true);

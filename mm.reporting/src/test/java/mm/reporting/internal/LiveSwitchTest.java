@@ -101,6 +101,28 @@ class LiveSwitchTest {
     }
 
     @Test
+    void pageReportingOrderIsPageblockOrderByDefaultAndConfigurable() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            assertEquals(9, g.core.order());
+            g.workloads.idle(40, 0);
+            g.core.setOrder(10);
+            assertEquals(10, g.core.order());
+            g.core.resetStats();
+            g.workloads.freeStorm(0.1, 2, 1, 100, 4); // THP frees: order-9 blocks, some merge to order 10
+            g.workloads.idle(40, 0);
+            var zones = g.core.stats().zones();
+            long o9 = zones.stream().mapToLong(z -> z.reportedBlocks()[9]).sum();
+            long o10 = zones.stream().mapToLong(z -> z.reportedBlocks()[10]).sum();
+            assertEquals(0, o9, "nothing below page_reporting_order is reported");
+            assertTrue(o10 > 0);
+            assertThrows(IllegalArgumentException.class, () -> g.core.setOrder(11));
+            g.core.setOrder(-1);
+            assertEquals(9, g.core.order(), "-1: back to the default");
+            g.assertChecks();
+        }
+    }
+
+    @Test
     void emulatedTimeRunsFasterThanRealTime() throws Exception {
         try (Guest g = new Guest("tiny", "buddy")) {
             long e0 = g.clock().now(), t0 = System.nanoTime();
