@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * The emulated virtio-balloon device with VIRTIO_BALLOON_F_REPORTING (drivers/virtio/virtio_balloon.c plus the
  * host): a reporting virtqueue of {@value #PAGE_REPORTING_CAPACITY} entries, a configurable host latency per report,
  * and the host's view of the guest's memory, 2 bits per page: backed (the guest touched it, the host holds memory
- * for it) and discarded (reported; MADV_DONTNEED). Re-faults are seen through a PageAllocHook (registered once the
- * first page is discarded, so an unused device costs the allocator nothing): allocating a discarded page faults it
- * back in.
+ * for it) and discarded (reported; MADV_DONTNEED). Touches and re-faults are seen through a PageAllocHook,
+ * registered while the device has a booted guest: allocating a page backs it; allocating a discarded one is a
+ * re-fault.
  *
  * <p>Configuration (PID {@code mm.reporting.balloon}): {@code latency.us} (default 5000: the virtqueue round trip and the host's MADV_DONTNEED of up to 64 MiB), {@code capacity}
  * (default 32), {@code order} (default 0: page_reporting_order).
@@ -158,8 +158,8 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         blocks.set(0);
         pages.set(0);
         synchronized (history) { history.clear(); }
-        closeAllocHook();
         ready = true;
+        ensureAllocHook(); // the host sees every first touch and every re-fault from now on
         sample();
     }
 
@@ -168,7 +168,6 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     public long report(long[] pfns, int[] orders, int n) {
         AtomicLongArray h = host;
         long limit = (long) h.length() << 5;
-        ensureAllocHook();
         long np = 0;
         for (int i = 0; i < n; i++) {
             long start = pfns[i], end = start + (1L << orders[i]);
