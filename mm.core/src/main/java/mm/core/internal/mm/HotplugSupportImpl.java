@@ -410,8 +410,9 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             if ((f & INIT) == 0) { p++; continue; }
             if ((f & RESERVED) != 0) return p;
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv[i]; continue; }
+            // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
+            if (s.refcount[i] == 0 && s.prev[i] != Kernel.ALLOC_TAIL) { p++; continue; }
             int pv = s.prev[i];
-            if (pv == Kernel.ON_PCP) { p++; continue; }
             if (pv == Kernel.ALLOC_HEAD) {
                 if ((f & LRU) == 0) return p;
                 p += 1L << s.next[i];
