@@ -335,7 +335,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         while (pfn < e) {
             long secEnd = Math.min(e, (pfn | MASK) + 1);
             MemmapImpl.Section sec = k.mm.section(pfn);
-            if (sec != null) {
+            if (sec != null && sec.materialised()) {
                 int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
                 Arrays.fill(sec.flags, from, to, 0L);
                 Arrays.fill(sec.refcount, from, to, 0);
@@ -539,10 +539,12 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     // ------------------------------------------------------------------------------------- raw struct pages
 
+    /** The section of pfn, for writing: its arrays are materialised first (sections start as shared zeros). */
     private static MemmapImpl.Section sec(Kernel k, long pfn) {
         MemmapImpl.Section s = k.mm.section(pfn);
         if (s == null) throw new IllegalArgumentException(String.format(Locale.ROOT,
                 "pfn %#x has no memmap (its section is not present)", pfn));
+        if (!s.materialised()) s.materialise();
         return s;
     }
 
