@@ -33,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
  * log lines it produced, then one line saying what happened. A refusal by the kernel (EBUSY, EINVAL... as sysfs
  * would return it) is printed, not thrown, so a script goes on; malformed commands throw.
  */
-@Component(service = HotplugCommands.class, property = {
+@Component(service = HotplugCommands.class, immediate = true, property = {
         "osgi.command.scope=mm",
         "osgi.command.function=memory",
         "osgi.command.function=hotplug",
@@ -46,8 +46,6 @@ public final class HotplugCommands {
     private final MemoryHotplugImpl hp;
     private final VariantService variants;
     private final BundleContext ctx;
-    /** The reserved-bit scenario outcomes of this session, by policy. */
-    private final Map<String, Map<String, Object>> scenario = new LinkedHashMap<>();
 
     @Activate
     public HotplugCommands(@Reference(name = "hotplug") MemoryHotplugImpl hp,
@@ -122,7 +120,7 @@ public final class HotplugCommands {
                 Units.human(hp.blockSizeBytes()), hp.blockSizeBytes(), hp.autoOnlineBlocks()));
         sb.append(rangesText());
         List<DevPagemap> pms = hp.pagemaps();
-        sb.append("dev_pagemaps: ").append(pms.isEmpty() ? "none\n" : "\n");
+        sb.append("dev_pagemaps:").append(pms.isEmpty() ? " none\n" : "\n");
         for (DevPagemap pm : pms) sb.append("  ").append(pagemapLine(pm)).append('\n');
         sb.append("variants: reserved-bit=").append(variants.active(ReservedBitPolicy.SUBSYSTEM))
                 .append(" device-init=").append(variants.active(DeviceMemmapInit.SUBSYSTEM)).append('\n');
@@ -238,14 +236,12 @@ public final class HotplugCommands {
     }
 
     private void reservedBit() {
-        Map<String, Object> outcome = ReservedBitScenario.run(hp);
-        String policy = String.valueOf(outcome.get("policy"));
-        scenario.remove(policy);
-        scenario.put(policy, outcome);
+        Map<String, Map<String, Object>> all = hp.runReservedBitScenario();
+        String policy = new ArrayList<>(all.keySet()).get(all.size() - 1);
         String text = "reserved-bit scenario under '" + policy + "'"
-                + (scenario.size() > 1 ? " (every policy run so far, side by side)" : "") + ":\n"
-                + ReservedBitScenario.table(scenario);
-        print(Report.of("reserved-bit-scenario", text, Map.of("outcomes", new LinkedHashMap<>(scenario))));
+                + (all.size() > 1 ? " (every policy run so far, side by side)" : "") + ":\n"
+                + ReservedBitScenario.table(all);
+        print(Report.of("reserved-bit-scenario", text, Map.of("outcomes", all)));
     }
 
     private static IllegalArgumentException usage(String sub) {
@@ -385,7 +381,7 @@ public final class HotplugCommands {
     public void memremap() {
         StringBuilder sb = new StringBuilder();
         List<DevPagemap> pms = hp.pagemaps();
-        sb.append("dev_pagemaps: ").append(pms.isEmpty() ? "none\n" : "\n");
+        sb.append("dev_pagemaps:").append(pms.isEmpty() ? " none\n" : "\n");
         for (DevPagemap pm : pms) sb.append("  ").append(pagemapLine(pm)).append('\n');
         List<Object> ranges = new ArrayList<>();
         for (E820Range r : hp.model().machine().e820()) {

@@ -43,7 +43,8 @@ import org.osgi.service.component.annotations.Reference;
  * lines. The variants of {@code reserved-bit} and {@code device-init} are looked up when an operation starts.
  * Also a boot phase listener: memory_dev_init prints the block size late in boot.
  */
-@Component(service = {MemoryHotplug.class, BootPhaseListener.class, MemoryHotplugImpl.class})
+// immediate: the dev_pagemaps and the auto_online setting of the boot must survive between commands
+@Component(service = {MemoryHotplug.class, BootPhaseListener.class, MemoryHotplugImpl.class}, immediate = true)
 public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener {
     static final long SZ_2M = 2L << 20, SZ_128M = 128L << 20, SZ_2G = 2L << 30, SZ_64G = 64L << 30;
     /** MAX_PHYSMEM_BITS with 4-level paging. */
@@ -65,6 +66,8 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     private String autoOnline = "offline";
     private final Map<Integer, DevPagemap> pgmaps = new TreeMap<>();
     private int nextPgmapId = 1;
+    /** The reserved-bit scenario's outcomes of this session, by policy (they survive reboots: a comparison). */
+    private final Map<String, Map<String, Object>> scenarioOutcomes = new LinkedHashMap<>();
 
     @Activate
     public MemoryHotplugImpl(@Reference(name = "model") MemoryModel model,
@@ -365,7 +368,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
         int spb = sectionsPerBlock();
         long nr = (long) spb * Mm.PAGES_PER_SECTION;
         MemoryBlock mb = block(pfn / nr, spb);
-        Op op = new Op("online", pfn << Mm.PAGE_SHIFT, nr << Mm.PAGE_SHIFT);
+        Op op = new Op("online", pfn << Mm.PAGE_SHIFT, nr << Mm.PAGE_SHIFT, false);
         op.put("block", mb.name());
         if (mb.online()) return op.fail(HotplugResult.EINVAL, mb.name() + " is already online");
         int nid = mb.nid();
@@ -416,7 +419,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
         int spb = sectionsPerBlock();
         long nr = (long) spb * Mm.PAGES_PER_SECTION, end = pfn + nr;
         MemoryBlock mb = block(pfn / nr, spb);
-        Op op = new Op("offline", pfn << Mm.PAGE_SHIFT, nr << Mm.PAGE_SHIFT);
+        Op op = new Op("offline", pfn << Mm.PAGE_SHIFT, nr << Mm.PAGE_SHIFT, false);
         op.put("block", mb.name());
         if (!mb.online()) return op.fail(HotplugResult.EINVAL, mb.name() + " is already offline");
         // the range must be all System RAM
@@ -606,7 +609,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
             long t0 = System.nanoTime();
             long done = init.init(hs, nid, first, devPages, id, type);
             long dt = System.nanoTime() - t0;
-            model.advanceClock(dt);
+            op.advanceClock(dt);
             op.log(String.format(Locale.ROOT, "memmap_init_zone_device initialised %d pages in %dms", done,
                     Math.round(dt / 1e6)));
             DevPagemap pm = new DevPagemap(id, type, nid, pfn, nr, am, done, init.name(), dt);
@@ -676,6 +679,17 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
 
     ReservedBitPolicy activePolicy() { return policy(); }
 
+    /** Runs the reserved-bit scenario under the active policy; returns every policy's outcome so far. */
+    Map<String, Map<String, Object>> runReservedBitScenario() {
+        Map<String, Object> outcome = ReservedBitScenario.run(this);
+        synchronized (scenarioOutcomes) {
+            String policy = String.valueOf(outcome.get("policy"));
+            scenarioOutcomes.remove(policy);
+            scenarioOutcomes.put(policy, outcome);
+            return new LinkedHashMap<>(scenarioOutcomes);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- util
 
     Map<String, Object> zoneRow(int nid, ZoneType t) { return row(model.zone(nid, t)); }
@@ -699,12 +713,28 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
         final List<String> log = new ArrayList<>();
         final Map<String, Object> details = new LinkedHashMap<>();
         final int logMark;
+        /** The outermost operation advances the emulated clock by the time it took (the kernel's stamps move on). */
+        final boolean outermost;
+        final long t0 = System.nanoTime();
+        long advanced;
 
-        Op(String name, long start, long size) {
+        Op(String name, long start, long size) { this(name, start, size, true); }
+
+        Op(String name, long start, long size, boolean outermost) {
             this.name = name;
             this.start = start;
             this.size = size;
+            this.outermost = outermost;
             this.logMark = model.dmesg().size();
+        }
+
+        void advanceClock(long ns) {
+            model.advanceClock(ns);
+            advanced += ns;
+        }
+
+        private void finish() {
+            if (outermost) model.advanceClock(Math.max(0, System.nanoTime() - t0 - advanced));
         }
 
         void log(String line) { model.log(line); }
@@ -725,9 +755,13 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
             return new ArrayList<>(all.subList(Math.min(logMark, all.size()), all.size()));
         }
 
-        HotplugResult ok() { return new HotplugResult(name, start, size, 0, null, newLog(), details); }
+        HotplugResult ok() {
+            finish();
+            return new HotplugResult(name, start, size, 0, null, newLog(), details);
+        }
 
         HotplugResult fail(int errno, String reason) {
+            finish();
             return new HotplugResult(name, start, size, errno, reason, newLog(), details);
         }
 

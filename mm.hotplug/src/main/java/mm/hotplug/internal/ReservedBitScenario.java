@@ -91,7 +91,7 @@ final class ReservedBitScenario {
         hs.finishOnline(nid, zone, pfn, nr);
         hs.memoryNotify(Action.ONLINE, nid, pfn, nr);
         ZoneInfo after = model.zone(nid, zone);
-        out.put("online (" + policy.name() + "): callbacks / pages onlined", real[0] + " / " + onlined);
+        out.put("online under the policy: callbacks / pages onlined", real[0] + " / " + onlined);
         out.put("online: managed pages of the zone", String.format(Locale.ROOT, "%d -> %d (+%d)",
                 before.managedPages(), after.managedPages(), after.managedPages() - before.managedPages()));
         out.put("after online: PG_reserved pages", countReserved(hs, pfn, nr) + "/" + nr);

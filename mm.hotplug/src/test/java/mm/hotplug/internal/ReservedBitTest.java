@@ -44,7 +44,7 @@ class ReservedBitTest {
         assertEquals(0L, drop.get(cb), "without the bit the 2018 kernel would never online the block");
         // each policy's own online works and leaves no reserved page behind
         for (Map<String, Object> m : List.of(keep, drop)) {
-            assertEquals((NR / Mm.MAX_ORDER_NR_PAGES) + " / " + NR, m.get("online (" + m.get("policy") + "): callbacks / pages onlined"));
+            assertEquals((NR / Mm.MAX_ORDER_NR_PAGES) + " / " + NR, m.get("online under the policy: callbacks / pages onlined"));
             assertTrue(String.valueOf(m.get("online: managed pages of the zone")).endsWith("(+" + NR + ")"));
             assertEquals("0/" + NR, m.get("after online: PG_reserved pages"));
             assertEquals("OK", m.get("check after online"));

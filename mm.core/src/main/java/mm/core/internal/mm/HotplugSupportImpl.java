@@ -38,7 +38,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * onlined to) is kept per booted kernel, so a new boot starts clean. Whiteboard: {@link PageInitHook}s (hotplug
  * memmap init), {@link PageMigrateHook}s (migration) and {@link MemoryNotifier}s (memory_notify).
  */
-@Component(service = MemoryHotplugSupport.class)
+// immediate: the per-boot state (hot-added sections' nodes, onlined zones) must outlive its users' sessions
+@Component(service = MemoryHotplugSupport.class, immediate = true)
 public final class HotplugSupportImpl implements MemoryHotplugSupport {
     static final long RESERVED = PageFlags.bit(PageFlags.PG_reserved);
     static final long LRU = PageFlags.bit(PageFlags.PG_lru);
