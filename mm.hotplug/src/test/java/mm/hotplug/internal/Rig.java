@@ -85,7 +85,9 @@ final class Rig {
         }
         for (long p = startPfn; p < startPfn + nrPages; p++) {
             RawPage r = hs.readPage(p);
-            sb.append(p).append(':').append(r).append('\n');
+            sb.append(p).append(": init ").append(r.initialised()).append(" flags ").append(Long.toHexString(r.flags()))
+                    .append(" ref ").append(r.refcount()).append(" priv ").append(r.priv()).append(" words ")
+                    .append(r.word0()).append(' ').append(r.word1()).append('\n');
             if ((p & (Mm.PAGEBLOCK_NR_PAGES - 1)) == 0) sb.append("pb ").append(hs.pageblockMigratetype(p)).append('\n');
         }
         return sb.toString();
