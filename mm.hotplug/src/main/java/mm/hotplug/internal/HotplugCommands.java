@@ -136,7 +136,7 @@ public final class HotplugCommands {
 
     @Descriptor("hotplug ranges | add (every absent hotplug range of the machine) | reserved-bit (run the PG_reserved"
             + " scenario under the active policy and print every policy's outcome side by side)")
-    public void hotplug(@Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+    public void hotplug(@Descriptor("node to add the memory to (default: from the machine description)") @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
                         @Descriptor("ranges | add | reserved-bit") String sub) {
         switch (sub) {
             case "ranges" -> print(Report.of("hotplug-ranges", rangesText(), Map.of("ranges", rangeRows())));
@@ -148,7 +148,7 @@ public final class HotplugCommands {
 
     @Descriptor("hotplug online|offline|remove BLOCK [--zone normal|movable|auto] | auto-online"
             + " offline|online|online_kernel|online_movable")
-    public void hotplug(@Parameter(names = {"-z", "--zone"}, absentValue = "auto") String zone,
+    public void hotplug(@Descriptor("zone to online to: normal, movable or auto (the kernel's choice)") @Parameter(names = {"-z", "--zone"}, absentValue = "auto") String zone,
                         @Descriptor("online | offline | remove | auto-online") String sub,
                         @Descriptor("memoryN or N; for auto-online the policy") String arg) {
         if (sub.equals("auto-online")) {
@@ -170,8 +170,8 @@ public final class HotplugCommands {
 
     @Descriptor("hotplug add|online|offline|remove START SIZE [--node N] [--zone normal|movable|auto]:"
             + " a block-aligned physical range (hex or sizes like 4G)")
-    public void hotplug(@Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
-                        @Parameter(names = {"-z", "--zone"}, absentValue = "auto") String zone,
+    public void hotplug(@Descriptor("node to add the memory to (default: from the machine description)") @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+                        @Descriptor("zone to online to: normal, movable or auto (the kernel's choice)") @Parameter(names = {"-z", "--zone"}, absentValue = "auto") String zone,
                         @Descriptor("add | online | offline | remove") String sub,
                         @Descriptor("start address, e.g. 0x100000000 or 4G") String start,
                         @Descriptor("size, e.g. 1G") String size) {
@@ -397,9 +397,9 @@ public final class HotplugCommands {
     }
 
     @Descriptor("memremap_pages: map START SIZE as ZONE_DEVICE memory; --altmap puts its memmap in the device")
-    public void memremap(@Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
-                         @Parameter(names = {"-a", "--altmap"}, presentValue = "true", absentValue = "false") boolean altmap,
-                         @Parameter(names = {"-t", "--type"}, absentValue = "fsdax") String type,
+    public void memremap(@Descriptor("node to add the memory to (default: from the machine description)") @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
+                         @Descriptor("put the range's memmap in the device itself (vmem_altmap)") @Parameter(names = {"-a", "--altmap"}, presentValue = "true", absentValue = "false") boolean altmap,
+                         @Descriptor("pgmap type: fsdax (default), devdax or private") @Parameter(names = {"-t", "--type"}, absentValue = "fsdax") String type,
                          @Descriptor("start address, 2 MiB aligned") String start,
                          @Descriptor("size, 2 MiB aligned") String size) {
         HotplugResult r = hp.memremap(node, Units.parse(start), Units.parse(size), altmap, PgmapType.parse(type));

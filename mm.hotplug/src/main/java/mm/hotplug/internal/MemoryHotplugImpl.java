@@ -41,7 +41,7 @@ import org.osgi.service.component.annotations.Reference;
  * Memory blocks and the hotplug operations (drivers/base/memory.c, mm/memory_hotplug.c, mm/memremap.c) built from
  * mm.core's {@link MemoryHotplugSupport} primitives, with the kernel's checks, zone choice, failure reasons and log
  * lines. The variants of {@code reserved-bit} and {@code device-init} are looked up when an operation starts.
- * Also a boot phase listener: memory_dev_init prints the block size late in boot.
+ * Also a boot phase listener: memory_dev_init prints the block size after page_ext_init.
  */
 // immediate: the dev_pagemaps and the auto_online setting of the boot must survive between commands
 @Component(service = {MemoryHotplug.class, BootPhaseListener.class, MemoryHotplugImpl.class}, immediate = true)
@@ -97,8 +97,9 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     // --------------------------------------------------------------------------------------- boot listener
 
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
-        if (phase != BootPhase.LATE_BOOT) return;
-        // memory_dev_init (driver_init): the block size, and the boot memory becomes online memory blocks
+        if (phase != BootPhase.PAGE_EXT_LATE) return;
+        // memory_dev_init (driver_init in do_basic_setup, right after page_ext_init and before the initcalls):
+        // the block size, and the boot memory becomes online memory blocks
         ctx.log(String.format(Locale.ROOT, "x86/mm: Memory block size: %dMB", blockSizeBytes() >> 20));
     }
 
