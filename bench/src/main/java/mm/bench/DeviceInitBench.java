@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * memmap_init_zone_device over a 64 GiB device range (16 Mi struct pages), under each device-init variant: the
  * one-pass template per pageblock vs generic init plus a per-page constructor callback (seed 003). The range is
  * added to a booted tiny machine and moved into ZONE_DEVICE once; each invocation initialises every device page.
- * pages/s = 16777216 / (score in s). Also the same writes as bare Arrays.fill, the floor for this memmap layout.
+ * pages/s = 16777216 / (score in s). {@link DeviceInitFloorBench} is the floor: the same writes as bare Arrays.fill.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

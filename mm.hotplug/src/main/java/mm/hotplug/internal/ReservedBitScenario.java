@@ -56,7 +56,6 @@ final class ReservedBitScenario {
         int nid = model.nodes().get(0).nid();
         out.put("block", String.format(Locale.ROOT, "memory%d [mem %#010x-%#010x] node %d", addr / bs, addr,
                 addr + bs - 1, nid));
-        List<String> checks = new ArrayList<>();
 
         // 1. add_memory
         hs.addPages(nid, pfn, nr, false);
@@ -75,6 +74,8 @@ final class ReservedBitScenario {
         out.put("2018 PFN walker: pages skipped as reserved", w18[1]);
         long w6x = walk6x(hs, pfn, nr);
         out.put("6.x PFN walker (pfn_to_online_page first): pages it would save", w6x);
+        List<String> inWindow = model.check();
+        out.put("check in that window", inWindow.isEmpty() ? "OK" : inWindow.size() + " violations: " + inWindow.get(0));
 
         // 3. what the 2018 online_pages_range would do with these struct pages (a callback that only counts)
         long[] dry = new long[2];
@@ -96,7 +97,6 @@ final class ReservedBitScenario {
                 before.managedPages(), after.managedPages(), after.managedPages() - before.managedPages()));
         out.put("after online: PG_reserved pages", countReserved(hs, pfn, nr) + "/" + nr);
         List<String> v = model.check();
-        checks.addAll(v);
         out.put("check after online", v.isEmpty() ? "OK" : v.size() + " violations: " + v.get(0));
 
         // 5. back to how it was

@@ -47,6 +47,7 @@ class ReservedBitTest {
             assertEquals((NR / Mm.MAX_ORDER_NR_PAGES) + " / " + NR, m.get("online under the policy: callbacks / pages onlined"));
             assertTrue(String.valueOf(m.get("online: managed pages of the zone")).endsWith("(+" + NR + ")"));
             assertEquals("0/" + NR, m.get("after online: PG_reserved pages"));
+            assertEquals("OK", m.get("check in that window"), "initialised pages of an offline section are fine");
             assertEquals("OK", m.get("check after online"));
             assertEquals("OK", m.get("check at the end"));
         }
