@@ -322,6 +322,11 @@ public final class HotplugCommands {
             sb.append(": failed: ").append(b.get("reason"));
             if (b.get("unmovable_pfn") != null) sb.append(String.format(Locale.ROOT, " (unmovable page at pfn %#x)",
                     (Long) b.get("unmovable_pfn")));
+            if (b.get("note") != null) {
+                Object mp = b.get("migrated_pages");
+                return sb.append("; ").append(mp == null ? "" : mp + " pages had been migrated out; ")
+                        .append("the block stays online\n    note: ").append(b.get("note")).toString();
+            }
             return sb.append("; nothing changed").toString();
         }
         if (op.equals("online")) {
