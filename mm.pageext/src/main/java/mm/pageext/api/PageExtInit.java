@@ -1,0 +1,29 @@
+package mm.pageext.api;
+
+import mm.core.api.BootContext;
+import mm.core.api.BootPhase;
+import mm.core.api.ZoneType;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * An init variant of subsystem {@value #SUBSYSTEM}: where in the boot page_ext gets its storage and initialises its
+ * clients. Registered as a service with {@code mm.subsystem=page-ext} and {@code mm.variant=NAME}; page_ext asks the
+ * variant registry for the active one when a boot starts and forwards it the boot phases and, for the whole boot,
+ * the struct-page init ranges.
+ */
+@ConsumerType
+public interface PageExtInit {
+    String SUBSYSTEM = "page-ext";
+
+    /** The variant name ({@code late}, {@code early}, {@code on-touch}). */
+    String name();
+
+    /** A boot phase was reached; {@code ext} is the storage of this boot. */
+    void onPhase(BootPhase phase, BootContext ctx, PageExtStorage ext);
+
+    /**
+     * Struct pages [startPfn, endPfn) of one zone were initialised (during the boot: memmap_init, reserved pages in
+     * the deferred part, deferred init, deferred_grow_zone; after it: hotplug). May run on any thread, concurrently.
+     */
+    default void onPagesInitialised(int nid, ZoneType zone, long startPfn, long endPfn, PageExtStorage ext) {}
+}
