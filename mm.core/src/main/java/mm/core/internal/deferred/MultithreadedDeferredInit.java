@@ -51,8 +51,11 @@ public final class MultithreadedDeferredInit implements DeferredInit {
         List<long[]> ranges = ops.freeRangesFrom(node, z, first);
         long total = 0;
         for (long[] r : ranges) total += r[1] - r[0];
-        // padata_do_multithreaded: align = min_chunk = PAGES_PER_SECTION, one job per helper
-        long chunk = Math.max(Mm.PAGES_PER_SECTION, Mm.alignUp(total / threads + 1, Mm.PAGES_PER_SECTION));
+        // padata_do_multithreaded: nworks = min(max(size / PAGES_PER_SECTION, 1), max_threads), chunks of
+        // max(size / (nworks * 4), PAGES_PER_SECTION) rounded up to a section, the caller plus helpers
+        long sections = Math.max(1, total / Mm.PAGES_PER_SECTION);
+        long nworks = Math.min(sections, threads);
+        long chunk = Mm.alignUp(Math.max(total / (nworks * 4), Mm.PAGES_PER_SECTION), Mm.PAGES_PER_SECTION);
         List<List<long[]>> jobs = new ArrayList<>();
         for (long[] r : ranges) {
             long s = r[0];

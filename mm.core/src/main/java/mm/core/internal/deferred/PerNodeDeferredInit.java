@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
  * MAX_ORDER-aligned chunk, initialises the struct pages and frees them into the buddy right away, while they are
  * still in cache.
  */
-@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=per-node"})
+@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=per-node", "mm.variant.default=true"})
 public final class PerNodeDeferredInit implements DeferredInit {
     @Override public String name() { return "per-node"; }
 

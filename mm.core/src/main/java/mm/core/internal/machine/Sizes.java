@@ -4,14 +4,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sizes and addresses in the machine format: hex or decimal with an optional K/M/G/T/P/E suffix (like memparse). */
-final class Sizes {
+public final class Sizes {
     private Sizes() {}
 
     private static final Pattern SIZE = Pattern.compile("(0[xX][0-9a-fA-F]+|[0-9]+)([KMGTPEkmgtpe]?)");
     private static final String SUFFIXES = "KMGTPE";
 
     /** The value, or -1 if {@code s} is not a size (or does not fit in a signed 64-bit number). */
-    static long parse(String s) {
+    public static long parse(String s) {
         Matcher m = SIZE.matcher(s);
         if (!m.matches()) return -1;
         String digits = m.group(1);

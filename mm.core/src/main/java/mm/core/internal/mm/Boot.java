@@ -523,6 +523,7 @@ public final class Boot {
                             if (p < e) {
                                 initEnd = p;
                                 n.firstDeferredPfn = p;
+                                n.bootFirstDeferredPfn = p;
                             }
                             nrInitialised += initEnd - s;
                         }
@@ -628,13 +629,18 @@ public final class Boot {
             if (sec == null) { pfn = (pfn | MemmapImpl.MASK) + 1; continue; }
             int i = (int) (pfn & MemmapImpl.MASK);
             if ((sec.flags[i] & MemmapImpl.INIT) == 0) {
-                // init_reserved_page: a reserved page in the deferred part is initialised now
+                // init_reserved_page: reserved pages in the deferred part are initialised now, a run at a time
                 Zone z = k.zoneOf(pfn);
                 if (z == null) { pfn++; continue; }
-                k.mm.initRange(pfn, pfn + 1, z.nid, z.idx, false, -1);
-                hooks.pagesInitialised(z, pfn, pfn + 1);
+                long runEnd = Math.min(Math.min(e, z.endPfn()), (pfn | MemmapImpl.MASK) + 1);
+                long r = pfn + 1;
+                while (r < runEnd && (sec.flags[(int) (r & MemmapImpl.MASK)] & MemmapImpl.INIT) == 0) r++;
+                k.mm.initRange(pfn, r, z.nid, z.idx, true, -1);
+                hooks.pagesInitialised(z, pfn, r);
                 Node n = k.node(z.nid);
-                if (pfn >= n.firstDeferredPfn) n.deferredPagesLeft--;
+                if (pfn >= n.firstDeferredPfn) n.deferredPagesLeft -= r - pfn;
+                pfn = r;
+                continue;
             }
             sec.flags[i] |= Zone.RESERVED;
             pfn++;

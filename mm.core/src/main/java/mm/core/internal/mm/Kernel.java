@@ -50,6 +50,9 @@ public final class Kernel {
     /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
     volatile DeferredGrower grower;
     Memblock memblock;
+
+    /** The boot's memblock (x86 discards it after boot; mmkit keeps it for inspection). */
+    public Memblock memblock() { return memblock; }
     public long maxPfn;
     public long totalramPagesAtMemoryLine;
     /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */

@@ -21,17 +21,33 @@ public final class MemmapImpl implements Memmap {
 
     /** One section's struct pages. Fields are package-visible for the allocator's hot paths. */
     static final class Section {
-        final long[] flags = new long[Mm.PAGES_PER_SECTION];
-        final int[] refcount = new int[Mm.PAGES_PER_SECTION];
-        final int[] priv = new int[Mm.PAGES_PER_SECTION];
-        final int[] next = new int[Mm.PAGES_PER_SECTION];
-        final int[] prev = new int[Mm.PAGES_PER_SECTION];
+        /**
+         * Until a struct page of the section is initialised the arrays are shared all-zero sentinels (every page
+         * reads as never initialised), so a present section costs its heap only once memmap init reaches it —
+         * for deferred sections that is the node's own pgdatinit thread, which zeroes and initialises in parallel.
+         */
+        long[] flags = ZERO_FLAGS;
+        int[] refcount = ZERO_INTS, priv = ZERO_INTS, next = ZERO_INTS, prev = ZERO_INTS;
         /** pageblock migratetypes (the usemap), one byte per pageblock. */
         final byte[] pageblockMt = new byte[Mm.PAGES_PER_SECTION / Mm.PAGEBLOCK_NR_PAGES];
         /** section state: online (pfn_to_online_page) and device (ZONE_DEVICE tainted). */
         boolean online;
         boolean device;
+
+        boolean materialised() { return flags != ZERO_FLAGS; }
+
+        synchronized void materialise() {
+            if (flags != ZERO_FLAGS) return;
+            refcount = new int[Mm.PAGES_PER_SECTION];
+            priv = new int[Mm.PAGES_PER_SECTION];
+            next = new int[Mm.PAGES_PER_SECTION];
+            prev = new int[Mm.PAGES_PER_SECTION];
+            flags = new long[Mm.PAGES_PER_SECTION];
+        }
     }
+
+    private static final long[] ZERO_FLAGS = new long[Mm.PAGES_PER_SECTION];
+    private static final int[] ZERO_INTS = new int[Mm.PAGES_PER_SECTION];
 
     volatile Section[] sections = new Section[0];
 
@@ -123,6 +139,7 @@ public final class MemmapImpl implements Memmap {
         long pfn = start;
         while (pfn < end) {
             Section s = sectionOrThrow(pfn);
+            if (!s.materialised()) s.materialise();
             int from = (int) (pfn & MASK);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
@@ -144,7 +161,7 @@ public final class MemmapImpl implements Memmap {
     public void poisonRange(long start, long end) {
         for (long pfn = start; pfn < end; pfn++) {
             Section s = section(pfn);
-            if (s != null) s.flags[(int) (pfn & MASK)] = 0;
+            if (s != null && s.materialised()) s.flags[(int) (pfn & MASK)] = 0;
         }
     }
 

@@ -41,6 +41,9 @@ public final class MemoryModelImpl implements MemoryModel {
     private final List<mm.core.api.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
     private final Map<String, DeferredInit> deferredInits = new ConcurrentHashMap<>();
     private volatile String deferredVariant = "per-node";
+    /** The variant registry, when running in a framework; plain-Java tests choose with selectDeferredInit. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile mm.core.api.VariantService variants;
     private volatile Map<String, double[]> lastTimings = Map.of();
 
     // ---- whiteboard
@@ -85,14 +88,33 @@ public final class MemoryModelImpl implements MemoryModel {
         deferredVariant = name;
     }
 
-    public String deferredInitVariant() { return deferredVariant; }
+    public String deferredInitVariant() {
+        mm.core.api.VariantService v = variants;
+        if (v != null) {
+            String a = v.active(DeferredInit.SUBSYSTEM);
+            return a == null ? "none" : a;
+        }
+        return deferredVariant;
+    }
+
+    private DeferredInit activeDeferredInit() {
+        mm.core.api.VariantService v = variants;
+        if (v != null) {
+            DeferredInit d = v.activeService(DeferredInit.SUBSYSTEM, DeferredInit.class);
+            if (d == null) throw new IllegalStateException("no deferred-init variant is active (selected: "
+                    + v.selection().getOrDefault(DeferredInit.SUBSYSTEM, "none") + "); see mm:variant deferred-init");
+            return d;
+        }
+        DeferredInit d = deferredInits.get(deferredVariant);
+        if (d == null) throw new IllegalStateException("deferred-init variant '" + deferredVariant + "' is not available");
+        return d;
+    }
 
     public java.util.Set<String> deferredInitVariants() { return deferredInits.keySet(); }
 
     // ---- boot
     @Override public BootResult boot(Machine machine) {
-        DeferredInit d = deferredInits.get(deferredVariant);
-        if (d == null) throw new IllegalStateException("deferred-init variant '" + deferredVariant + "' is not available");
+        DeferredInit d = activeDeferredInit();
         List<BootPhaseListener> listeners = new ArrayList<>(phaseListeners);
         Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));

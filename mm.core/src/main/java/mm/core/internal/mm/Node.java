@@ -13,6 +13,8 @@ public final class Node {
     public long presentPages;
     /** first_deferred_pfn: struct pages from here to the node end are initialised by deferred init. */
     public volatile long firstDeferredPfn = NO_DEFERRED;
+    /** first_deferred_pfn as free_area_init set it (before deferred init and growth moved it). */
+    public long bootFirstDeferredPfn = NO_DEFERRED;
     public final Zone[] zones = new Zone[ZoneType.VALUES.length];
     /** Pages still waiting for deferred init, and the growth events of deferred_grow_zone. */
     public long deferredPagesLeft;

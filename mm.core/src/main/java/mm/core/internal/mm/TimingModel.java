@@ -11,8 +11,9 @@ import mm.core.api.Mm;
  *                    + pfn_check_ns_per_page + cold_walk_ns_per_page   (two-pass adds its checks and its cold 2nd walk)
  *   effective CPUs   = min(N, cores) + ht_gain * max(0, min(N, cpus) - cores),   cores = cpus / threads_per_core
  *   compute          = pages * work / effective CPUs
- *   memory           = pages * STRUCT_PAGE_SIZE / mem_bw_gbps          (the node's memory bandwidth bounds the writes)
- *   T(node)          = max(compute, memory) + N * thread_start_us
+ *   memory           = pages * STRUCT_PAGE_SIZE / mem_bw_gbps          (streaming the struct pages through the node's
+ *                                                                      memory controllers, shared by all threads)
+ *   T(node)          = compute + memory + N * thread_start_us
  * </pre>
  * N is 1 for two-pass and per-node, the helper-thread count for multithreaded.
  */
@@ -33,7 +34,7 @@ public final class TimingModel {
     }
 
     public static double deferredInitMs(Machine m, String variant, int cpus, int threads, long pages) {
-        double work = param(m, "init_ns_per_page", 8.0) + param(m, "free_ns_per_page", 2.5);
+        double work = param(m, "init_ns_per_page", 7.0) + param(m, "free_ns_per_page", 2.5);
         if (variant.equals("two-pass"))
             work += param(m, "pfn_check_ns_per_page", 12.0) + param(m, "cold_walk_ns_per_page", 14.7);
         double tpc = Math.max(1, param(m, "threads_per_core", 2));
@@ -42,8 +43,7 @@ public final class TimingModel {
         double eff = Math.min(n, cores) + param(m, "ht_gain", 0.3) * Math.max(0, Math.min(n, Math.max(cpus, 1)) - cores);
         double computeNs = pages * work / Math.max(1, eff);
         double memNs = pages * (double) Mm.STRUCT_PAGE_SIZE / param(m, "mem_bw_gbps", 40.0);
-        double startNs = n * param(m, "thread_start_us", 20.0) * 1000;
-        if (variant.equals("multithreaded") || threads > 1) return (Math.max(computeNs, memNs) + startNs) / 1e6;
-        return (Math.max(computeNs, memNs) + startNs) / 1e6;
+        double startNs = n * param(m, "thread_start_us", 5.0) * 1000;
+        return (computeNs + memNs + startNs) / 1e6;
     }
 }

@@ -1,0 +1,119 @@
+package mm.launcher;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A Gogo {@code CommandSession}, driven by reflection: the launcher's class loader does not share
+ * {@code org.apache.felix.service.command} with the bundles.
+ */
+public final class Gogo implements AutoCloseable {
+    static final String PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
+    private static final int INSPECT = 0; // Converter.INSPECT
+
+    private final Object session;
+    private final Method execute;
+    private final Method format;
+    private final Method close;
+    private final PrintStream out;
+
+    private Gogo(Object session, Class<?> sessionType, PrintStream out) throws ReflectiveOperationException {
+        this.session = session;
+        this.execute = sessionType.getMethod("execute", CharSequence.class);
+        this.format = sessionType.getMethod("format", Object.class, int.class);
+        this.close = sessionType.getMethod("close");
+        this.out = out;
+    }
+
+    /** Waits up to {@code timeoutMs} for the CommandProcessor and opens a session on the given streams. */
+    static Gogo open(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, long timeoutMs)
+            throws LaunchException {
+        ServiceReference<?> ref = await(ctx, timeoutMs);
+        if (ref == null) {
+            throw new LaunchException("the Gogo command processor did not start within " + timeoutMs
+                    + " ms (is org.apache.felix.gogo.runtime in the profile?)");
+        }
+        try {
+            Class<?> cp = ref.getBundle().loadClass(PROCESSOR);
+            Class<?> cs = ref.getBundle().loadClass("org.apache.felix.service.command.CommandSession");
+            Object processor = ctx.getService(ref);
+            Object session = cp.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
+                    .invoke(processor, in, out, err);
+            return new Gogo(session, cs, out);
+        } catch (ReflectiveOperationException e) {
+            throw new LaunchException("cannot open a Gogo session: " + rootMessage(e), e);
+        }
+    }
+
+    private static ServiceReference<?> await(BundleContext ctx, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            try {
+                ServiceReference<?>[] refs = ctx.getAllServiceReferences(PROCESSOR, null);
+                if (refs != null && refs.length > 0) return refs[0];
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            if (System.nanoTime() > deadline) return null;
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Runs one command line; prints its value (unless null or empty) the way the Gogo console does.
+     *
+     * @throws Exception the command's own exception (message for the user)
+     */
+    public void run(String line) throws Exception {
+        Object result;
+        try {
+            result = execute.invoke(session, line);
+        } catch (InvocationTargetException e) {
+            Throwable t = e.getCause();
+            if (t instanceof Exception ex) throw ex;
+            if (t instanceof Error er) throw er;
+            throw e;
+        }
+        if (result != null) {
+            CharSequence s = (CharSequence) format.invoke(session, result, INSPECT);
+            if (s != null && s.length() > 0) out.println(s);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            close.invoke(session);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // the framework may already be stopping
+        }
+    }
+
+    /** The message a user should see for a failed command. */
+    static String message(Throwable t) {
+        Throwable c = t;
+        while ((c.getMessage() == null || c.getMessage().isBlank()) && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return m == null || m.isBlank() ? c.getClass().getName() : m;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return message(c);
+    }
+}

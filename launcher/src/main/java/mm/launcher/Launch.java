@@ -1,0 +1,372 @@
+package mm.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/** A running Felix with a profile's bundles installed, configured and started. */
+public final class Launch implements AutoCloseable {
+    /** Framework properties read by mm.core (see mm.core.internal.cmd.SystemCommands and Out). */
+    public static final String PROP_PROFILE = "mm.profile";
+    public static final String PROP_PROFILE_FILE = "mm.profile.file";
+    public static final String PROP_PROFILE_BUNDLES = "mm.profile.bundles";
+    public static final String PROP_PROFILE_CONFIG = "mm.profile.config";
+    public static final String PROP_JSON = "mm.json";
+
+    static final String SCRIPT_SHELL = "org.apache.felix.gogo.shell.jar";
+    static final String JLINE = "jline.jar";
+    static final String INTERACTIVE_SHELL = "org.apache.felix.gogo.jline.jar";
+    private static final String CM = "org.osgi.service.cm.ConfigurationAdmin";
+    private static final long SERVICE_TIMEOUT_MS = 10_000;
+
+    /** How to start: {@code json} sets {@code mm.json}; {@code interactive} picks the shell bundles. */
+    public record Settings(boolean json, boolean interactive, Map<String, String> extraProperties) {
+        public Settings {
+            extraProperties = Map.copyOf(extraProperties);
+        }
+
+        public static Settings script(boolean json) {
+            return new Settings(json, false, Map.of());
+        }
+    }
+
+    private final Profile profile;
+    private final Framework framework;
+    private final Path storage;
+    private final List<Bundle> bundles;
+    private final long startNanos;
+    private final Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    private boolean closed;
+
+    /** Deletes the bundle cache when the JVM exits without {@link #close} (Ctrl-C, System.exit from the shell). */
+    private final Thread cleanup;
+
+    private Launch(Profile profile, Framework framework, Path storage, List<Bundle> bundles, long startNanos) {
+        this.profile = profile;
+        this.framework = framework;
+        this.storage = storage;
+        this.bundles = bundles;
+        this.startNanos = startNanos;
+        this.cleanup = new Thread(() -> deleteTree(storage), "mmkit storage cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** Starts a profile by name or file (see {@link Profile}). */
+    public static Launch start(String profile, Settings settings) throws LaunchException {
+        return start(Profile.load(profile), settings);
+    }
+
+    static Launch start(Profile profile, Settings settings) throws LaunchException {
+        long t0 = System.nanoTime();
+        List<Profile.BundleRef> refs = new ArrayList<>(profile.bundles);
+        for (String shell : settings.interactive() ? List.of(JLINE, INTERACTIVE_SHELL) : List.of(SCRIPT_SHELL)) {
+            if (refs.stream().noneMatch(r -> r.name().equals(shell))) {
+                if (Main.class.getResource("/bundles/" + shell) == null) {
+                    throw new LaunchException("the shell bundle " + shell + " is not embedded in " + Embedded.codeSource());
+                }
+                refs.add(new Profile.BundleRef(shell, null, "launcher"));
+            }
+        }
+        // slf4j-simple reads system properties: INFO chatter would mix with command output
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Path storage = createStorage();
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        cfg.put("felix.log.level", "1");
+        cfg.put("ds.loglevel", "warn");
+        if (!settings.interactive()) cfg.put("gosh.args", "--nointeractive --noshutdown --quiet");
+        cfg.put(PROP_PROFILE, profile.name);
+        cfg.put(PROP_PROFILE_FILE, profile.location);
+        cfg.put(PROP_PROFILE_BUNDLES, refs.stream().map(Profile.BundleRef::location).collect(Collectors.joining(",")));
+        cfg.put(PROP_PROFILE_CONFIG, profile.config.stream().map(Object::toString).collect(Collectors.joining("\n")));
+        cfg.put(PROP_JSON, Boolean.toString(settings.json()));
+        cfg.putAll(settings.extraProperties());
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())
+                .findFirst().orElseThrow(() -> new LaunchException("no OSGi framework on the class path"));
+        Framework fw = factory.newFramework(cfg);
+        Launch launch = null;
+        try {
+            fw.init();
+            BundleContext ctx = fw.getBundleContext();
+            List<Bundle> installed = new ArrayList<>();
+            long tInit = System.nanoTime();
+            for (Profile.BundleRef r : refs) installed.add(install(ctx, profile, r));
+            long tInstalled = System.nanoTime();
+            launch = new Launch(profile, fw, storage, installed, t0);
+            launch.phases.put("init", tInit - t0);
+            launch.phases.put("install", tInstalled - tInit);
+            fw.start();
+            FrameworkWiring wiring = fw.adapt(FrameworkWiring.class);
+            if (!wiring.resolveBundles(installed)) {
+                List<String> why = Diagnosis.explain(installed, wiring);
+                throw new LaunchException(profile.describe() + ": "
+                        + String.join("\nmmkit: " + profile.describe() + ": ", why));
+            }
+            long tResolved = System.nanoTime();
+            launch.phases.put("resolve", tResolved - tInstalled);
+            launch.startBundles(settings.interactive());
+            launch.phases.put("start", System.nanoTime() - tResolved);
+            return launch;
+        } catch (LaunchException e) {
+            closeQuietly(launch, fw, storage);
+            throw e;
+        } catch (BundleException | RuntimeException e) {
+            closeQuietly(launch, fw, storage);
+            throw new LaunchException(profile.describe() + ": the framework failed to start: " + Gogo.message(e), e);
+        }
+    }
+
+    /** A fresh bundle cache under java.io.tmpdir (named without SecureRandom, which costs ~50 ms to seed). */
+    private static Path createStorage() throws LaunchException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String base = "mmkit-" + ProcessHandle.current().pid() + "-";
+        for (int i = 0; ; i++) {
+            Path p = tmp.resolve(base + Long.toHexString(System.nanoTime() + i));
+            try {
+                return Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) throw new LaunchException("cannot create the framework storage directory " + p);
+            } catch (IOException e) {
+                throw new LaunchException("cannot create the framework storage directory " + p + ": " + e, e);
+            }
+        }
+    }
+
+    private static Bundle install(BundleContext ctx, Profile profile, Profile.BundleRef r) throws LaunchException {
+        try {
+            if (r.file() != null) return ctx.installBundle(r.location());
+            try (InputStream in = Main.class.getResourceAsStream("/bundles/" + r.name())) {
+                if (in == null) throw new LaunchException(r.source() + ": no embedded bundle " + r.name());
+                return ctx.installBundle(r.location(), in);
+            }
+        } catch (BundleException | IOException e) {
+            throw new LaunchException(profile.describe() + ": cannot install " + r.name() + " (" + r.source() + "): "
+                    + Gogo.message(e), e);
+        }
+    }
+
+    /**
+     * Config Admin first, then the profile's config, then extenders (SCR: so that it finds the mm bundles started
+     * after it and enables their components synchronously), then every other bundle in profile order; shells last.
+     */
+    private void startBundles(boolean interactive) throws LaunchException {
+        List<Bundle> started = new ArrayList<>();
+        for (Bundle b : bundles) if (provides(b, "osgi.service", Constants.OBJECTCLASS, CM)) started.add(b);
+        for (Bundle b : started) start(b);
+        applyConfig();
+        for (Bundle b : bundles) {
+            if (!started.contains(b) && provides(b, "osgi.extender", null, null)) {
+                start(b);
+                started.add(b);
+            }
+        }
+        for (Bundle b : bundles) {
+            if (started.contains(b) || isShell(b, interactive)) continue;
+            start(b);
+        }
+        if (!interactive) {
+            for (Bundle b : bundles) if (isShell(b, false)) start(b);
+        }
+    }
+
+    private boolean isShell(Bundle b, boolean interactive) {
+        String loc = b.getLocation();
+        return loc.equals("mm:" + SCRIPT_SHELL) || loc.equals("mm:" + INTERACTIVE_SHELL)
+                || (interactive && loc.equals("mm:" + JLINE));
+    }
+
+    private void start(Bundle b) throws LaunchException {
+        BundleRevision rev = b.adapt(BundleRevision.class);
+        if (rev != null && (rev.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) return;
+        try {
+            b.start();
+        } catch (BundleException e) {
+            throw new LaunchException(profile.describe() + ": bundle " + b.getSymbolicName() + " cannot start: "
+                    + Gogo.message(e), e);
+        }
+    }
+
+    /** Whether {@code b} declares a capability in {@code namespace} (whose {@code attr} contains {@code value}). */
+    private static boolean provides(Bundle b, String namespace, String attr, String value) {
+        BundleRevision rev = b.adapt(BundleRevision.class);
+        if (rev == null) return false;
+        for (BundleCapability c : rev.getDeclaredCapabilities(namespace)) {
+            if (attr == null) return true;
+            Object v = c.getAttributes().get(attr);
+            if (v instanceof List<?> l ? l.contains(value) : value.equals(v)) return true;
+        }
+        return false;
+    }
+
+    /** Applies the profile's {@code config} lines through Config Admin (by reflection: its API is in a bundle). */
+    private void applyConfig() throws LaunchException {
+        Map<String, Map<String, String>> byPid = profile.configByPid();
+        if (byPid.isEmpty()) return;
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = awaitService(ctx, CM, 2_000);
+        if (ref == null) {
+            throw new LaunchException(profile.describe() + " has config lines (" + profile.config.get(0).source()
+                    + ") but no bundle in it provides Config Admin (add org.apache.felix.configadmin)");
+        }
+        try {
+            Class<?> cmType = ref.getBundle().loadClass(CM);
+            Class<?> confType = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+            Object cm = ctx.getService(ref);
+            for (Map.Entry<String, Map<String, String>> e : byPid.entrySet()) {
+                Object conf = cmType.getMethod("getConfiguration", String.class, String.class).invoke(cm, e.getKey(), "?");
+                @SuppressWarnings("unchecked")
+                Dictionary<String, Object> old = (Dictionary<String, Object>) confType.getMethod("getProperties").invoke(conf);
+                Dictionary<String, Object> props = new Hashtable<>();
+                if (old != null) for (var keys = old.keys(); keys.hasMoreElements(); ) {
+                    String k = keys.nextElement();
+                    props.put(k, old.get(k));
+                }
+                e.getValue().forEach(props::put);
+                confType.getMethod("update", Dictionary.class).invoke(conf, props);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new LaunchException(profile.describe() + ": cannot apply its config lines: " + Gogo.message(e), e);
+        }
+    }
+
+    static ServiceReference<?> awaitService(BundleContext ctx, String type, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            try {
+                ServiceReference<?>[] refs = ctx.getAllServiceReferences(type, null);
+                if (refs != null && refs.length > 0) return refs[0];
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            if (System.nanoTime() > deadline) return null;
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** Opens a Gogo session whose output goes to {@code out}. */
+    public Gogo session(InputStream in, PrintStream out, PrintStream err) throws LaunchException {
+        return Gogo.open(framework.getBundleContext(), in, out, err, SERVICE_TIMEOUT_MS);
+    }
+
+    /** Starts the interactive shell (gogo.jline) with jline's class loader as TCCL (toolchain pitfall 8). */
+    void startInteractiveShell() throws LaunchException {
+        BundleContext ctx = framework.getBundleContext();
+        Bundle jline = ctx.getBundle("mm:" + JLINE);
+        Bundle shell = ctx.getBundle("mm:" + INTERACTIVE_SHELL);
+        if (jline == null || shell == null) throw new LaunchException("the interactive shell is not installed");
+        start(jline);
+        Thread t = Thread.currentThread();
+        ClassLoader old = t.getContextClassLoader();
+        BundleWiring w = jline.adapt(BundleWiring.class);
+        if (w != null) t.setContextClassLoader(w.getClassLoader());
+        try {
+            start(shell);
+        } finally {
+            t.setContextClassLoader(old);
+        }
+    }
+
+    /** Blocks until the framework stops (the shell's {@code exit} or {@code stop 0}). */
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    public BundleContext context() {
+        return framework.getBundleContext();
+    }
+
+    public Framework framework() {
+        return framework;
+    }
+
+    /** Installed profile bundles, in profile order (shell bundles last). */
+    public List<Bundle> bundles() {
+        return List.copyOf(bundles);
+    }
+
+    /** System.nanoTime() when {@link #start} began. */
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** How long each start-up phase took (init, install, resolve, start), in ms, for --timing. */
+    String phases() {
+        StringBuilder b = new StringBuilder();
+        phases.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v / 1_000_000)
+                .append(" ms"));
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        closeQuietly(null, framework, storage);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs, harmlessly
+        }
+    }
+
+    private static void closeQuietly(Launch launch, Framework fw, Path storage) {
+        if (launch != null) {
+            launch.close();
+            return;
+        }
+        try {
+            fw.stop();
+            fw.waitForStop(10_000);
+        } catch (BundleException | RuntimeException e) {
+            // stopping anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(storage);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort: it is a temporary directory
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

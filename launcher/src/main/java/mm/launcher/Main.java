@@ -1,0 +1,243 @@
+package mm.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code java -jar mmkit.jar [options] [SCRIPT]}: starts Felix with a profile, then runs a script of Gogo commands
+ * (exit status 0, or 1 at the first failure) or opens the interactive Gogo shell.
+ */
+public final class Main {
+    /** The process streams, captured before Gogo's ThreadIO replaces System.out/err. */
+    static final InputStream IN = System.in;
+    static final PrintStream OUT = System.out;
+    static final PrintStream ERR = System.err;
+
+    static final String USAGE = """
+            usage: java -jar mmkit.jar [OPTIONS] [SCRIPT]
+              Starts the mmkit OSGi runtime with a profile, then runs Gogo commands.
+              -c, --command CMDS     run CMDS (separated by ';' or newlines) and exit
+              SCRIPT                 run the commands in this file ('#' starts a comment line) and exit
+                                     without either: an interactive shell on a terminal, else commands from stdin
+              --profile NAME|FILE    the profile to start (default: full); NAME is profiles/NAME.txt in mmkit.jar
+              --machine FILE         run 'mm:machine load FILE' before the commands
+              --machine-dmesg FILE   run 'mm:machine import-dmesg FILE' before the commands
+              --json                 every mm: report prints JSON
+              --timing               print start-up times to stderr
+              -h, --help             this help
+            Exit status: 0 when every command succeeded, 1 when one failed or the profile cannot start, 2 on bad usage.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int rc;
+        try {
+            rc = run(args);
+        } catch (Throwable t) {
+            ERR.println("mmkit: internal error: " + t);
+            t.printStackTrace(ERR);
+            rc = 1;
+        }
+        OUT.flush();
+        ERR.flush();
+        System.exit(rc); // Felix threads are not daemons
+    }
+
+    /** The command line. */
+    record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
+                   boolean json, boolean timing, boolean help) {
+
+        static Options parse(String... args) throws UsageException {
+            String profile = "full";
+            List<String> commands = new ArrayList<>();
+            Path script = null;
+            String machine = null;
+            String dmesg = null;
+            boolean json = false;
+            boolean timing = false;
+            boolean help = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-c", "--command" -> commands.add(value(args, ++i, a));
+                    case "--profile" -> profile = value(args, ++i, a);
+                    case "--machine" -> machine = value(args, ++i, a);
+                    case "--machine-dmesg" -> dmesg = value(args, ++i, a);
+                    case "--json" -> json = true;
+                    case "--timing" -> timing = true;
+                    case "-h", "--help" -> help = true;
+                    default -> {
+                        if (a.startsWith("--profile=")) profile = a.substring(10);
+                        else if (a.startsWith("-") && a.length() > 1) throw new UsageException("unknown option " + a);
+                        else if (script != null) throw new UsageException("only one script file, got " + script + " and " + a);
+                        else script = Path.of(a);
+                    }
+                }
+            }
+            if (script != null && !commands.isEmpty()) {
+                throw new UsageException("give either -c COMMANDS or a script file, not both");
+            }
+            if (profile.isBlank()) throw new UsageException("--profile needs a name");
+            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help);
+        }
+
+        private static String value(String[] args, int i, String option) throws UsageException {
+            if (i >= args.length) throw new UsageException(option + " needs a value");
+            return args[i];
+        }
+
+        /** The commands the launcher runs before the user's: loading the machine. */
+        List<String> preamble() throws UsageException {
+            List<String> out = new ArrayList<>();
+            if (machine != null) out.add("mm:machine load " + quote(machine));
+            if (machineDmesg != null) out.add("mm:machine import-dmesg " + quote(machineDmesg));
+            return out;
+        }
+
+        private static String quote(String path) throws UsageException {
+            if (path.indexOf('\'') >= 0) throw new UsageException("file names with a single quote are not supported: " + path);
+            return "'" + path + "'";
+        }
+    }
+
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String m) {
+            super(m);
+        }
+    }
+
+    /** Runs the launcher; returns the exit status. */
+    static int run(String[] args) throws InterruptedException {
+        Options o;
+        List<String> preamble;
+        try {
+            o = Options.parse(args);
+            preamble = o.preamble();
+        } catch (UsageException e) {
+            ERR.println("mmkit: " + e.getMessage());
+            ERR.print(USAGE);
+            return 2;
+        }
+        if (o.help()) {
+            OUT.print(USAGE);
+            return 0;
+        }
+        boolean interactive = false;
+        String text;
+        try {
+            if (!o.commands().isEmpty()) text = String.join("\n", o.commands());
+            else if (o.script() != null) text = Files.readString(o.script(), StandardCharsets.UTF_8);
+            else if (System.console() != null) {
+                interactive = true;
+                text = "";
+            } else text = new String(IN.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            ERR.println("mmkit: cannot read " + (o.script() != null ? "script " + o.script() : "stdin") + ": "
+                    + Gogo.message(e));
+            return 1;
+        }
+        List<String> commands = new ArrayList<>(preamble);
+        commands.addAll(Script.split(text));
+
+        Launch launch;
+        try {
+            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, java.util.Map.of()));
+        } catch (LaunchException e) {
+            ERR.println("mmkit: " + e.getMessage());
+            return 1;
+        }
+        try {
+            Timing timing = o.timing() ? new Timing(launch) : null;
+            FirstWrite out = new FirstWrite(OUT);
+            PrintStream sessionOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+            try (Gogo gogo = launch.session(IN, sessionOut, ERR)) {
+                boolean first = true;
+                for (String cmd : commands) {
+                    try {
+                        gogo.run(cmd);
+                    } catch (Exception e) {
+                        sessionOut.flush();
+                        ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e));
+                        return 1;
+                    } finally {
+                        if (first && timing != null) timing.firstCommand(out.firstWriteMillis());
+                        first = false;
+                    }
+                }
+            }
+            if (interactive) {
+                launch.startInteractiveShell();
+                launch.awaitStop();
+            }
+            return 0;
+        } catch (LaunchException e) {
+            ERR.println("mmkit: " + e.getMessage());
+            return 1;
+        } finally {
+            launch.close();
+        }
+    }
+
+    /** Notes the time of the first byte written: the first command's first output. */
+    static final class FirstWrite extends OutputStream {
+        private final OutputStream out;
+        private volatile long first;
+
+        FirstWrite(OutputStream out) {
+            this.out = out;
+        }
+
+        long firstWriteMillis() {
+            return first;
+        }
+
+        private void mark() {
+            if (first == 0) first = System.currentTimeMillis();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            mark();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            if (len > 0) mark();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** {@code --timing}: JVM start to framework ready, and to the first command's output. */
+    static final class Timing {
+        private final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+
+        Timing(Launch launch) {
+            long now = System.currentTimeMillis();
+            ERR.printf("mmkit: framework started %d ms after JVM start (profile %s, %d bundles; %s)%n",
+                    now - jvmStart, launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
+                    launch.phases());
+        }
+
+        void firstCommand(long firstWriteMillis) {
+            long at = firstWriteMillis != 0 ? firstWriteMillis : System.currentTimeMillis();
+            ERR.printf("mmkit: first command output after %d ms%n", at - jvmStart);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package mm.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+    @Test
+    void defaults() throws Exception {
+        Main.Options o = Main.Options.parse();
+        assertEquals("full", o.profile());
+        assertTrue(o.commands().isEmpty());
+        assertEquals(null, o.script());
+    }
+
+    @Test
+    void allOptions() throws Exception {
+        Main.Options o = Main.Options.parse("--profile", "minimal", "--json", "--timing", "--machine", "m.txt",
+                "--machine-dmesg", "/tmp/d.log", "-c", "mm:version", "--command", "mm:profile");
+        assertEquals("minimal", o.profile());
+        assertTrue(o.json() && o.timing());
+        assertEquals(List.of("mm:version", "mm:profile"), o.commands());
+        assertEquals(List.of("mm:machine load 'm.txt'", "mm:machine import-dmesg '/tmp/d.log'"), o.preamble());
+    }
+
+    @Test
+    void scriptFile() throws Exception {
+        assertEquals(Path.of("scripts/x.gogo"), Main.Options.parse("scripts/x.gogo").script());
+    }
+
+    @Test
+    void badUsage() {
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("--nope"));
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("--profile"));
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("a.gogo", "b.gogo"));
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("-c", "lb", "a.gogo"));
+    }
+}
