@@ -20,23 +20,18 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = PageExtInit.class, property = {"mm.subsystem=page-ext", "mm.variant=early"})
 public final class EarlyPageExtInit implements PageExtInit {
     /** What the variant constraint and the launcher say when the combination is refused. */
-    public static final String REQUIRES = "page_ext early init (early_page_ext) requires deferred struct page init off: "
-            + "add 'config mm.variant deferred-init=off' to the profile";
+    public static final String REQUIRES = PageExtInit.EARLY_REQUIRES_DEFERRED_OFF;
     static final List<String> EARLY_CALLERS = List.of("mm_core_init", "start_kernel", "x86_64_start_reservations",
             "x86_64_start_kernel", "common_startup_64");
     static final List<String> LATE_CALLERS = List.of("page_alloc_init_late", "kernel_init_freeable", "kernel_init",
             "ret_from_fork", "ret_from_fork_asm");
 
-    private volatile boolean fellBack;
-
     @Override public String name() { return "early"; }
 
     @Override public void onPhase(BootPhase phase, BootContext ctx, PageExtStorage ext) {
         switch (phase) {
-            case SETUP_ARCH -> fellBack = false;
             case PAGE_EXT_EARLY -> {
                 if (ctx.deferredStructPages()) {
-                    fellBack = true;
                     if (ext.needed(ctx)) ctx.log(String.format(Locale.ROOT,
                             "page_ext: early init refused on this boot: struct pages were deferred; page_ext_init runs "
                                     + "after page_alloc_init_late (%s)", REQUIRES));
@@ -45,7 +40,8 @@ public final class EarlyPageExtInit implements PageExtInit {
                 ext.initFromBuddy(ctx, phase, EARLY_CALLERS);
             }
             case PAGE_EXT_LATE -> {
-                if (fellBack) ext.initFromBuddy(ctx, phase, LATE_CALLERS);
+                // the early init was refused on this boot (struct pages were deferred): the 6.6 fallback
+                if (!ext.ready() && ctx.deferredStructPages()) ext.initFromBuddy(ctx, phase, LATE_CALLERS);
             }
             default -> { }
         }

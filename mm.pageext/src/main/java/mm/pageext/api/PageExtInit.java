@@ -15,6 +15,13 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface PageExtInit {
     String SUBSYSTEM = "page-ext";
 
+    /**
+     * Why {@code early} cannot run with deferred struct page init: said by the variant constraint, by the launcher
+     * when a profile combines them, and in the boot log when a boot defers pages anyway.
+     */
+    String EARLY_REQUIRES_DEFERRED_OFF = "page_ext early init (early_page_ext) requires deferred struct page init off: "
+            + "add 'config mm.variant deferred-init=off' to the profile";
+
     /** The variant name ({@code late}, {@code early}, {@code on-touch}). */
     String name();
 

@@ -1,6 +1,5 @@
 package mm.pageext.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import mm.core.api.BootContext;
 import mm.core.api.BootPhase;
@@ -32,21 +31,12 @@ public final class OnTouchPageExtInit implements PageExtInit {
     static final List<String> CALLERS = List.of("mm_core_init", "start_kernel", "x86_64_start_reservations",
             "x86_64_start_kernel", "common_startup_64");
 
-    /** Per boot: ranges seen before the tables existed. */
-    private static final class Pending {
-        final List<long[]> ranges = new ArrayList<>();
-        boolean tables;
-    }
-
-    private volatile Pending pending = new Pending();
-
     @Override public String name() { return "on-touch"; }
 
     @Override public void onPhase(BootPhase phase, BootContext ctx, PageExtStorage ext) {
         Storage s = (Storage) ext;
         switch (phase) {
             case SETUP_ARCH -> {
-                pending = new Pending();
                 s.forceFlags = true;
                 s.allPresent = false;
             }
@@ -62,12 +52,7 @@ public final class OnTouchPageExtInit implements PageExtInit {
                         last = nr;
                     }
                 }
-                Pending p = pending;
-                synchronized (p) {
-                    for (long[] q : p.ranges) s.markPresent(q[0], q[1]);
-                    p.ranges.clear();
-                    p.tables = true;
-                }
+                s.applyPending();
                 s.printAllocated(ctx);
                 s.recordTiming(ctx, "page_ext tables from memblock (on-touch)", t0, s.allocatedBytes());
             }
@@ -79,16 +64,6 @@ public final class OnTouchPageExtInit implements PageExtInit {
     }
 
     @Override public void onPagesInitialised(int nid, ZoneType zone, long startPfn, long endPfn, PageExtStorage ext) {
-        Storage s = (Storage) ext;
-        Pending p = pending;
-        if (!p.tables) {
-            synchronized (p) {
-                if (!p.tables) {
-                    p.ranges.add(new long[] {startPfn, endPfn});
-                    return;
-                }
-            }
-        }
-        s.markPresent(startPfn, endPfn);
+        ((Storage) ext).touch(startPfn, endPfn);
     }
 }

@@ -12,6 +12,7 @@ import mm.core.api.CallStack;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.PageInitHook;
+import mm.core.api.VariantService;
 import mm.core.api.ZoneType;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
@@ -37,6 +38,9 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     private final Map<String, PageExtInit> variants = new ConcurrentHashMap<>();
     private volatile String defaultVariant = "late";
     private volatile VariantChooser chooser;
+    /** The variant registry, when running in a framework; plain-Java tests choose with {@link #setChooser}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VariantService registry;
     private volatile Storage storage;
     private volatile PageExtInit active;
 
@@ -71,6 +75,23 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     /** The variants bound now, by name. */
     public Map<String, PageExtInit> variants() { return new TreeMap<>(variants); }
 
+    /** The variant of this boot: the registry's active page-ext variant, else (no registry) the chooser's. */
+    private PageExtInit activeVariant(BootContext ctx) {
+        VariantService reg = registry;
+        if (reg != null) {
+            PageExtInit v = reg.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class);
+            if (v == null) ctx.log("page_ext: no page-ext variant is active (selected: "
+                    + reg.selection().getOrDefault(PageExtInit.SUBSYSTEM, "none") + "; see mm:variant page-ext):"
+                    + " page_ext stays off on this boot");
+            return v;
+        }
+        String name = selectedVariant();
+        PageExtInit v = variants.get(name);
+        if (v == null) ctx.log("page_ext: init variant '" + name + "' is not available (have " + variants().keySet()
+                + "): page_ext stays off on this boot");
+        return v;
+    }
+
     String selectedVariant() {
         VariantChooser c = chooser;
         String s = c == null ? null : c.selected();
@@ -81,12 +102,7 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
 
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
         if (phase == BootPhase.SETUP_ARCH) {
-            String name = selectedVariant();
-            PageExtInit v = variants.get(name);
-            if (v == null) {
-                ctx.log("page_ext: init variant '" + name + "' is not available (have " + variants().keySet()
-                        + "): page_ext stays off on this boot");
-            }
+            PageExtInit v = activeVariant(ctx);
             for (PageExtClient c : clients) c.reset();
             active = v;
             storage = new Storage(model, clients, v == null ? null : v.name());

@@ -210,6 +210,32 @@ final class Storage implements PageExtStorage {
         return nr < t.length ? t[(int) nr] : null;
     }
 
+    /** init-on-touch: ranges initialised before the tables existed (kept per boot, here, not in the variant). */
+    private final List<long[]> pending = new ArrayList<>();
+    private volatile boolean pendingApplied;
+
+    /** init-on-touch: struct pages [s, e) were initialised; queue them until the tables exist. */
+    void touch(long s, long e) {
+        if (!pendingApplied) {
+            synchronized (pending) {
+                if (!pendingApplied) {
+                    pending.add(new long[] {s, e});
+                    return;
+                }
+            }
+        }
+        markPresent(s, e);
+    }
+
+    /** init-on-touch: the tables exist; apply the queued ranges. */
+    void applyPending() {
+        synchronized (pending) {
+            for (long[] q : pending) markPresent(q[0], q[1]);
+            pending.clear();
+            pendingApplied = true;
+        }
+    }
+
     /** init-on-touch: entries of [s, e) become valid. */
     void markPresent(long s, long e) {
         long pfn = s;

@@ -9,7 +9,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import mm.core.api.Machine;
+import mm.core.api.MachineFormatException;
+import mm.core.api.MachineService;
+import mm.core.api.MemoryModel;
 import mm.core.api.Report;
+import mm.core.api.VariantService;
+import mm.pageext.api.PageExt;
+import mm.pageext.api.PageExtInit;
 import mm.pageowner.api.PageOwner;
 import mm.pageowner.api.PageOwnerRecord;
 import org.apache.felix.service.command.Descriptor;
@@ -17,18 +24,30 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** {@code mm:pageowner}: page_owner's records (dump, summary, one pfn) and its early-allocated counts. */
 @Component(service = PageOwnerCommands.class,
         property = {"osgi.command.scope=mm", "osgi.command.function=pageowner"})
 public class PageOwnerCommands {
-    static final String USAGE = "expected: dump [FILE] | summary [--by stack|caller|order|pid] | early | pfn PFN";
+    static final String USAGE = "expected: dump [FILE] | summary [--by stack|caller|order|pid] | early | pfn PFN"
+            + " | on | off | compare [MACHINE]";
     private final PageOwner owner;
     private final BundleContext context;
+    private final MemoryModel model;
+    private final PageExt ext;
+    private final MachineService machines;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VariantService variants;
 
     @Activate
-    public PageOwnerCommands(@Reference PageOwner owner, BundleContext context) {
+    public PageOwnerCommands(@Reference PageOwner owner, @Reference MemoryModel model, @Reference PageExt ext,
+                             @Reference MachineService machines, BundleContext context) {
         this.owner = owner;
+        this.model = model;
+        this.ext = ext;
+        this.machines = machines;
         this.context = context;
     }
 
@@ -38,7 +57,9 @@ public class PageOwnerCommands {
     }
 
     @Descriptor("dump: /sys/kernel/debug/page_owner (Linux 6.12 format) on the console; summary: records grouped by"
-            + " stack (page_owner_sort style); early: the per-zone counts of page_owner's init scan")
+            + " stack (page_owner_sort style); early: the per-zone counts of page_owner's init scan; on|off: page_owner="
+            + " on the current machine's command line (next mm:boot); compare: seed 000, boot the current machine under"
+            + " each page-ext variant and compare the early-allocated counts and costs")
     public void pageowner(@Descriptor("dump | summary | early") String sub) throws IOException {
         switch (sub) {
             case "dump" -> {
@@ -50,13 +71,16 @@ public class PageOwnerCommands {
             }
             case "summary" -> print(owner.summary("stack"));
             case "early" -> print(owner.early());
+            case "on", "off" -> print(onOff(sub.equals("on")));
+            case "compare" -> print(compare(machines.current()));
             case "pfn" -> throw new IllegalArgumentException("mm:pageowner pfn needs a PFN");
             default -> throw new IllegalArgumentException("unknown subcommand '" + sub + "' (" + USAGE + ")");
         }
     }
 
     @Descriptor("dump FILE: write /sys/kernel/debug/page_owner to FILE (page_owner_sort reads it unmodified);"
-            + " pfn PFN: the record of one page (decimal or 0x hex)")
+            + " pfn PFN: the record of one page (decimal or 0x hex); compare MACHINE: seed 000 on a machine file or"
+            + " built-in machine")
     public void pageowner(@Descriptor("dump | pfn") String sub, @Descriptor("FILE (dump) or PFN (pfn)") String arg)
             throws IOException {
         switch (sub) {
@@ -74,6 +98,13 @@ public class PageOwnerCommands {
                         n, Files.size(p), p).replace(System.lineSeparator(), "\n"), d));
             }
             case "pfn" -> print(pfn(parsePfn(arg)));
+            case "compare" -> {
+                try {
+                    print(compare(machines.load(Path.of(arg))));
+                } catch (MachineFormatException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
             case "summary" -> throw new IllegalArgumentException("mm:pageowner summary takes --by stack|caller|order|pid");
             default -> throw new IllegalArgumentException("unknown subcommand '" + sub + "' (" + USAGE + ")");
         }
@@ -127,6 +158,52 @@ public class PageOwnerCommands {
         d.put("free_ts_ns", r.freeTsNanos());
         d.put("free_stack", r.freeStack() == null ? null : r.freeStack().frames());
         return Report.of("pageowner-pfn", sb.toString().replace(System.lineSeparator(), "\n"), d);
+    }
+
+    /** page_owner=on|off on the current machine's command line (takes effect at the next boot). */
+    Report onOff(boolean on) {
+        Machine m = machines.current();
+        machines.setCurrent(m.withOptions(m.options().withPageOwner(on)));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("machine", m.name());
+        d.put("page_owner", on);
+        return Report.of("pageowner-option", "page_owner=" + (on ? "on" : "off") + " on machine " + m.name()
+                + "'s command line: takes effect at the next mm:boot\n", d);
+    }
+
+    /** Seed 000 through the variant registry; the selection is restored afterwards. */
+    Report compare(Machine m) {
+        VariantService v = variants;
+        if (v == null) throw new IllegalStateException("mm:pageowner compare needs the variant registry (mm.core)");
+        Map<String, String> before = v.selection();
+        java.util.List<String> have = v.variants().getOrDefault(PageExtInit.SUBSYSTEM, java.util.List.of());
+        java.util.List<Compare.Column> cols = new java.util.ArrayList<>();
+        StringBuilder skipped = new StringBuilder();
+        for (Compare.Column c : Compare.SEED000) {
+            if (have.contains(c.pageExt())) cols.add(c);
+            else skipped.append(String.format(Locale.ROOT, "(no '%s' page-ext variant in this profile: its column is"
+                    + " left out%s)%n", c.pageExt(), c.pageExt().equals("early")
+                    ? "; the early variant is the bundle mm.pageext.early, which needs deferred-init=off in the profile" : ""));
+        }
+        java.util.List<Compare.Result> results;
+        try {
+            results = Compare.run(m, cols, model, ext, owner, (pe, di) -> select(v, pe, di));
+        } finally {
+            select(v, before.getOrDefault(PageExtInit.SUBSYSTEM, "late"), before.getOrDefault("deferred-init", "per-node"));
+        }
+        Report r = Compare.report(m, results);
+        return Report.of(r.kind(), r.text() + skipped.toString().replace(System.lineSeparator(), "\n"), r.data());
+    }
+
+    /** Selects a (page-ext, deferred-init) pair in the order the page-ext constraint allows. */
+    static void select(VariantService v, String pageExt, String deferred) {
+        if (pageExt.equals("early")) {
+            v.select("deferred-init", deferred);
+            v.select(PageExtInit.SUBSYSTEM, pageExt);
+        } else {
+            v.select(PageExtInit.SUBSYSTEM, pageExt);
+            v.select("deferred-init", deferred);
+        }
     }
 
     private void print(Report r) {
