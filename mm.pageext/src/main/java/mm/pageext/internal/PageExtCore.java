@@ -17,6 +17,7 @@ import mm.core.api.ZoneType;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
 import mm.pageext.api.PageExtInit;
+import mm.pageext.api.PageExtStorage;
 import mm.pageext.api.PageExtTable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -133,6 +134,9 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
 
     /** The storage of the current boot (for the variants and commands of this bundle). */
     Storage storage() { return storage; }
+
+    /** The storage of the current boot as a variant sees it (tests that place page_ext_init themselves). */
+    public PageExtStorage storageForTests() { return storage; }
 
     // --------------------------------------------------------------------------------------- PageExt
 
