@@ -48,9 +48,14 @@ final class Rig {
     }
 
     BootResult boot(Machine m, String pageExt, String deferred) {
+        selectForTests(pageExt, deferred);
+        return model.boot(m);
+    }
+
+    /** What the variant registry does in the framework: the variants of the next boot. */
+    void selectForTests(String pageExt, String deferred) {
         pageExtVariant = pageExt;
         model.selectDeferredInit(deferred);
-        return model.boot(m);
     }
 
     /** A shipped machine (repo machines/, on the class path of mm.core) with page_owner=on. */
