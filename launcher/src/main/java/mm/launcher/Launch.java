@@ -98,7 +98,7 @@ public final class Launch implements AutoCloseable {
         cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         cfg.put("felix.log.level", "1");
-        cfg.put("ds.loglevel", "warn");
+        cfg.put("ds.loglevel", System.getProperty("mm.ds.loglevel", "warn"));
         if (!settings.interactive()) cfg.put("gosh.args", "--nointeractive --noshutdown --quiet");
         cfg.put(PROP_PROFILE, profile.name);
         cfg.put(PROP_PROFILE_FILE, profile.location);

@@ -17,7 +17,6 @@ import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
 import mm.core.api.Report;
 import mm.core.internal.machine.Sizes;
-import mm.core.internal.memblock.MemblockImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.Node;
 import org.apache.felix.service.command.Descriptor;
@@ -41,8 +40,6 @@ public final class CoreCommands {
     private final BundleContext ctx;
     private final MemoryModelImpl model;
     private final MachineService machines;
-    /** The memblock mm:memblock works on: the last boot's, or a bare one after {@code mm:memblock reset}. */
-    private MemblockImpl bare;
 
     @Activate
     public CoreCommands(BundleContext ctx, @Reference MemoryModel model, @Reference MachineService machines) {
@@ -74,7 +71,6 @@ public final class CoreCommands {
         long t0 = System.nanoTime();
         MemoryModel.BootResult r = model.boot(m);
         double wallMs = (System.nanoTime() - t0) / 1e6;
-        bare = null;
         print(bootReport(r, wallMs, quiet));
     }
 
@@ -89,10 +85,10 @@ public final class CoreCommands {
         if (!quiet) for (String l : r.log()) if (!l.contains("memblock_") && !l.contains("] MEMBLOCK") && !l.matches(".*\\]  (memory|reserved)(\\[|\\.cnt| size).*")) sb.append(l).append('\n');
         sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s) in %.1f ms%n", r.machine().name(),
                 model.deferredInitVariant(), wallMs));
-        sb.append(String.format(Locale.ROOT, "  %-44s %12s %14s%n", "phase", "measured ms", "modelled ms"));
+        sb.append(String.format(Locale.ROOT, "  %-44s %12s %24s%n", "phase", "measured ms", "modelled kernel ms"));
         Map<String, Object> phases = new LinkedHashMap<>();
         r.timings().forEach((k, v) -> {
-            sb.append(String.format(Locale.ROOT, "  %-44s %12.1f %14s%n", k, v[0],
+            sb.append(String.format(Locale.ROOT, "  %-44s %12.1f %24s%n", k, v[0],
                     Double.isNaN(v[1]) ? "-" : String.format(Locale.ROOT, "%.1f (modelled)", v[1])));
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("measured_ms", v[0]);
@@ -114,8 +110,34 @@ public final class CoreCommands {
         print(Report.of("dmesg", String.join("\n", lines) + "\n", Map.of("lines", lines)));
     }
 
-    @Descriptor("/proc/zoneinfo")
-    public void zoneinfo() { print(model.zoneinfo()); }
+    @Descriptor("/proc/zoneinfo, or with --summary one line per zone")
+    public void zoneinfo(
+            @Descriptor("one line per zone: span, present, managed, free, watermarks")
+            @Parameter(names = {"-s", "--summary"}, presentValue = "true", absentValue = "false") boolean summary) {
+        if (!summary) { print(model.zoneinfo()); return; }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-4s %-8s %12s %12s %12s %12s %12s %10s %10s %10s%n",
+                "node", "zone", "start_pfn", "spanned", "present", "managed", "free", "min", "low", "high"));
+        List<Object> rows = new ArrayList<>();
+        for (NodeInfo n : model.nodes()) {
+            for (mm.core.api.ZoneType t : mm.core.api.ZoneType.VALUES) {
+                mm.core.api.ZoneInfo z = model.zone(n.nid(), t);
+                if (z.spannedPages() == 0) continue;
+                sb.append(String.format(Locale.ROOT, "%-4d %-8s %12d %12d %12d %12d %12d %10d %10d %10d%n", n.nid(),
+                        t.kernelName(), z.zoneStartPfn(), z.spannedPages(), z.presentPages(), z.managedPages(),
+                        z.freePages(), z.min(), z.low(), z.high()));
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("node", n.nid());
+                r.put("zone", t.kernelName());
+                r.put("start_pfn", z.zoneStartPfn());
+                r.put("spanned", z.spannedPages());
+                r.put("present", z.presentPages());
+                r.put("managed", z.managedPages());
+                r.put("free", z.freePages());
+                rows.add(r);
+            }
+        }
+        print(Report.of("zoneinfo-summary", sb.toString(), Map.of("zones", rows)));
+    }
 
     @Descriptor("/proc/buddyinfo")
     public void buddyinfo() { print(model.buddyinfo()); }
@@ -132,10 +154,10 @@ public final class CoreCommands {
     public void alloc(
             @Descriptor("order 0..10") @Parameter(names = {"-o", "--order"}, absentValue = "0") int order,
             @Descriptor("how many blocks") @Parameter(names = {"-n", "--count"}, absentValue = "1") int count,
-            @Descriptor("GFP mask, kernel spelling: GFP_KERNEL|__GFP_ZERO or 0xcc0")
+            @Descriptor("GFP mask, kernel spelling, quoted because of the |: 'GFP_KERNEL|__GFP_ZERO', or 0xdc0")
             @Parameter(names = {"-g", "--gfp"}, absentValue = "GFP_KERNEL") String gfp,
             @Descriptor("preferred node (default: the caller's)") @Parameter(names = {"--node"}, absentValue = "-1") int node,
-            @Descriptor("caller tag: a stack of names, innermost first, separated by <")
+            @Descriptor("caller tag: a stack of function names, innermost first, separated by commas")
             @Parameter(names = {"-c", "--caller"}, absentValue = "mm_alloc_command") String caller) {
         int mask = Gfp.parse(gfp);
         CallStack stack = CallStack.parse(caller);
@@ -189,7 +211,9 @@ public final class CoreCommands {
             sb.append(String.format(Locale.ROOT, "flags: %#x (page_init_poison: never initialised)%n", PageFlags.POISON));
             sb.append("State: ").append(pi.state()).append('\n');
         } else {
-            sb.append(String.format(Locale.ROOT, "flags: %#x(%s)%n", pi.flags(), PageFlags.names(pi.flags())));
+            long pg = pi.flags() & ~PageFlags.TYPE_MASK;
+            sb.append(String.format(Locale.ROOT, "flags: %#x(%s)%n", pg, PageFlags.names(pg)));
+            if ((pi.flags() & PageFlags.TYPE_BUDDY) != 0) sb.append("page_type: buddy\n");
             sb.append(String.format(Locale.ROOT, "_refcount: %d%n", pi.refcount()));
             sb.append(String.format(Locale.ROOT, "_mapcount: %d%n", pi.mapcount()));
             sb.append(String.format(Locale.ROOT, "private: %d%n", pi.privateField()));
@@ -287,13 +311,7 @@ public final class CoreCommands {
     }
 
     private Memblock memblockForCommands(boolean reset) {
-        if (reset || (bare == null && !model.booted())) {
-            bare = new MemblockImpl();
-            bare.reset();
-            bare.allowResize();
-        }
-        if (bare != null) return bare;
-        return model.kernel().memblock();
+        return model.memblockForExperiments(reset);
     }
 
     private static String rc(String fn, int rc) {

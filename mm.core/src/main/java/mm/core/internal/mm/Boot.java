@@ -684,7 +684,6 @@ public final class Boot {
     // -------------------------------------------------------------------------------- page_alloc_init_late
 
     private void pageAllocInitLate() {
-        long t0 = System.nanoTime();
         List<Node> todo = new ArrayList<>();
         for (Node n : k.nodes) if (n.firstDeferredPfn != Node.NO_DEFERRED) todo.add(n);
         if (!todo.isEmpty()) {
@@ -731,7 +730,6 @@ public final class Boot {
                 "Memory: %dK/%dK available (%dK kernel code, %dK rwdata, %dK rodata, %dK init, %dK bss, %dK reserved, 0K cma-reserved)",
                 k.freePages() << 2, physpages << 2, ki.codeK(), ki.rwdataK(), ki.rodataK(), ki.initK(), ki.bssK(),
                 (physpages - totalram) << 2));
-        timings.put("page_alloc_init_late (emulator)", new double[] {(System.nanoTime() - t0) / 1e6, Double.NaN});
     }
 
     // ------------------------------------------------------------------------------------------- late boot

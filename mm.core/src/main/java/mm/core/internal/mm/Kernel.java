@@ -29,6 +29,7 @@ public final class Kernel {
     static final int ALLOC_HEAD = -2, ALLOC_TAIL = -3, ON_PCP = -4;
     static final long LRU = PageFlags.bit(PageFlags.PG_lru);
     static final long HEAD = PageFlags.bit(PageFlags.PG_head);
+    private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
 
     public final Machine machine;
     public final MemmapImpl mm = new MemmapImpl();
@@ -92,9 +93,11 @@ public final class Kernel {
 
     /** page_zone(): the zone recorded in the struct page's links. */
     Zone pageZone(long flags) {
-        int nid = PageFlags.nid(flags);
-        return nodes.get(nodeIndexByNid[nid]).zones[PageFlags.zoneIdx(flags)];
+        return zoneByNid[PageFlags.nid(flags)][PageFlags.zoneIdx(flags)];
     }
+
+    /** zones indexed [nid][zone index], for page_zone() on the hot paths. */
+    Zone[][] zoneByNid;
 
     int cpu() {
         int c = cpuOfThread.get()[0];
@@ -122,15 +125,16 @@ public final class Kernel {
         int high = Gfp.highestZone(gfp).ordinal();
         Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode[ni][high] : zonelists[ni][high];
         int mt = Gfp.migratetype(gfp).ordinal();
-        long pfn = getPageFromFreelist(zl, order, mt, high, true);
-        if (pfn < 0) pfn = getPageFromFreelist(zl, order, mt, high, false);
+        int cpu = cpu();
+        long pfn = getPageFromFreelist(zl, order, mt, high, true, cpu);
+        if (pfn < 0) pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
         // deferred_grow_zone: while the static key is on, grow the node's last zone and retry (seed 001)
         while (pfn < 0 && deferredGrowEnabled) {
             boolean grew = false;
             DeferredGrower g = grower;
             for (Zone z : zl) if (g != null && g.grow(z, order)) { grew = true; break; }
             if (!grew) break;
-            pfn = getPageFromFreelist(zl, order, mt, high, false);
+            pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
         }
         if (pfn < 0) {
             if ((gfp & Gfp.__GFP_NOWARN) == 0) {
@@ -150,12 +154,12 @@ public final class Kernel {
         return pfn;
     }
 
-    private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark) {
+    private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
         for (Zone z : zl) {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
             if (!z.watermarkOk(order, mark, highIdx)) continue;
-            long pfn = order == 0 ? rmqueuePcp(z, mt) : rmqueueBuddy(z, order, mt);
+            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu) : rmqueueBuddy(z, order, mt);
             if (pfn >= 0) return pfn;
         }
         return -1;
@@ -168,8 +172,8 @@ public final class Kernel {
     }
 
     /** rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. */
-    private long rmqueuePcp(Zone z, int mt) {
-        Zone.Pcp p = z.pcp[cpu()];
+    private long rmqueuePcp(Zone z, int mt, int cpu) {
+        Zone.Pcp p = z.pcp[cpu];
         synchronized (p) {
             if (p.counts[mt] == 0) {
                 synchronized (z) {
@@ -235,13 +239,12 @@ public final class Kernel {
         if ((f & MemmapImpl.INIT) == 0)
             throw new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
         Zone z = pageZone(f);
-        synchronized (z) {
-            validateFree(pfn, order, s, i, f);
-            // claim the block under zone->lock so two racing frees of one page cannot both pass the checks
-            s.prev[i] = NONE;
-            s.next[i] = NONE;
-            s.refcount[i] = 0;
-        }
+        validateFree(pfn, order, s, i, f);
+        // claim the block: of two racing frees of one page only one gets past this (the other is a double free)
+        if (!INTS.compareAndSet(s.prev, i, ALLOC_HEAD, NONE))
+            throw new BadPageException(pfn, "double free: page was freed concurrently (refcount " + s.refcount[i] + ")");
+        s.next[i] = NONE;
+        s.refcount[i] = 0;
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) {
             Task t = currentTask();
@@ -253,8 +256,8 @@ public final class Kernel {
             mm.setPrev(p, NONE);
             mm.setNext(p, NONE);
         }
-        int mt = mm.pageblockMt(pfn);
-        if (order == 0 && mt < MigrateType.PCPTYPES) freeToPcp(z, pfn, mt);
+        int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
+        if (order == 0 && mt < MigrateType.PCPTYPES) freeToPcp(z, s, i, pfn, mt);
         else synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
     }
 
@@ -279,11 +282,11 @@ public final class Kernel {
     }
 
     /** free_unref_page: push on the pcp list; above pcp->high return a batch to the buddy. */
-    private void freeToPcp(Zone z, long pfn, int mt) {
+    private void freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
         Zone.Pcp p = z.pcp[cpu()];
         synchronized (p) {
             p.push(mt, (int) pfn);
-            mm.setPrev(pfn, ON_PCP);
+            s.prev[i] = ON_PCP;
             if (p.count >= p.high) drainPcpLocked(z, p, p.batch);
         }
     }
@@ -385,6 +388,8 @@ public final class Kernel {
     /** zonelist construction (build_zonelists): nodes by distance, zones high to low within each node. */
     void buildZonelists() {
         int nn = nodes.size();
+        zoneByNid = new Zone[nodeIndexByNid.length][];
+        for (Node n : nodes) zoneByNid[n.nid] = n.zones;
         zonelists = new Zone[nn][ZoneType.VALUES.length][];
         zonelistsThisNode = new Zone[nn][ZoneType.VALUES.length][];
         for (int a = 0; a < nn; a++) {

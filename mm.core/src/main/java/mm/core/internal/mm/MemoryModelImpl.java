@@ -123,6 +123,7 @@ public final class MemoryModelImpl implements MemoryModel {
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
         kernel = b.kernel();
+        synchronized (this) { bareMemblock = null; }
         try {
             Kernel k = b.run(new BootWorkloadRunner(machine.workload()));
             lastTimings = Map.copyOf(b.timings());
@@ -134,6 +135,18 @@ public final class MemoryModelImpl implements MemoryModel {
     }
 
     public Map<String, double[]> lastTimings() { return lastTimings; }
+
+    /** The memblock mm:memblock works on: a bare one after reset (or before any boot), else the last boot's. */
+    private MemblockImpl bareMemblock;
+
+    public synchronized mm.core.api.Memblock memblockForExperiments(boolean reset) {
+        if (reset || (bareMemblock == null && kernel == null)) {
+            bareMemblock = new MemblockImpl();
+            bareMemblock.reset();
+            bareMemblock.allowResize();
+        }
+        return bareMemblock != null ? bareMemblock : kernel().memblock();
+    }
 
     public Kernel kernel() {
         Kernel k = kernel;

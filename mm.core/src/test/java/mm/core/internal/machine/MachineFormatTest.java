@@ -162,7 +162,7 @@ class MachineFormatTest {
         BootWorkload w = m.workload();
         assertEquals(7, w.seed());
         assertArrayEquals(new int[] {70, 20, 10}, w.orderWeights());
-        assertEquals(12.5, m.timing("memmap_init_ns_per_page", 0));
+        assertEquals(12.5, m.timing("init_ns_per_page", 0));
         assertEquals(6, m.memblockOps().size());
         assertEquals(new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x1000000, 0x2811000, 0, ""), m.memblockOps().get(1));
         assertEquals(new MemblockOp(MemblockOp.Kind.REMOVE, 0x7fe00000, 1 << 20, -1,

@@ -1,0 +1,91 @@
+package mm.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** mm.core's commands through the real launcher and framework, in script mode, as a user runs them. */
+class CoreCommandsIT {
+    static Path resource(String name) throws Exception {
+        return Path.of(CoreCommandsIT.class.getClassLoader().getResource(name).toURI());
+    }
+
+    @Test
+    void importingTheRealDmesgShowsTheSameE820MapAndNode() throws Exception {
+        Path log = resource("refdata/qemu-2g-console.log");
+        Mmkit.Result r = Mmkit.run("-c", "mm:machine import-dmesg " + log + "; mm:machine show");
+        assertEquals(0, r.rc(), r.toString());
+        for (String line : Files.readAllLines(resource("refdata/qemu-2g-e820.txt"))) {
+            String e820 = line.substring(line.indexOf("BIOS-e820:")).trim();
+            assertTrue(r.out().contains(e820), "missing " + e820 + "\n" + r);
+        }
+        assertTrue(r.out().contains("Node 0: cpus 2"), r.toString());
+    }
+
+    @Test
+    void bootingQemu2gMatchesTheRealKernelsZoneinfo() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine qemu-2g; mm:zoneinfo; mm:check");
+        assertEquals(0, r.rc(), r.toString());
+        // the real 6.12 kernel: DMA spanned 4095 present 3998 managed 3840; DMA32 520160 / 520160 / 501646
+        assertTrue(r.out().matches("(?s).*zone      DMA\n.*spanned  4095\n        present  3998\n        managed  3840\n.*"), r.toString());
+        assertTrue(r.out().matches("(?s).*zone    DMA32\n.*spanned  520160\n        present  520160\n        managed  50\\d{4}\n.*"), r.toString());
+        assertTrue(r.out().trim().endsWith("OK"), r.toString());
+    }
+
+    @Test
+    void allocPageFreeAndCheckInScriptMode() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:alloc -o 2 --gfp 'GFP_KERNEL|__GFP_ZERO' --caller a,b;"
+                + " mm:check");
+        assertEquals(0, r.rc(), r.toString());
+        String pfn = r.out().lines().filter(l -> l.matches("0x[0-9a-f]+")).findFirst().orElseThrow();
+        Mmkit.Result p = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:alloc -o 2; mm:page " + pfn + "; mm:free " + pfn
+                + " 2; mm:page " + pfn + "; mm:check");
+        assertEquals(0, p.rc(), p.toString());
+        assertTrue(p.out().contains("State: allocated (head, order 2)"), p.toString());
+        assertTrue(p.out().contains("State: free (per-cpu list)") || p.out().contains("State: free (buddy"), p.toString());
+    }
+
+    @Test
+    void aBadFreeFailsTheScriptWithTheBadPageReport() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:free 0x0 0; mm:check");
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.err().contains("mm:free 0x0 0"), r.toString());
+        assertTrue(r.err().contains("BUG: Bad page state: pfn 0x0: PG_reserved is set"), r.toString());
+    }
+
+    @Test
+    void memblockExperimentsPrintTheDebugfsFormat() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:memblock reset; mm:memblock add 0x100000 512M; mm:memblock reserve 16M 2M;"
+                + " mm:memblock alloc 4K; mm:memblock memory; mm:memblock reserved");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("   0: 0x0000000000100000..0x00000000200fffff    x NONE"), r.toString());
+        assertTrue(r.out().contains("0x0000000001000000..0x00000000011fffff"), r.toString());
+        assertTrue(r.out().contains("0x00000000200ff000"), "top-down allocation at the top of memory\n" + r);
+    }
+
+    @Test
+    void aMalformedMachineFileNamesTheLineAndFails() throws Exception {
+        Path bad = Files.createTempFile("bad", ".machine");
+        Files.writeString(bad, "machine bad\nnode 0 cpus 2\ne820 0x0-0x9fbff usable node 0\ne820 0x100000+4Q usable node 0\n");
+        Mmkit.Result r = Mmkit.run("-c", "mm:machine load " + bad + "; mm:boot");
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.err().contains(bad + ":4:"), r.toString());
+        assertTrue(r.err().contains("4Q"), r.toString());
+    }
+
+    @Test
+    void deferredInitVariantsSwapBetweenBoots() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny-2node; mm:deferred; mm:variant deferred-init two-pass;"
+                + " mm:boot -q; mm:check; mm:variant deferred-init off; mm:boot -q; mm:deferred");
+        assertEquals(0, r.rc(), r.toString());
+        assertTrue(r.out().contains("(deferred-init per-node)"), r.toString());
+        assertTrue(r.out().contains("(deferred-init two-pass)"), r.toString());
+        assertTrue(r.out().contains("(deferred-init off)"), r.toString());
+        List<String> deferredTables = r.out().lines().filter(l -> l.startsWith("variant: ")).toList();
+        assertEquals(List.of("variant: per-node", "variant: off"), deferredTables);
+    }
+}
