@@ -134,6 +134,7 @@ class PageExtStorageTest {
         assertEquals("page_alloc_init_late", ctx.callers().get(0));
         assertTrue(rig.core.ready());
         assertEquals("late", rig.core.variant());
+        assertEquals(List.of(), rig.model.check());
     }
 
     @Test
@@ -201,5 +202,6 @@ class PageExtStorageTest {
         assertEquals(4, ((List<?>) r.data().get("tables")).size());
         Map<?, ?> first = (Map<?, ?>) ((List<?>) r.data().get("tables")).get(0);
         assertEquals("buddy", first.get("source"));
+        assertEquals(List.of(), rig.model.check());
     }
 }

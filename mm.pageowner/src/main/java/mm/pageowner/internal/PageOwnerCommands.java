@@ -60,7 +60,7 @@ public class PageOwnerCommands {
             + " stack (page_owner_sort style); early: the per-zone counts of page_owner's init scan; on|off: page_owner="
             + " on the current machine's command line (next mm:boot); compare: seed 000, boot the current machine under"
             + " each page-ext variant and compare the early-allocated counts and costs")
-    public void pageowner(@Descriptor("dump | summary | early") String sub) throws IOException {
+    public void pageowner(@Descriptor("dump | summary | early | on | off | compare") String sub) throws IOException {
         switch (sub) {
             case "dump" -> {
                 PrintStream out = System.out;
@@ -81,7 +81,8 @@ public class PageOwnerCommands {
     @Descriptor("dump FILE: write /sys/kernel/debug/page_owner to FILE (page_owner_sort reads it unmodified);"
             + " pfn PFN: the record of one page (decimal or 0x hex); compare MACHINE: seed 000 on a machine file or"
             + " built-in machine")
-    public void pageowner(@Descriptor("dump | pfn") String sub, @Descriptor("FILE (dump) or PFN (pfn)") String arg)
+    public void pageowner(@Descriptor("dump | pfn | compare") String sub,
+                          @Descriptor("FILE (dump), PFN (pfn) or MACHINE (compare)") String arg)
             throws IOException {
         switch (sub) {
             case "dump" -> {

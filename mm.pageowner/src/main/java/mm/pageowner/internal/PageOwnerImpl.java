@@ -51,6 +51,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
             FREE_HANDLE = 44, FREE_TS = 48, FREE_PID = 56, FREE_TGID = 60;
     /** Bytes written on every allocation: order .. tgid. */
     static final int ALLOC_LEN = 44;
+    /** Bytes written on every free: free_handle .. free_tgid. */
+    static final int FREE_LEN = RECORD_SIZE - FREE_HANDLE;
     static final long OWNER = 1L << PageExt.PAGE_EXT_OWNER, ALLOCATED = 1L << PageExt.PAGE_EXT_OWNER_ALLOCATED;
     static final int TASK_COMM_LEN = 16;
     /** migrate_reason_names[] (MR_COMPACTION ... MR_DEMOTION). */
@@ -210,14 +212,17 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         if (t == null) return;
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
-        for (long p = pfn, last = pfn + (1L << order); p < last; p++) {
-            if (p != pfn && !t.present(p)) continue;
-            int e = t.entry(p), a = e + o;
-            t.clearFlags(e, ALLOCATED);
-            t.putInt(a + FREE_HANDLE, handle);
-            t.putLong(a + FREE_TS, tsNanos);
-            t.putInt(a + FREE_PID, task.pid());
-            t.putInt(a + FREE_TGID, task.tgid());
+        int e = t.entry(pfn), a = e + o;
+        t.clearFlags(e, ALLOCATED);
+        t.putInt(a + FREE_HANDLE, handle);
+        t.putLong(a + FREE_TS, tsNanos);
+        t.putInt(a + FREE_PID, task.pid());
+        t.putInt(a + FREE_TGID, task.tgid());
+        for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
+            if (!t.present(p)) continue;
+            int ep = t.entry(p);
+            t.clearFlags(ep, ALLOCATED);
+            t.copyWithin(a + FREE_HANDLE, ep + o + FREE_HANDLE, FREE_LEN);
         }
     }
 

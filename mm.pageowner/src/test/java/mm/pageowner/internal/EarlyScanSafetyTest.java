@@ -79,6 +79,7 @@ class EarlyScanSafetyTest {
         });
         rig.boot(rig.shipped("tiny-2node"), "on-touch", "off");
         assertEquals(3, counts.size());
+        assertEquals(List.of(), rig.model.check());
     }
 
     @Test

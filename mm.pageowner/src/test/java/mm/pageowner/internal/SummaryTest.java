@@ -12,6 +12,7 @@ import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Report;
 import mm.core.api.Task;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,11 @@ class SummaryTest {
             records++;
             pages += b.pages();
         }
+    }
+
+    @AfterAll
+    static void invariantsHold() {
+        assertEquals(List.of(), rig.model.check());
     }
 
     static final Pattern LINE = Pattern.compile("(?m)^(\\d+) times, (\\d+) pages, (.*)$");
