@@ -11,9 +11,10 @@ import mm.core.api.PageFlags;
  * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): with every pcp and zone lock held,
  * walks every free list and every struct page of every zone and reports each violation:
  * every PFN is in exactly one state (free in exactly one list at its order, on a per-cpu list, allocated with a
- * head, reserved, or uninitialised where deferral or an offline section allows it; initialised pages of offline
- * sections and ZONE_DEVICE pages are outside the buddy's accounting and must not be free); zone counters equal
- * what the memmap says; no free block crosses its zone or mixes pageblock types; reported pages are free.
+ * head, isolated for free page reporting, reserved, or uninitialised where deferral or an offline section allows
+ * it; initialised pages of offline sections and ZONE_DEVICE pages are outside the buddy's accounting and must not
+ * be free); zone counters equal what the memmap says (managed = free + pcp + allocated + isolated); no free block
+ * crosses its zone or mixes pageblock types; reported pages are free.
  */
 final class Checker {
     private Checker() {}
@@ -116,7 +117,7 @@ final class Checker {
             pcpPages += sum;
         }
         // every struct page of the zone span
-        long allocated = 0;
+        long allocated = 0, isolated = 0;
         Node n = k.node(z.nid);
         for (long pfn = start; pfn < end; pfn++) {
             MemmapImpl.Section s = k.mm.section(pfn);
@@ -158,12 +159,28 @@ final class Checker {
                 pfn += (1L << order) - 1;
                 continue;
             }
+            if (pv == Kernel.ISOLATED) {
+                // isolated for free page reporting: off the free lists, not allocatable, refcount 0
+                int order = s.next[i];
+                if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
+                if (s.refcount[i] != 0) violation(out, "%s: isolated block %#x has refcount %d", zn, pfn, s.refcount[i]);
+                if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)
+                    violation(out, "%s: isolated block %#x order %d is misaligned or crosses the zone span", zn, pfn, order);
+                for (long t = pfn + 1; t < Math.min(end, pfn + (1L << order)); t++) {
+                    if (free.get((int) (t - start)) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
+                        violation(out, "%s: pfn %#x inside the isolated block %#x is in another state", zn, t, pfn);
+                }
+                isolated += 1L << order;
+                pfn += (1L << order) - 1;
+                continue;
+            }
             if (pv == Kernel.ALLOC_TAIL) { violation(out, "%s: tail pfn %#x has no head before it", zn, pfn); continue; }
             if (s.refcount[i] == 0) violation(out, "%s: pfn %#x is in no state (refcount 0, not free, not reserved: %s)", zn, pfn, PageFlags.names(f & ~MemmapImpl.INIT));
             else allocated++;
         }
-        long accounted = z.freePages + pcpPages + allocated;
+        if (isolated != z.isolated) violation(out, "%s: %d pages counted isolated for reporting but the memmap has %d", zn, z.isolated, isolated);
+        long accounted = z.freePages + pcpPages + allocated + isolated;
         if (z.type != mm.core.api.ZoneType.DEVICE && accounted != z.managed)
-            violation(out, "%s: managed %d != free %d + pcp %d + allocated %d", zn, z.managed, z.freePages, pcpPages, allocated);
+            violation(out, "%s: managed %d != free %d + pcp %d + allocated %d + isolated %d", zn, z.managed, z.freePages, pcpPages, allocated, isolated);
     }
 }

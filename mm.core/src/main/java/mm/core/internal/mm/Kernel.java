@@ -27,6 +27,8 @@ import mm.core.api.ZoneType;
 public final class Kernel {
     /** Allocated-block markers in the link words of allocated pages (free pages use them as list links). */
     static final int ALLOC_HEAD = -2, ALLOC_TAIL = -3, ON_PCP = -4;
+    /** Head of a block isolated for free page reporting (lru.next holds its order): neither free nor allocated. */
+    static final int ISOLATED = -5;
     static final long LRU = PageFlags.bit(PageFlags.PG_lru);
     static final long HEAD = PageFlags.bit(PageFlags.PG_head);
     private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
@@ -45,6 +47,7 @@ public final class Kernel {
     final ThreadLocal<Task> task = new ThreadLocal<>();
     final KernelLog log;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
+    volatile mm.core.api.PageSplitHook[] splitHooks = new mm.core.api.PageSplitHook[0];
     /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
     volatile boolean deferredGrowEnabled;
     /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
@@ -346,6 +349,7 @@ public final class Kernel {
                 if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
             }
         }
+        for (mm.core.api.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
     }
 
     /** The order of the allocated block headed at pfn, or -1. */
@@ -365,6 +369,7 @@ public final class Kernel {
         if ((f & MemmapImpl.INIT) == 0) return "uninitialised";
         if ((f & Zone.BUDDY) != 0) return "free (buddy, order " + s.priv[i] + ")";
         if (s.prev[i] == ON_PCP) return "free (per-cpu list)";
+        if (s.prev[i] == ISOLATED) return "isolated for reporting (order " + s.next[i] + ")";
         if ((f & Zone.RESERVED) != 0) return "reserved";
         if (s.prev[i] == ALLOC_HEAD) return "allocated (head, order " + s.next[i] + ")";
         if (s.prev[i] == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next[i]);

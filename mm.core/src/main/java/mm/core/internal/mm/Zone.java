@@ -40,6 +40,8 @@ public final class Zone {
     public volatile long managed;
     /** NR_FREE_PAGES: pages in the buddy free lists (not on pcp lists). */
     volatile long freePages;
+    /** Pages taken off the free lists by __isolate_free_page for free page reporting (zone->lock). */
+    long isolated;
     public final long[] nrFree = new long[Mm.NR_ORDERS];
     final long[] nrFreeMt = new long[Mm.NR_ORDERS * NMT];
     final int[] head = new int[Mm.NR_ORDERS * NMT];

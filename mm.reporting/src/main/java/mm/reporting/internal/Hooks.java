@@ -1,0 +1,14 @@
+package mm.reporting.internal;
+
+import mm.core.api.FreeListHook;
+import mm.core.api.PageAllocHook;
+
+/**
+ * Registers mm.core whiteboard hooks on demand (so a stopped strategy costs the allocator nothing): as OSGi services
+ * in the framework, directly on MemoryModelImpl in unit tests and benchmarks.
+ */
+public interface Hooks {
+    AutoCloseable addFreeListHook(FreeListHook h);
+
+    AutoCloseable addAllocHook(PageAllocHook h);
+}

@@ -1,0 +1,291 @@
+package mm.reporting.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import mm.core.api.CallStack;
+import mm.core.api.FreePageReportingSupport;
+import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.api.Memmap;
+import mm.core.api.MemoryModel;
+import mm.core.api.PageAllocHook;
+import mm.core.api.PageFlags;
+import mm.core.api.Task;
+import mm.reporting.api.BalloonDevice;
+import mm.reporting.api.PageReportingDevice;
+import mm.reporting.api.ReportingService;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The emulated virtio-balloon device with VIRTIO_BALLOON_F_REPORTING (drivers/virtio/virtio_balloon.c plus the
+ * host): a reporting virtqueue of {@value #PAGE_REPORTING_CAPACITY} entries, a configurable host latency per report,
+ * and the host's view of the guest's memory, 2 bits per page: backed (the guest touched it, the host holds memory
+ * for it) and discarded (reported; MADV_DONTNEED). Re-faults are seen through a PageAllocHook (registered once the
+ * first page is discarded, so an unused device costs the allocator nothing): allocating a discarded page faults it
+ * back in.
+ *
+ * <p>Configuration (PID {@code mm.reporting.balloon}): {@code latency.us} (default 5000: the virtqueue round trip and the host's MADV_DONTNEED of up to 64 MiB), {@code capacity}
+ * (default 32), {@code order} (default 0: page_reporting_order).
+ */
+@Component(service = {BalloonDevice.class}, immediate = true, configurationPid = "mm.reporting.balloon")
+public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioBalloon.class);
+    public static final int PAGE_REPORTING_CAPACITY = 32;
+    public static final long DEFAULT_LATENCY_NANOS = 5_000_000;
+    static final long BACKED = 1, DISCARDED = 2;
+    private static final int HISTORY_MAX = 4096;
+
+    private final MemoryModel model;
+    private final Hooks hooks;
+    private final ReportingService reporting;
+    private volatile int capacity = PAGE_REPORTING_CAPACITY;
+    private volatile int order;
+    private volatile long latencyNanos = DEFAULT_LATENCY_NANOS;
+
+    private volatile boolean ready;
+    private volatile AtomicLongArray host = new AtomicLongArray(0);
+    private volatile FreePageReportingSupport support;
+    private volatile Metrics metrics;
+    private final AtomicLong rss = new AtomicLong(), discarded = new AtomicLong(), refaults = new AtomicLong();
+    private final AtomicLong reports = new AtomicLong(), blocks = new AtomicLong(), pages = new AtomicLong();
+    private final List<long[]> history = new ArrayList<>();
+    private AutoCloseable allocHookRegistration;
+
+    @Activate
+    public VirtioBalloon(@Reference(name = "reporting") ReportingService reporting,
+                         @Reference(name = "model") MemoryModel model, BundleContext ctx, Map<String, Object> config) {
+        this(model, new OsgiHooks(ctx), reporting);
+        configure(config);
+        reporting.register(this); // virtballoon_probe -> page_reporting_register
+    }
+
+    /** Outside OSGi (tests, benchmarks): the caller registers the device. */
+    public VirtioBalloon(MemoryModel model, Hooks hooks, ReportingService reporting) {
+        this.model = model;
+        this.hooks = hooks;
+        this.reporting = reporting;
+    }
+
+    void configure(Map<String, Object> config) {
+        Object l = config.get("latency.us");
+        if (l != null) latencyNanos = (long) (Double.parseDouble(l.toString()) * 1000);
+        Object c = config.get("capacity");
+        if (c != null) capacity = Math.max(1, Integer.parseInt(c.toString()));
+        Object o = config.get("order");
+        if (o != null) order = Integer.parseInt(o.toString());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (reporting != null) reporting.unregister(this);
+        closeAllocHook();
+    }
+
+    private synchronized void closeAllocHook() {
+        if (allocHookRegistration == null) return;
+        try {
+            allocHookRegistration.close();
+        } catch (Exception e) {
+            LOG.warn("balloon: unregistering the allocation hook failed", e);
+        }
+        allocHookRegistration = null;
+    }
+
+    private synchronized void ensureAllocHook() {
+        if (allocHookRegistration == null) allocHookRegistration = hooks.addAllocHook(allocHook);
+    }
+
+    /** The core's counters, for re-faults per zone and order. */
+    void attach(Metrics m) { metrics = m; }
+
+    // ---------------------------------------------------------------- PageReportingDevice
+
+    @Override public int capacity() { return capacity; }
+
+    @Override public int order() { return order; }
+
+    public void setCapacity(int c) { capacity = Math.max(1, c); }
+
+    @Override
+    public void guestBooting() {
+        ready = false;
+    }
+
+    /** The host view of a freshly booted guest: every managed page not in the buddy is backed. */
+    @Override
+    public synchronized void guestBooted(FreePageReportingSupport s) {
+        ready = false;
+        support = s;
+        Memmap mm = model.memmap();
+        long max = mm.maxPfn();
+        AtomicLongArray h = new AtomicLongArray((int) ((max + 31) >>> 5));
+        long backed = 0;
+        long reserved = PageFlags.bit(PageFlags.PG_reserved);
+        for (ZoneHandle z : s.zones()) {
+            for (long p = z.startPfn(); p < z.endPfn(); p++) {
+                if (!mm.valid(p)) { p |= 32767; continue; }
+                long f = mm.rawFlags(p);
+                if (f == PageFlags.POISON || (f & reserved) != 0) continue;
+                h.set((int) (p >>> 5), h.get((int) (p >>> 5)) | BACKED << ((p & 31) << 1));
+                backed++;
+            }
+            long[] free = {0};
+            s.forEachFreeBlock(z, 0, (pfn, o, mt, reported) -> {
+                for (long p = pfn; p < pfn + (1L << o); p++) {
+                    int wi = (int) (p >>> 5);
+                    long bit = BACKED << ((p & 31) << 1);
+                    if ((h.get(wi) & bit) != 0) {
+                        h.set(wi, h.get(wi) & ~bit);
+                        free[0]++;
+                    }
+                }
+            });
+            backed -= free[0];
+        }
+        host = h;
+        rss.set(backed);
+        discarded.set(0);
+        refaults.set(0);
+        reports.set(0);
+        blocks.set(0);
+        pages.set(0);
+        synchronized (history) { history.clear(); }
+        closeAllocHook();
+        ready = true;
+        sample();
+    }
+
+    /** The host receives a scatterlist: discard every page. Returns the emulated time the host takes. */
+    @Override
+    public long report(long[] pfns, int[] orders, int n) {
+        AtomicLongArray h = host;
+        long limit = (long) h.length() << 5;
+        ensureAllocHook();
+        long np = 0;
+        for (int i = 0; i < n; i++) {
+            long start = pfns[i], end = start + (1L << orders[i]);
+            np += 1L << orders[i];
+            for (long p = start; p < end && p < limit; p++) discard(h, p);
+        }
+        reports.incrementAndGet();
+        blocks.addAndGet(n);
+        pages.addAndGet(np);
+        sample();
+        return latencyNanos;
+    }
+
+    private void discard(AtomicLongArray h, long p) {
+        int wi = (int) (p >>> 5);
+        int sh = (int) ((p & 31) << 1);
+        while (true) {
+            long w = h.get(wi);
+            long v = (w >>> sh) & 3;
+            if (v == DISCARDED) return;
+            long nw = (w & ~(3L << sh)) | (DISCARDED << sh);
+            if (h.compareAndSet(wi, w, nw)) {
+                if ((v & BACKED) != 0) rss.decrementAndGet();
+                discarded.incrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /** The guest touches a page: back it; a discarded one is a re-fault. Returns true on a re-fault. */
+    private boolean touch(AtomicLongArray h, long p) {
+        int wi = (int) (p >>> 5);
+        int sh = (int) ((p & 31) << 1);
+        while (true) {
+            long w = h.get(wi);
+            long v = (w >>> sh) & 3;
+            if (v == BACKED) return false;
+            long nw = (w & ~(3L << sh)) | (BACKED << sh);
+            if (h.compareAndSet(wi, w, nw)) {
+                rss.incrementAndGet();
+                if ((v & DISCARDED) != 0) {
+                    discarded.decrementAndGet();
+                    refaults.incrementAndGet();
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+
+    private final PageAllocHook allocHook = new PageAllocHook() {
+        @Override
+        public void postAlloc(long pfn, int order, int gfp, CallStack stack, Task task, long tsNanos) {
+            if (!ready) return;
+            AtomicLongArray h = host;
+            long end = pfn + (1L << order);
+            if (end > (long) h.length() << 5) return;
+            if (order == 0 && ((h.get((int) (pfn >>> 5)) >>> ((pfn & 31) << 1)) & 3) == BACKED) return;
+            long n = 0;
+            for (long p = pfn; p < end; p++) if (touch(h, p)) n++;
+            Metrics m = metrics;
+            FreePageReportingSupport s = support;
+            if (n > 0 && m != null && s != null) {
+                ZoneHandle z = s.zoneOfPfn(pfn);
+                if (z != null) m.refault(z.nid(), z.type(), order, n);
+            }
+        }
+
+        @Override
+        public void preFree(long pfn, int order, CallStack stack, Task task, long tsNanos) {}
+    };
+
+    // ---------------------------------------------------------------- BalloonDevice
+
+    @Override public long hostRssPages() { return rss.get(); }
+    @Override public long discardedPages() { return discarded.get(); }
+    @Override public long refaults() { return refaults.get(); }
+    @Override public long reports() { return reports.get(); }
+    @Override public long reportedBlocks() { return blocks.get(); }
+    @Override public long reportedPages() { return pages.get(); }
+    @Override public long latencyNanos() { return latencyNanos; }
+
+    @Override public void setLatencyNanos(long nanos) {
+        if (nanos < 0) throw new IllegalArgumentException("latency must be >= 0");
+        latencyNanos = nanos;
+    }
+
+    @Override
+    public List<long[]> rssHistory() {
+        synchronized (history) { return List.copyOf(history); }
+    }
+
+    @Override
+    public void sample() {
+        if (!model.booted()) return;
+        long[] s = {model.clockNanos(), rss.get()};
+        synchronized (history) {
+            if (!history.isEmpty() && history.get(history.size() - 1)[0] == s[0]) history.set(history.size() - 1, s);
+            else history.add(s);
+            if (history.size() > HISTORY_MAX) {
+                // keep every other sample (and the newest)
+                List<long[]> kept = new ArrayList<>();
+                for (int i = 0; i < history.size(); i += 2) kept.add(history.get(i));
+                if (kept.get(kept.size() - 1) != s) kept.add(s);
+                history.clear();
+                history.addAll(kept);
+            }
+        }
+    }
+
+    /** Clears the counters kept for statistics (not the host view). */
+    void resetHistory() {
+        synchronized (history) { history.clear(); }
+        refaults.set(0);
+        reports.set(0);
+        blocks.set(0);
+        pages.set(0);
+        sample();
+    }
+}

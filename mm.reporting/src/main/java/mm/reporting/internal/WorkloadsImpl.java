@@ -1,0 +1,228 @@
+package mm.reporting.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import mm.core.api.CallStack;
+import mm.core.api.Gfp;
+import mm.core.api.MemoryModel;
+import mm.core.api.Mm;
+import mm.core.api.Task;
+import mm.reporting.api.BalloonDevice;
+import mm.reporting.api.ReportingService;
+import mm.reporting.api.Workloads;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The guest workloads. They are the emulated clock's time drivers: every allocation and free advances it by a
+ * modelled cost (touching a newly allocated page ~{@value #ALLOC_NS_PER_PAGE} ns, i.e. clearing 4 KiB at 16 GB/s;
+ * a free ~{@value #FREE_NS} ns plus {@value #FREE_NS_PER_PAGE} ns per page), in ticks of
+ * {@value #TICK_NS} ns, letting the reporting workers catch up between ticks (see {@link EmuClock}).
+ */
+@Component(service = Workloads.class)
+public final class WorkloadsImpl implements Workloads {
+    static final long ALLOC_NS = 100, ALLOC_NS_PER_PAGE = 250, FREE_NS = 100, FREE_NS_PER_PAGE = 10;
+    static final long TICK_NS = 20_000;
+    static final CallStack STORM = CallStack.of("free_storm", "workload");
+    static final CallStack MIX = CallStack.of("alloc_free_mix", "workload");
+    static final int THP_ORDER = Mm.PAGEBLOCK_ORDER;
+    static final int GFP_MOVABLE = Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_NOWARN;
+    static final int GFP_THP = Gfp.GFP_TRANSHUGE_LIGHT | Gfp.__GFP_NOWARN;
+
+    private final MemoryModel model;
+    private final EmuClock clock;
+    private final ReportingCore core;
+
+    @Activate
+    public WorkloadsImpl(@Reference(name = "reporting") ReportingService reporting) {
+        this.core = (ReportingCore) reporting;
+        this.model = core.model();
+        this.clock = core.clock();
+    }
+
+    /** Outside OSGi (tests, benchmarks). */
+    public static WorkloadsImpl of(ReportingCore core) {
+        return new WorkloadsImpl((ReportingService) core);
+    }
+
+    private void requireBooted() {
+        if (!model.booted()) throw new IllegalStateException("not booted: boot a machine first (mm:workload boot)");
+    }
+
+    /** A thread's share of the clock: costs accumulate and advance the clock in ticks. */
+    private final class Ticker {
+        long pending;
+
+        void cost(long ns) {
+            pending += ns;
+            if (pending >= TICK_NS) flush();
+        }
+
+        void flush() {
+            long p = pending;
+            pending = 0;
+            clock.advance(p);
+        }
+    }
+
+    private void sample() {
+        if (core.device() instanceof BalloonDevice b) b.sample();
+    }
+
+    private record Block(long pfn, int order) {}
+
+    @Override
+    public Result freeStorm(double gib, int waves, int threads, int thpPercent, long seed) {
+        requireBooted();
+        if (gib <= 0 || waves < 1 || threads < 1 || thpPercent < 0 || thpPercent > 100)
+            throw new IllegalArgumentException("free-storm needs gib > 0, waves >= 1, threads >= 1, thp 0..100");
+        long target = (long) (gib * (1L << 30) / Mm.PAGE_SIZE);
+        long t0 = System.nanoTime(), e0 = clock.now();
+        AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
+        CyclicBarrier barrier = new CyclicBarrier(threads, this::sample);
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            final int id = i;
+            final long share = target / threads + (i < target % threads ? 1 : 0);
+            Thread t = new Thread(() -> {
+                try {
+                    model.setCurrentTask(new Task(2000 + id, 2000, "storm/" + id));
+                    Random rnd = new Random(seed * 31 + id);
+                    Ticker tick = new Ticker();
+                    for (int w = 0; w < waves; w++) {
+                        List<Block> held = new ArrayList<>();
+                        long got = 0;
+                        boolean thpFailed = false;
+                        while (got < share) {
+                            int order = !thpFailed && share - got >= (1L << THP_ORDER) && rnd.nextInt(100) < thpPercent
+                                    ? THP_ORDER : 0;
+                            long pfn = model.alloc(order, order > 0 ? GFP_THP : GFP_MOVABLE, -1, STORM);
+                            if (pfn < 0) {
+                                failed.incrementAndGet();
+                                if (order > 0) { thpFailed = true; continue; }
+                                break; // out of memory: free what we have
+                            }
+                            held.add(new Block(pfn, order));
+                            got += 1L << order;
+                            tick.cost(ALLOC_NS + (ALLOC_NS_PER_PAGE << order));
+                        }
+                        allocated.addAndGet(got);
+                        tick.flush();
+                        barrier.await();
+                        Collections.shuffle(held, rnd);
+                        for (Block b : held) {
+                            model.free(b.pfn(), b.order(), STORM);
+                            freed.addAndGet(1L << b.order());
+                            tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
+                        }
+                        tick.flush();
+                        barrier.await();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                    barrier.reset();
+                }
+            }, "workload/storm-" + i);
+            ts.add(t);
+            t.start();
+        }
+        join(ts);
+        if (!errors.isEmpty()) throw new IllegalStateException("free-storm failed: " + errors.get(0), errors.get(0));
+        clock.awaitQuiescent();
+        sample();
+        return new Result("free-storm", allocated.get(), freed.get(), failed.get(), clock.now() - e0, System.nanoTime() - t0);
+    }
+
+    @Override
+    public Result mix(double seconds, double gib, int threads, long seed) {
+        requireBooted();
+        if (seconds <= 0 || gib <= 0 || threads < 1) throw new IllegalArgumentException("mix needs seconds > 0, gib > 0, threads >= 1");
+        long target = (long) (gib * (1L << 30) / Mm.PAGE_SIZE);
+        long t0 = System.nanoTime(), e0 = clock.now(), end = e0 + (long) (seconds * 1e9);
+        AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            final int id = i;
+            final long share = Math.max(1, target / threads);
+            Thread t = new Thread(() -> {
+                List<Block> held = new ArrayList<>();
+                long heldPages = 0;
+                Ticker tick = new Ticker();
+                try {
+                    model.setCurrentTask(new Task(3000 + id, 3000, "mix/" + id));
+                    Random rnd = new Random(seed * 17 + id);
+                    while (clock.now() < end) {
+                        boolean alloc = heldPages < share / 2 || (heldPages < share && rnd.nextBoolean());
+                        if (alloc || held.isEmpty()) {
+                            int r = rnd.nextInt(100);
+                            int order = r < 80 ? 0 : r < 90 ? 1 + rnd.nextInt(3) : THP_ORDER;
+                            long pfn = model.alloc(order, order == THP_ORDER ? GFP_THP : GFP_MOVABLE, -1, MIX);
+                            if (pfn < 0) {
+                                failed.incrementAndGet();
+                                tick.cost(ALLOC_NS);
+                                if (held.isEmpty()) continue;
+                            } else {
+                                held.add(new Block(pfn, order));
+                                heldPages += 1L << order;
+                                allocated.addAndGet(1L << order);
+                                tick.cost(ALLOC_NS + (ALLOC_NS_PER_PAGE << order));
+                                continue;
+                            }
+                        }
+                        int k = rnd.nextInt(held.size());
+                        Block b = held.get(k);
+                        held.set(k, held.get(held.size() - 1));
+                        held.remove(held.size() - 1);
+                        model.free(b.pfn(), b.order(), MIX);
+                        heldPages -= 1L << b.order();
+                        freed.addAndGet(1L << b.order());
+                        tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    for (Block b : held) {
+                        model.free(b.pfn(), b.order(), MIX);
+                        freed.addAndGet(1L << b.order());
+                    }
+                    tick.flush();
+                }
+            }, "workload/mix-" + i);
+            ts.add(t);
+            t.start();
+        }
+        join(ts);
+        if (!errors.isEmpty()) throw new IllegalStateException("mix failed: " + errors.get(0), errors.get(0));
+        clock.awaitQuiescent();
+        sample();
+        return new Result("mix", allocated.get(), freed.get(), failed.get(), clock.now() - e0, System.nanoTime() - t0);
+    }
+
+    @Override
+    public Result idle(double seconds, double speed) {
+        requireBooted();
+        if (seconds < 0 || speed < 0) throw new IllegalArgumentException("idle needs seconds >= 0 and speed >= 0");
+        long t0 = System.nanoTime(), e0 = clock.now();
+        clock.idle((long) (seconds * 1e9), 100_000_000L, speed, this::sample);
+        sample();
+        return new Result("idle", 0, 0, 0, clock.now() - e0, System.nanoTime() - t0);
+    }
+
+    private static void join(List<Thread> ts) {
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package mm.reporting.internal;
+
+import mm.core.api.FreeListHook;
+import mm.core.api.PageAllocHook;
+import mm.core.internal.mm.MemoryModelImpl;
+
+/** Hooks bound straight into MemoryModelImpl, as DS would. */
+final class DirectHooks implements Hooks {
+    private final MemoryModelImpl model;
+
+    DirectHooks(MemoryModelImpl model) {
+        this.model = model;
+    }
+
+    @Override
+    public AutoCloseable addFreeListHook(FreeListHook h) {
+        model.addFreeListHook(h);
+        return () -> model.removeFreeListHook(h);
+    }
+
+    @Override
+    public AutoCloseable addAllocHook(PageAllocHook h) {
+        model.addAllocHook(h);
+        return () -> model.removeAllocHook(h);
+    }
+}

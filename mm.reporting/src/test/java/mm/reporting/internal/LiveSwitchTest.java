@@ -1,0 +1,133 @@
+package mm.reporting.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import mm.reporting.api.ReportingBusyException;
+import mm.reporting.api.Workloads;
+import org.junit.jupiter.api.Test;
+
+/** Switching strategies, disabling and registering devices while the guest allocates and frees. */
+class LiveSwitchTest {
+    static final List<String> CYCLE = List.of("buddy", "bitmap", "array", "sync");
+
+    @Test
+    void aLiveSwitchInTheMiddleOfAStormLosesAndDuplicatesNoPage() throws Exception {
+        try (Guest g = new Guest("tiny-2node", "buddy", StrategiesTest.quick())) {
+            g.clock().awaitQuiescent();
+            long before = g.freeAfterDrain() + g.isolated();
+            List<String> handover = new CopyOnWriteArrayList<>();
+            // four guest threads allocating and freeing in waves, in the background
+            CompletableFuture<Workloads.Result> storm =
+                    CompletableFuture.supplyAsync(() -> g.workloads.freeStorm(0.05, 40, 4, 50, 5));
+            int switches = 0, duringStorm = 0;
+            while (!storm.isDone() || switches < 8) {
+                String next = CYCLE.get(switches % CYCLE.size());
+                if (next.equals(g.core.strategy())) next = CYCLE.get((switches + 1) % CYCLE.size());
+                g.select(next);
+                switches++;
+                if (!storm.isDone()) duringStorm++;
+                // the old strategy's pages went back before the new one started: what is isolated now is the new one's
+                if (!next.equals(g.core.strategy())) handover.add("after selecting " + next + " the core runs " + g.core.strategy());
+                if (switches > 400) break;
+            }
+            Workloads.Result r = storm.get(60, TimeUnit.SECONDS);
+            assertEquals(r.allocatedPages(), r.freedPages(), "the storm freed everything it allocated");
+            assertTrue(r.allocatedPages() > 0);
+            assertTrue(switches >= 8 && duringStorm >= 4, "switched " + switches + " times, " + duringStorm + " mid-storm");
+            assertEquals(List.of(), handover);
+            g.assertChecks();
+            g.core.disable();
+            assertEquals(0, g.isolated(), "disabled: nothing isolated");
+            assertTrue(g.support.isolated.isEmpty(), "every isolated block was put back: " + g.support.isolated);
+            assertEquals(before, g.freeAfterDrain(), "no page lost or duplicated across " + switches + " switches");
+            g.assertChecks();
+        }
+    }
+
+    @Test
+    void stoppingAStrategyPutsItsIsolatedPagesBackBeforeTheNextStarts() throws Exception {
+        try (Guest g = new Guest("tiny", "bitmap")) {
+            // the worker reports the boot's free memory; catch it mid-report (pages isolated, waiting for the host)
+            g.core.clock().awaitQuiescent();
+            long isolatedMidReport = g.isolated();
+            assertTrue(isolatedMidReport > 0, "the bitmap worker waits for the device with a batch isolated");
+            g.select("array");
+            // array seeds from the free lists; whatever is isolated now was isolated by array, after bitmap stopped
+            g.core.clock().awaitQuiescent();
+            g.core.disable();
+            assertEquals(0, g.isolated());
+            assertTrue(g.support.isolated.isEmpty());
+            g.assertChecks();
+        }
+    }
+
+    @Test
+    void aSecondDeviceIsRefusedWithEbusy() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            VirtioBalloon second = new VirtioBalloon(g.model, new DirectHooks(g.model), g.core);
+            ReportingBusyException e = assertThrows(ReportingBusyException.class, () -> g.core.register(second));
+            assertEquals(-16, e.errno());
+            assertTrue(e.getMessage().contains("EBUSY"), e.getMessage());
+            assertNotNull(g.core.device());
+            // after the first one goes away, the second can register
+            g.core.unregister(g.balloon);
+            g.core.register(second);
+            assertEquals(second, g.core.device());
+            g.assertChecks();
+        }
+    }
+
+    @Test
+    void disablingStopsReportingAndEnablingResumesIt() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            g.core.disable();
+            g.core.resetStats();
+            g.workloads.freeStorm(0.1, 1, 1, 50, 2);
+            g.workloads.idle(20, 0);
+            assertEquals(0, g.core.stats().reportedPages(), "nothing reported while disabled");
+            assertEquals(0, g.core.stats().captures(), "no hook ran while disabled");
+            g.core.enable();
+            g.workloads.idle(40, 0);
+            assertTrue(g.core.stats().reportedPages() > 0, "reporting resumed");
+            g.assertChecks();
+        }
+    }
+
+    @Test
+    void emulatedTimeRunsFasterThanRealTime() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            long e0 = g.clock().now(), t0 = System.nanoTime();
+            Workloads.Result r = g.workloads.idle(60, 0);
+            long real = System.nanoTime() - t0;
+            assertEquals(60_000_000_000L, g.clock().now() - e0, 1_000_000L);
+            assertTrue(real < 10_000_000_000L, "a minute of idle guest time took " + real / 1e9 + " s");
+            assertTrue(r.emulatedNanos() > 10 * r.realNanos(), r.toString());
+            assertEquals(0, g.isolated());
+            g.assertChecks();
+        }
+    }
+
+    @Test
+    void aRebootStartsTheStrategyAgainOnTheNewKernel() throws Exception {
+        try (Guest g = new Guest("tiny", "bitmap")) {
+            g.workloads.idle(10, 0);
+            long boot1 = g.support.bootId();
+            g.model.boot(new mm.core.internal.machine.MachineServiceImpl().builtin("tiny-2node").orElseThrow());
+            assertTrue(g.support.bootId() > boot1);
+            assertEquals("bitmap", g.core.stats().strategy());
+            assertTrue(g.core.stats().running());
+            g.workloads.freeStorm(0.05, 2, 2, 50, 9);
+            g.workloads.idle(40, 0);
+            g.core.disable();
+            assertEquals(0, g.isolated());
+            g.assertChecks();
+        }
+    }
+}
