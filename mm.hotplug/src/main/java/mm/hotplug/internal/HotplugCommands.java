@@ -337,7 +337,15 @@ public final class HotplugCommands {
             sb.append(" (").append(b.get("zone")).append("): migrated ").append(b.get("migrated_pages"))
                     .append(" pages");
             List<?> moves = (List<?>) b.get("migrations");
-            if (moves != null && !moves.isEmpty()) sb.append(" in ").append(moves.size()).append(" blocks");
+            if (moves != null && !moves.isEmpty()) {
+                sb.append(" in ").append(moves.size()).append(" blocks (");
+                for (int i = 0; i < Math.min(4, moves.size()); i++) {
+                    Map<?, ?> mv = (Map<?, ?>) moves.get(i);
+                    sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%#x->%#x", (Long) mv.get("from"),
+                            (Long) mv.get("to")));
+                }
+                sb.append(moves.size() > 4 ? ", ...)" : ")");
+            }
             sb.append(", ").append(b.get("pages_taken_off_buddy")).append(" pages taken off the buddy; ")
                     .append(zoneChange(b));
         }

@@ -51,6 +51,8 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     static final long MAX_PHYS = 1L << 46;
     /** Passes of the offline_pages migration loop before mmkit stops where the kernel would retry forever. */
     static final int MAX_OFFLINE_PASSES = 5;
+    /** How long offline_pages waits for free page reporting to put back the blocks it isolated. */
+    static final long REPORTING_WAIT_NS = 5_000_000_000L;
     /** The nvdimm pfn info block in front of an altmap'ed namespace: 8 KiB. */
     static final long ALTMAP_RESERVE_PAGES = 2;
     static final CallStack MIGRATE_STACK = CallStack.of("alloc_migration_target", "migrate_pages_batch",
@@ -455,6 +457,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
         List<Object> moves = new ArrayList<>();
         long migratedPages = 0;
         int passes = 0;
+        long reportingDeadline = System.nanoTime() + REPORTING_WAIT_NS;
         while (true) {
             passes++;
             long p = pfn;
@@ -473,6 +476,13 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
             }
             long busy = hs.testPagesIsolated(pfn, nr);
             if (busy < 0) break;
+            if (state(busy).startsWith("isolated for reporting") && System.nanoTime() < reportingDeadline) {
+                // free page reporting holds the block for a moment: the kernel's loop spins (cond_resched) until
+                // __putback_isolated_page returns it, into the isolated pageblock
+                passes--;
+                sleepQuietly(2);
+                continue;
+            }
             if (passes >= MAX_OFFLINE_PASSES) {
                 // the kernel retries until the task gets a fatal signal
                 hs.undoIsolation(iso);
@@ -495,6 +505,14 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     }
 
     private String state(long pfn) { return model.page(pfn).state(); }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /**
      * Pages of [pfn, +nr) that are System RAM: all of a hot-added section; for a boot section the e820 usable
