@@ -266,7 +266,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
                 op.log(String.format(Locale.ROOT,
                         "Hotplug memory [%#x-%#x] exceeds maximum addressable range [%#x-%#x]", start, start + size,
                         0L, MAX_PHYS - 1));
-                return op.fail(7, "exceeds maximum addressable range");
+                return op.fail(HotplugResult.E2BIG, "exceeds maximum addressable range");
             }
             if (nid < 0) nid = nidFor(start);
             requireNode(nid);
@@ -591,7 +591,7 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
             op.put("type", type.word());
             if (size <= 0 || start < 0 || start % SZ_2M != 0 || size % SZ_2M != 0)
                 return op.fail(HotplugResult.EINVAL, "range is not aligned to a 2 MiB subsection");
-            if (start + size > MAX_PHYS) return op.fail(7, "exceeds maximum addressable range");
+            if (start + size > MAX_PHYS) return op.fail(HotplugResult.E2BIG, "exceeds maximum addressable range");
             if (nid < 0) nid = nidFor(start);
             requireNode(nid);
             long pfn = start >>> Mm.PAGE_SHIFT, nr = size >>> Mm.PAGE_SHIFT;
