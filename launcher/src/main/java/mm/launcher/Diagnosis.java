@@ -42,6 +42,10 @@ final class Diagnosis {
                 String effective = dir.get(Constants.EFFECTIVE_DIRECTIVE);
                 if (effective != null && !Constants.EFFECTIVE_RESOLVE.equals(effective)) continue;
                 Collection<BundleCapability> providers = wiring.findProviders(req);
+                if (providers.isEmpty() && bootRequirement(req, wiring) != null) {
+                    needs.add(bootRequirement(req, wiring));
+                    continue;
+                }
                 if (providers.isEmpty()) {
                     needs.add("it needs " + describe(req) + " which no bundle in the profile provides");
                     continue;
@@ -66,6 +70,36 @@ final class Diagnosis {
             }
         }
         return out;
+    }
+
+    /** The page_ext early variant's requirement on the boot configuration (Launch.bootCapability). */
+    static final String EARLY_PAGE_EXT = "page_ext early init (early_page_ext) requires deferred struct page init off: "
+            + "add 'config mm.variant deferred-init=off' to the profile";
+
+    /**
+     * A requirement in the mm.boot namespace (what the profile's boot configuration must be), explained in mm terms;
+     * null for other requirements.
+     */
+    static String bootRequirement(BundleRequirement req, FrameworkWiring wiring) {
+        if (!Launch.BOOT_NAMESPACE.equals(req.getNamespace())) return null;
+        String filter = req.getDirectives().getOrDefault(Constants.FILTER_DIRECTIVE, "");
+        if (filter.replace(" ", "").contains("(deferred-init=off)")) {
+            return EARLY_PAGE_EXT + " (it requires capability " + Launch.BOOT_NAMESPACE + " " + filter
+                    + ": the profile boots with " + current(wiring) + ")";
+        }
+        return "it requires the boot configuration " + Launch.BOOT_NAMESPACE + " " + filter + ", and the profile boots with "
+                + current(wiring);
+    }
+
+    /** The mm.boot capability the system bundle provides: "deferred-init=per-node". */
+    private static String current(FrameworkWiring wiring) {
+        BundleRevision rev = wiring == null ? null : wiring.getBundle().adapt(BundleRevision.class);
+        if (rev == null) return "an unknown boot configuration";
+        List<String> out = new ArrayList<>();
+        for (BundleCapability c : rev.getDeclaredCapabilities(Launch.BOOT_NAMESPACE)) {
+            c.getAttributes().forEach((k, v) -> out.add(k + "=" + v));
+        }
+        return out.isEmpty() ? "no " + Launch.BOOT_NAMESPACE + " capability" : String.join(", ", out);
     }
 
     private static String frameworkMessage(Bundle b) {

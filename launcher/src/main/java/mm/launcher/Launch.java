@@ -105,6 +105,7 @@ public final class Launch implements AutoCloseable {
         cfg.put(PROP_PROFILE_BUNDLES, refs.stream().map(Profile.BundleRef::location).collect(Collectors.joining(",")));
         cfg.put(PROP_PROFILE_CONFIG, profile.config.stream().map(Object::toString).collect(Collectors.joining("\n")));
         cfg.put(PROP_JSON, Boolean.toString(settings.json()));
+        cfg.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA, bootCapability(profile));
         cfg.putAll(settings.extraProperties());
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())
@@ -140,6 +141,19 @@ public final class Launch implements AutoCloseable {
             closeQuietly(launch, fw, storage);
             throw new LaunchException(profile.describe() + ": the framework failed to start: " + Gogo.message(e), e);
         }
+    }
+
+    /** The namespace of the boot configuration a bundle can require (mm.pageext.early: deferred-init=off). */
+    static final String BOOT_NAMESPACE = "mm.boot";
+
+    /**
+     * {@code mm.boot;deferred-init=<variant>}: the deferred-init variant the profile selects ({@code config mm.variant
+     * deferred-init=...}), else mm.core's default {@code per-node}, as a capability of the system bundle, so that a
+     * bundle that cannot work with deferred struct page init (mm.pageext.early) does not resolve in such a profile.
+     */
+    static String bootCapability(Profile profile) {
+        String deferred = profile.configByPid().getOrDefault("mm.variant", Map.of()).getOrDefault("deferred-init", "per-node");
+        return BOOT_NAMESPACE + ";deferred-init=\"" + deferred.replace("\"", "") + "\"";
     }
 
     /** A fresh bundle cache under java.io.tmpdir (named without SecureRandom, which costs ~50 ms to seed). */

@@ -563,6 +563,7 @@ public final class Boot {
             long pbEnd = Math.min(epfn, pbStart + Mm.PAGEBLOCK_NR_PAGES);
             if (!k.mm.valid(pbStart)) { pfn = pbEnd; continue; }
             k.mm.initRange(pfn, pbEnd, nid, zone, true, -1);
+            hooks.pagesInitialised(k.node(nid).zones[zone], pfn, pbEnd);
             count += pbEnd - pfn;
             pfn = pbEnd;
         }

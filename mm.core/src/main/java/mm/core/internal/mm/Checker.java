@@ -12,7 +12,8 @@ import mm.core.api.PageFlags;
  * walks every free list and every struct page of every zone and reports each violation:
  * every PFN is in exactly one state (free in exactly one list at its order, on a per-cpu list, allocated with a
  * head, isolated for free page reporting, reserved, or uninitialised where deferral or an offline section allows
- * it); zone counters equal what the memmap says (managed = free + pcp + allocated + isolated); no free block
+ * it; initialised pages of offline sections and ZONE_DEVICE pages are outside the buddy's accounting and must not
+ * be free); zone counters equal what the memmap says (managed = free + pcp + allocated + isolated); no free block
  * crosses its zone or mixes pageblock types; reported pages are free.
  */
 final class Checker {
@@ -131,6 +132,13 @@ final class Checker {
             }
             if (k.pageZone(f) != z) continue; // a hole page of a neighbouring zone, or another node's
             boolean isFree = free.get((int) (pfn - start));
+            if (!s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE) {
+                // hot-added struct pages between move_pfn_range_to_zone and onlining, and ZONE_DEVICE pages: they
+                // are initialised but never the buddy's, so they are not in the managed accounting
+                if (isFree) violation(out, "%s: pfn %#x is free in the buddy but its section is %s", zn, pfn,
+                        s.device ? "ZONE_DEVICE memory" : "offline");
+                continue;
+            }
             if ((f & Zone.REPORTED) != 0 && !((f & Zone.BUDDY) != 0)) violation(out, "%s: pfn %#x is PageReported but not free", zn, pfn);
             if (isFree) {
                 if ((f & Zone.RESERVED) != 0) violation(out, "%s: free pfn %#x has PG_reserved", zn, pfn);

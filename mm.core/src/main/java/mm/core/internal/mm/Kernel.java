@@ -47,6 +47,7 @@ public final class Kernel {
     final ThreadLocal<Task> task = new ThreadLocal<>();
     final KernelLog log;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
+    volatile mm.core.api.PageSplitHook[] splitHooks = new mm.core.api.PageSplitHook[0];
     /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
     volatile boolean deferredGrowEnabled;
     /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
@@ -348,6 +349,7 @@ public final class Kernel {
                 if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
             }
         }
+        for (mm.core.api.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
     }
 
     /** The order of the allocated block headed at pfn, or -1. */

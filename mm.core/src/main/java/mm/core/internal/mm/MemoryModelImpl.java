@@ -38,6 +38,7 @@ public final class MemoryModelImpl implements MemoryModel {
     private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
     private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
+    private final List<mm.core.api.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
     private final Map<String, DeferredInit> deferredInits = new ConcurrentHashMap<>();
     private volatile String deferredVariant = "per-node";
     /** The variant registry, when running in a framework; plain-Java tests choose with selectDeferredInit. */
@@ -59,6 +60,10 @@ public final class MemoryModelImpl implements MemoryModel {
     public void removeAllocHook(PageAllocHook h) { allocHooks.remove(h); republish(); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addSplitHook(mm.core.api.PageSplitHook h) { splitHooks.add(h); republish(); }
+    public void removeSplitHook(mm.core.api.PageSplitHook h) { splitHooks.remove(h); republish(); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addFreeListHook(FreeListHook h) { freeHooks.add(h); republish(); }
     public void removeFreeListHook(FreeListHook h) { freeHooks.remove(h); republish(); }
 
@@ -71,6 +76,7 @@ public final class MemoryModelImpl implements MemoryModel {
         Kernel k = kernel;
         if (k == null) return;
         k.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
+        k.splitHooks = splitHooks.toArray(new mm.core.api.PageSplitHook[0]);
         FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
         for (Zone z : k.zones()) z.freeHooks = f;
     }
@@ -113,6 +119,7 @@ public final class MemoryModelImpl implements MemoryModel {
         Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        b.kernel().splitHooks = splitHooks.toArray(new mm.core.api.PageSplitHook[0]);
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
         kernel = b.kernel();

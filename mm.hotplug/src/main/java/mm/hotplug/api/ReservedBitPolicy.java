@@ -1,0 +1,26 @@
+package mm.hotplug.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Variant subsystem {@value #SUBSYSTEM}: what hot-added struct pages carry between move_pfn_range_to_zone and the
+ * moment they reach the buddy (seeds 002/003, reference §5.6). Variants are DS components with
+ * {@code mm.subsystem=reserved-bit} and {@code mm.variant=keep|drop}; the active one is looked up when an
+ * operation starts, so a swap takes effect at the next online.
+ */
+@ConsumerType
+public interface ReservedBitPolicy {
+    String SUBSYSTEM = "reserved-bit";
+
+    /** {@code keep} or {@code drop}. */
+    String name();
+
+    /** memmap_init_range in MEMINIT_HOTPLUG context sets PG_reserved on every struct page it initialises. */
+    boolean reserveOnInit();
+
+    /**
+     * online_pages_range only invokes the online-page callback when the first pfn of the range is PG_reserved
+     * (the 2018 kernel's test for "not yet online").
+     */
+    boolean onlineRequiresReservedFirstPfn();
+}

@@ -1,0 +1,18 @@
+package mm.hotplug.internal;
+
+import mm.hotplug.api.ReservedBitPolicy;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code keep} (the 2018 kernel, and 6.x's memmap_init_range): hot-added struct pages get PG_reserved when
+ * move_pfn_range_to_zone initialises them and keep it until the online callback frees them into the buddy;
+ * online_pages_range invokes the callback only when the first pfn of the range is PG_reserved.
+ */
+@Component(service = ReservedBitPolicy.class, property = {"mm.subsystem=reserved-bit", "mm.variant=keep"})
+public final class KeepReservedBit implements ReservedBitPolicy {
+    @Override public String name() { return "keep"; }
+
+    @Override public boolean reserveOnInit() { return true; }
+
+    @Override public boolean onlineRequiresReservedFirstPfn() { return true; }
+}

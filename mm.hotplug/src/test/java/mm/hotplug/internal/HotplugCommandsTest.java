@@ -1,0 +1,62 @@
+package mm.hotplug.internal;
+
+import static mm.hotplug.internal.MemoryBlocksTest.print;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The mm: commands' text (Gogo parses the options; here the methods are called as Gogo would). */
+class HotplugCommandsTest {
+    static final long M = 1L << 20, G = 1L << 30;
+
+    @Test
+    void sizesAndBlocks() {
+        assertEquals(4 * G, Units.parse("4G"));
+        assertEquals(4 * G, Units.parse("0x100000000"));
+        assertEquals(16 * M, Units.parse("0x10M"));
+        assertEquals(0x1eL, Units.parse("0x1e"), "E is a hex digit after 0x");
+        assertEquals(128 * M, Units.parse("134217728"));
+        assertThrows(IllegalArgumentException.class, () -> Units.parse("4Q"));
+        assertEquals(32, HotplugCommands.blockId("memory32"));
+        assertEquals(7, HotplugCommands.blockId("7"));
+        assertThrows(IllegalArgumentException.class, () -> HotplugCommands.blockId("mem7"));
+        assertEquals("15.75 GiB", Units.human(4128256L * 4096));
+        assertEquals("128 MiB", Units.human(128 * M));
+    }
+
+    @Test
+    void eachOperationPrintsTheKernelLinesThenWhatHappened() {
+        Rig rig = new Rig(Rig.machine("hotplug-demo"));
+        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, null);
+        String out = print(() -> c.hotplug(-1, "ranges"));
+        assertTrue(out.contains("[mem 0x0000000100000000-0x000000013fffffff] node 1 absent at boot (1 GiB)"), out);
+        out = print(() -> c.hotplug(-1, "add"));
+        assertTrue(out.matches("(?s)\\[ *\\d+\\.\\d{6}\\] init_memory_mapping: \\[mem 0x100000000-0x13fffffff\\]\n"
+                + "add_memory node 1 \\[mem 0x0000000100000000-0x000000013fffffff\\]: memory32..memory39 added, offline\n"), out);
+        out = print(() -> c.hotplug("movable", "online", "memory39"));
+        assertTrue(out.contains("  memory39 -> Movable (reserved-bit drop): 32768 pages onlined in 32 online_page_callback"
+                + " calls; Node 1 Movable: start_pfn 0x0 -> 0x138000, spanned 0 -> 32768, present 0 -> 32768,"
+                + " managed 0 -> 32768\n"), out);
+        out = print(() -> c.hotplug("auto", "offline", "39"));
+        assertTrue(out.contains("  memory39 (Movable): migrated 0 pages, 32768 pages taken off the buddy;"), out);
+        out = print(() -> c.hotplug(-1, "auto", "remove", "4G", "1G"));
+        assertTrue(out.endsWith("remove_memory [mem 0x0000000100000000-0x000000013fffffff]: [memory32, memory33,"
+                + " memory34, memory35, memory36, memory37, memory38, memory39] removed\n"), out);
+        out = print(() -> c.hotplug(-1, "add"));
+        assertTrue(out.contains("memory32..memory39 added"), "the slot is empty again: " + out);
+        out = print(() -> c.memremap(-1, false, "devdax", "16G", "128M"));
+        assertTrue(out.contains("memremap_pages [mem 0x0000000400000000-0x0000000407ffffff]: pgmap 1 (devdax, node 0)\n"
+                + "  no altmap: the memmap of the range is in RAM\n"
+                + "  device pages: pfn 0x400000-0x407fff (32768 pages, 128 MiB), initialised by one-pass\n"), out);
+        assertTrue(out.contains("    pfn 0x400000 (device page): flags reserved|node=0|zone=4 refcount 1 pgmap 1"
+                + " zone_device_data 0\n"), out);
+        out = print(() -> c.memunmap("0x400000000"));
+        assertTrue(out.startsWith("memunmap_pages pgmap 1 [mem 0x0000000400000000-0x0000000407ffffff]: sections removed"), out);
+        rig.clean("commands");
+        assertThrows(IllegalArgumentException.class, () -> c.hotplug("auto", "frobnicate", "1"));
+        assertThrows(IllegalArgumentException.class, () -> c.hotplug("sideways", "online", "memory32"));
+        assertThrows(IllegalArgumentException.class, () -> c.memremap(-1, false, "hbm", "16G", "128M"));
+    }
+}

@@ -1,0 +1,150 @@
+package mm.pageext.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import mm.core.api.BootContext;
+import mm.core.api.BootPhase;
+import mm.core.api.BootPhaseListener;
+import mm.core.api.CallStack;
+import mm.core.api.MemoryModel;
+import mm.core.api.Mm;
+import mm.core.api.PageInitHook;
+import mm.core.api.VariantService;
+import mm.core.api.ZoneType;
+import mm.pageext.api.PageExt;
+import mm.pageext.api.PageExtClient;
+import mm.pageext.api.PageExtInit;
+import mm.pageext.api.PageExtStorage;
+import mm.pageext.api.PageExtTable;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * page_ext: joins every boot (phase listener and struct-page init hook), creates the boot's {@link Storage}, asks
+ * for the active init variant of subsystem {@code page-ext} and forwards it the phases and init ranges. Clients
+ * ({@link PageExtClient}) and variants ({@link PageExtInit}) are whiteboard services. After the boot, ranges of
+ * sections without a table (hotplug) get a table from the buddy, as page_ext's memory notifier does on
+ * MEM_GOING_ONLINE.
+ */
+@Component(service = {PageExt.class, BootPhaseListener.class, PageInitHook.class}, immediate = true)
+public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHook {
+    private final MemoryModel model;
+    private final List<PageExtClient> clients = new CopyOnWriteArrayList<>();
+    private final Map<String, PageExtInit> variants = new ConcurrentHashMap<>();
+    private volatile String defaultVariant = "late";
+    private volatile VariantChooser chooser;
+    /** The variant registry, when running in a framework; plain-Java tests choose with {@link #setChooser}. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile VariantService registry;
+    private volatile Storage storage;
+    private volatile PageExtInit active;
+
+    /** Picks the variant of a boot by name (the variant registry once the launcher provides it). */
+    public interface VariantChooser {
+        String selected();
+    }
+
+    @Activate
+    public PageExtCore(@Reference MemoryModel model) {
+        this.model = model;
+        this.storage = new Storage(model, List.of(), null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addClient(PageExtClient c) { clients.add(c); }
+
+    public void removeClient(PageExtClient c) { clients.remove(c); }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(mm.subsystem=page-ext)")
+    public void addVariant(PageExtInit v, Map<String, Object> props) {
+        variants.put(v.name(), v);
+        if (Boolean.parseBoolean(String.valueOf(props.get("mm.variant.default")))) defaultVariant = v.name();
+    }
+
+    public void removeVariant(PageExtInit v) { variants.remove(v.name(), v); }
+
+    /** For tests and the registry: which variant the next boot uses ({@code null}: the default). */
+    public void setChooser(VariantChooser c) { chooser = c; }
+
+    /** The variants bound now, by name. */
+    public Map<String, PageExtInit> variants() { return new TreeMap<>(variants); }
+
+    /** The variant of this boot: the registry's active page-ext variant, else (no registry) the chooser's. */
+    private PageExtInit activeVariant(BootContext ctx) {
+        VariantService reg = registry;
+        if (reg != null) {
+            PageExtInit v = reg.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class);
+            if (v == null) ctx.log("page_ext: no page-ext variant is active (selected: "
+                    + reg.selection().getOrDefault(PageExtInit.SUBSYSTEM, "none") + "; see mm:variant page-ext):"
+                    + " page_ext stays off on this boot");
+            return v;
+        }
+        String name = selectedVariant();
+        PageExtInit v = variants.get(name);
+        if (v == null) ctx.log("page_ext: init variant '" + name + "' is not available (have " + variants().keySet()
+                + "): page_ext stays off on this boot");
+        return v;
+    }
+
+    String selectedVariant() {
+        VariantChooser c = chooser;
+        String s = c == null ? null : c.selected();
+        return s == null ? defaultVariant : s;
+    }
+
+    // ------------------------------------------------------------------------------------------- the boot
+
+    @Override public void onPhase(BootPhase phase, BootContext ctx) {
+        if (phase == BootPhase.SETUP_ARCH) {
+            PageExtInit v = activeVariant(ctx);
+            for (PageExtClient c : clients) c.reset();
+            active = v;
+            storage = new Storage(model, clients, v == null ? null : v.name());
+        }
+        PageExtInit v = active;
+        if (v != null) v.onPhase(phase, ctx, storage);
+    }
+
+    @Override public void onPagesInitialised(int nid, ZoneType zone, long startPfn, long endPfn) {
+        if (zone == ZoneType.DEVICE) return;   // ZONE_DEVICE memory never gets page_ext
+        Storage s = storage;
+        PageExtInit v = active;
+        if (v == null) return;
+        if (s.ready() && model.booted()) hotplugTables(s, nid, startPfn, endPfn);
+        v.onPagesInitialised(nid, zone, startPfn, endPfn, s);
+    }
+
+    /** page_ext_callback(MEM_GOING_ONLINE): online_page_ext for the sections of a range that have no table. */
+    private void hotplugTables(Storage s, int nid, long startPfn, long endPfn) {
+        if (s.entrySize() == 0) return;
+        for (long nr = Mm.sectionOf(startPfn); nr <= Mm.sectionOf(endPfn - 1); nr++) {
+            if (s.tableOfSection(nr) != null) continue;
+            s.tableFromBuddy(nr, nid, CallStack.of(Sym.frames(List.of("get_page_from_freelist", "__alloc_pages_noprof",
+                    "alloc_pages_exact_nid_noprof", "init_section_page_ext", "page_ext_callback", "notifier_call_chain",
+                    "online_pages"), List.of())));
+        }
+    }
+
+    /** The storage of the current boot (for the variants and commands of this bundle). */
+    Storage storage() { return storage; }
+
+    /** The storage of the current boot as a variant sees it (tests that place page_ext_init themselves). */
+    public PageExtStorage storageForTests() { return storage; }
+
+    // --------------------------------------------------------------------------------------- PageExt
+
+    @Override public boolean ready() { return storage.ready(); }
+    @Override public int entrySize() { return storage.entrySize(); }
+    @Override public PageExtTable lookup(long pfn) { return storage.lookup(pfn); }
+    @Override public long allocatedBytes() { return storage.allocatedBytes(); }
+    @Override public String variant() { return storage.variant; }
+    @Override public List<Client> clients() { return storage.clients(); }
+    @Override public List<Section> sections() { return storage.sections(); }
+}

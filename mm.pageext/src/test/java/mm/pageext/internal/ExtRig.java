@@ -1,0 +1,86 @@
+package mm.pageext.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mm.core.api.BootContext;
+import mm.core.api.BootPhase;
+import mm.core.api.BootPhaseListener;
+import mm.core.api.Machine;
+import mm.core.api.MemoryModel.BootResult;
+import mm.core.internal.deferred.OffDeferredInit;
+import mm.core.internal.deferred.PerNodeDeferredInit;
+import mm.core.internal.deferred.TwoPassDeferredInit;
+import mm.core.internal.machine.MachineServiceImpl;
+import mm.core.internal.mm.MemoryModelImpl;
+import mm.pageext.api.PageExt;
+import mm.pageext.api.PageExtClient;
+import mm.pageext.api.PageExtInitContext;
+
+/** mm.core and page_ext wired by hand (as DS does in the framework), with test clients instead of page_owner. */
+final class ExtRig {
+    final MemoryModelImpl model = new MemoryModelImpl();
+    final PageExtCore core = new PageExtCore(model);
+    final MachineServiceImpl machines = new MachineServiceImpl();
+    private volatile String variant = "late";
+
+    ExtRig() {
+        model.addDeferredInit(new PerNodeDeferredInit());
+        model.addDeferredInit(new OffDeferredInit());
+        model.addDeferredInit(new TwoPassDeferredInit());
+        core.addVariant(new LatePageExtInit(), Map.of("mm.variant.default", "true"));
+        core.addVariant(new OnTouchPageExtInit(), Map.of());
+        core.setChooser(() -> variant);
+        model.addPhaseListener(core);
+        model.addInitHook(core);
+    }
+
+    BootResult boot(Machine m, String pageExt, String deferred) {
+        variant = pageExt;
+        model.selectDeferredInit(deferred);
+        return model.boot(m);
+    }
+
+    Machine machine(String name) throws Exception {
+        return machines.load(java.nio.file.Path.of(name));
+    }
+
+    static List<String> lines(BootResult r) {
+        return r.log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+    }
+
+    /** A page_ext client that records what page_ext did with it. */
+    static final class Client implements PageExtClient {
+        final String name;
+        final int size;
+        final boolean flags;
+        final int rank;
+        volatile boolean need = true;
+        final List<Integer> offsets = new ArrayList<>();
+        final List<PageExtInitContext> contexts = new ArrayList<>();
+        int resets;
+
+        Client(String name, int size, boolean flags, int rank) {
+            this.name = name;
+            this.size = size;
+            this.flags = flags;
+            this.rank = rank;
+        }
+
+        @Override public String name() { return name; }
+        @Override public boolean need(Machine machine) { return need; }
+        @Override public int size() { return size; }
+        @Override public boolean needSharedFlags() { return flags; }
+        @Override public int rank() { return rank; }
+        @Override public void reset() { resets++; offsets.clear(); contexts.clear(); }
+        @Override public void init(PageExt ext, int offset, PageExtInitContext ctx) {
+            offsets.add(offset);
+            contexts.add(ctx);
+        }
+    }
+
+    /** A phase listener running a check at one phase (registered after page_ext, so it sees page_ext's work). */
+    static BootPhaseListener at(BootPhase phase, java.util.function.Consumer<BootContext> check) {
+        return (p, ctx) -> { if (p == phase) check.accept(ctx); };
+    }
+}

@@ -1,0 +1,398 @@
+package mm.pageowner.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import mm.core.api.BootContext;
+import mm.core.api.CallStack;
+import mm.core.api.Gfp;
+import mm.core.api.Machine;
+import mm.core.api.Memmap;
+import mm.core.api.MemoryModel;
+import mm.core.api.Mm;
+import mm.core.api.NodeInfo;
+import mm.core.api.PageAllocHook;
+import mm.core.api.PageFlags;
+import mm.core.api.PageMigrateHook;
+import mm.core.api.PageSplitHook;
+import mm.core.api.Report;
+import mm.core.api.Task;
+import mm.core.api.ZoneInfo;
+import mm.core.api.ZoneType;
+import mm.pageext.api.PageExt;
+import mm.pageext.api.PageExtClient;
+import mm.pageext.api.PageExtInitContext;
+import mm.pageext.api.PageExtTable;
+import mm.pageowner.api.EarlyCount;
+import mm.pageowner.api.PageOwner;
+import mm.pageowner.api.PageOwnerRecord;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * page_owner (mm/page_owner.c of Linux 6.12, reference §4.4-4.7): a page_ext client with a 64-byte record per page
+ * (struct page_owner) plus the OWNER / OWNER_ALLOCATED bits of the shared flags word; the post-alloc and pre-free
+ * hooks; split and migration; the init scan that marks pages allocated before page_owner started; the debugfs
+ * text. Records live in the page_ext tables (primitive bytes), stacks in a depot (a handle per distinct stack).
+ * <p>Record layout inside the client's area (offsets in bytes; the fields written on allocation are contiguous so
+ * the tail pages of a block are a copy of the head's):
+ * order s16 @0, last_migrate_reason s16 @2, gfp_mask u32 @4, ts_nsec u64 @8, comm[16] @16, handle u32 @32,
+ * pid @36, tgid @40 | free_handle u32 @44, free_ts_nsec u64 @48, free_pid @56, free_tgid @60.
+ */
+@Component(service = {PageOwner.class, PageExtClient.class, PageAllocHook.class, PageMigrateHook.class,
+        PageSplitHook.class}, immediate = true)
+public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocHook, PageMigrateHook, PageSplitHook {
+    static final int ORDER = 0, REASON = 2, GFP = 4, TS = 8, COMM = 16, HANDLE = 32, PID = 36, TGID = 40,
+            FREE_HANDLE = 44, FREE_TS = 48, FREE_PID = 56, FREE_TGID = 60;
+    /** Bytes written on every allocation: order .. tgid. */
+    static final int ALLOC_LEN = 44;
+    /** Bytes written on every free: free_handle .. free_tgid. */
+    static final int FREE_LEN = RECORD_SIZE - FREE_HANDLE;
+    static final long OWNER = 1L << PageExt.PAGE_EXT_OWNER, ALLOCATED = 1L << PageExt.PAGE_EXT_OWNER_ALLOCATED;
+    static final int TASK_COMM_LEN = 16;
+    /** migrate_reason_names[] (MR_COMPACTION ... MR_DEMOTION). */
+    static final String[] MIGRATE_REASONS = {"compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset",
+        "mempolicy_mbind", "numa_misplaced", "contig_range", "longterm_pin", "demotion"};
+    /** The reason recorded by {@link #onMigrate}: mmkit's migrations come from memory hot-remove (offline_pages). */
+    static final int MR_MEMORY_HOTPLUG = 2;
+
+    private final PageExt ext;
+    private final MemoryModel model;
+    private volatile boolean enabled;
+    private volatile int off;
+    private volatile StackDepot depot = new StackDepot();
+    private volatile int dummyHandle, failureHandle, earlyHandle;
+    private volatile List<EarlyCount> counts = List.of();
+    private volatile Object[] lastComm = {null, null};
+
+    @Activate
+    public PageOwnerImpl(@Reference PageExt ext, @Reference MemoryModel model) {
+        this.ext = ext;
+        this.model = model;
+    }
+
+    // ------------------------------------------------------------------------------------ page_ext client
+
+    @Override public String name() { return "page_owner"; }
+
+    @Override public boolean need(Machine machine) { return machine.options().pageOwner(); }
+
+    @Override public int size() { return RECORD_SIZE; }
+
+    @Override public int rank() { return 0; }
+
+    @Override public void reset() {
+        enabled = false;
+        depot = new StackDepot();
+        counts = List.of();
+        dummyHandle = failureHandle = earlyHandle = 0;
+    }
+
+    /** init_page_owner: the dummy, failure and early stacks, the static key, then the early scan. */
+    @Override public void init(PageExt e, int offset, PageExtInitContext ctx) {
+        this.off = offset;
+        List<String> above = new ArrayList<>();
+        above.add("page_ext_init");
+        above.addAll(ctx.callers());
+        StackDepot d = depot;
+        dummyHandle = d.save(CallStack.of(Sym.frames(List.of("register_dummy_stack", "init_page_owner"), above)));
+        failureHandle = d.save(CallStack.of(Sym.frames(List.of("register_failure_stack", "init_page_owner"), above)));
+        earlyHandle = d.save(CallStack.of(Sym.frames(List.of("register_early_stack", "init_page_owner"), above)));
+        enabled = true;
+        initEarlyAllocatedPages(e, ctx);
+    }
+
+    /** init_early_allocated_pages: every populated zone of every node, in order. */
+    private void initEarlyAllocatedPages(PageExt e, PageExtInitContext ctx) {
+        BootContext boot = ctx.boot();
+        long t0 = System.nanoTime();
+        long scanned = 0;
+        List<EarlyCount> out = new ArrayList<>();
+        for (NodeInfo n : model.nodes()) {
+            for (ZoneType z : ZoneType.VALUES) {
+                ZoneInfo zi = model.zone(n.nid(), z);
+                if (!zi.populated()) continue;
+                long count = initPagesInZone(e, zi, ctx.task(), boot.clockNanos());
+                scanned += zi.spannedPages();
+                out.add(new EarlyCount(n.nid(), z, count));
+                boot.log(String.format(Locale.ROOT, "Node %d, zone %8s: page owner found early allocated %d pages",
+                        n.nid(), z.kernelName(), count));
+            }
+        }
+        counts = List.copyOf(out);
+        double modelledNs = scanned * boot.machine().timing("page_owner_scan_ns_per_page", 3.0);
+        boot.recordTiming("page_owner init (early scan)", (System.nanoTime() - t0) / 1e6, modelledNs / 1e6);
+        boot.advanceClock((long) modelledNs);
+    }
+
+    /**
+     * init_pages_in_zone: walk the zone pageblock by pageblock (invalid MAX_ORDER blocks skipped), skip pages of
+     * other zones, free buddy blocks (by their order), PG_reserved pages and pages that already have a record; mark
+     * the rest with the early handle. The struct page is read through {@link Memmap#flags}, so reading an
+     * uninitialised one throws; pages page_ext does not cover (init-on-touch: not initialised yet) are skipped
+     * before their struct page is read.
+     */
+    private long initPagesInZone(PageExt e, ZoneInfo zi, Task task, long ts) {
+        Memmap mm = model.memmap();
+        byte[] comm = comm(task);
+        int zoneIdx = zi.zone().ordinal(), nid = zi.nid(), handle = earlyHandle, o = off;
+        long count = 0;
+        long pfn = zi.zoneStartPfn(), end = zi.endPfn();
+        while (pfn < end) {
+            if (!mm.valid(pfn)) {
+                pfn = Mm.alignUp(pfn + 1, Mm.MAX_ORDER_NR_PAGES);
+                continue;
+            }
+            long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
+            for (; pfn < blockEnd; pfn++) {
+                PageExtTable t = e.lookup(pfn);
+                if (t == null) continue;
+                long f = mm.flags(pfn);
+                if (PageFlags.zoneIdx(f) != zoneIdx || PageFlags.nid(f) != nid) continue;
+                if ((f & PageFlags.TYPE_BUDDY) != 0) {
+                    long order = mm.privateField(pfn);
+                    if (order > 0 && order <= Mm.MAX_ORDER) pfn += (1L << order) - 1;
+                    continue;
+                }
+                if ((f & PageFlags.bit(PageFlags.PG_reserved)) != 0) continue;
+                int en = t.entry(pfn);
+                if (t.testFlag(en, PageExt.PAGE_EXT_OWNER)) continue;
+                int a = en + o;
+                t.putShort(a + ORDER, (short) 0);
+                t.putShort(a + REASON, (short) -1);
+                t.putInt(a + GFP, 0);
+                t.putLong(a + TS, ts);
+                t.putBytes(a + COMM, comm, TASK_COMM_LEN);
+                t.putInt(a + HANDLE, handle);
+                t.putInt(a + PID, task.pid());
+                t.putInt(a + TGID, task.tgid());
+                t.setFlags(en, OWNER | ALLOCATED);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // ------------------------------------------------------------------------------------------ hooks
+
+    /** __set_page_owner: the same record on every page of the block (tails copy the head's bytes). */
+    @Override public void postAlloc(long pfn, int order, int gfp, CallStack stack, Task task, long tsNanos) {
+        if (!enabled) return;
+        PageExtTable t = ext.lookup(pfn);
+        if (t == null) return;
+        int handle = stack == null ? dummyHandle : depot.save(stack);
+        int o = off;
+        int e = t.entry(pfn), a = e + o;
+        t.putShort(a + ORDER, (short) order);
+        t.putShort(a + REASON, (short) -1);
+        t.putInt(a + GFP, gfp);
+        t.putLong(a + TS, tsNanos);
+        t.putBytes(a + COMM, comm(task), TASK_COMM_LEN);
+        t.putInt(a + HANDLE, handle);
+        t.putInt(a + PID, task.pid());
+        t.putInt(a + TGID, task.tgid());
+        t.setFlags(e, OWNER | ALLOCATED);
+        for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
+            if (!t.present(p)) continue;
+            int ep = t.entry(p);
+            t.copyWithin(a, ep + o, ALLOC_LEN);
+            t.setFlags(ep, OWNER | ALLOCATED);
+        }
+    }
+
+    /** __reset_page_owner: keep the record, mark it freed, note who freed it and when. */
+    @Override public void preFree(long pfn, int order, CallStack stack, Task task, long tsNanos) {
+        if (!enabled) return;
+        PageExtTable t = ext.lookup(pfn);
+        if (t == null) return;
+        int handle = stack == null ? dummyHandle : depot.save(stack);
+        int o = off;
+        int e = t.entry(pfn), a = e + o;
+        t.clearFlags(e, ALLOCATED);
+        t.putInt(a + FREE_HANDLE, handle);
+        t.putLong(a + FREE_TS, tsNanos);
+        t.putInt(a + FREE_PID, task.pid());
+        t.putInt(a + FREE_TGID, task.tgid());
+        for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
+            if (!t.present(p)) continue;
+            int ep = t.entry(p);
+            t.clearFlags(ep, ALLOCATED);
+            t.copyWithin(a + FREE_HANDLE, ep + o + FREE_HANDLE, FREE_LEN);
+        }
+    }
+
+    /** split_page_owner: every page of the block becomes an order-0 allocation with the same owner. */
+    @Override public void onSplit(long pfn, int order) {
+        if (!enabled) return;
+        PageExtTable t = ext.lookup(pfn);
+        if (t == null) return;
+        for (long p = pfn, last = pfn + (1L << order); p < last; p++) {
+            if (t.present(p)) t.putShort(t.entry(p) + off + ORDER, (short) 0);
+        }
+    }
+
+    /** __folio_copy_owner: the new pages get the old pages' allocation record. */
+    @Override public void onMigrate(long oldPfn, long newPfn, int order) {
+        if (!enabled) return;
+        int o = off;
+        for (long i = 0; i < (1L << order); i++) {
+            PageExtTable src = ext.lookup(oldPfn + i), dst = ext.lookup(newPfn + i);
+            if (src == null || dst == null) continue;
+            int se = src.entry(oldPfn + i), de = dst.entry(newPfn + i);
+            PageExtTable.copy(src, se + o, dst, de + o, RECORD_SIZE);
+            dst.putShort(de + o + REASON, (short) MR_MEMORY_HOTPLUG);
+            dst.clearFlags(de, OWNER | ALLOCATED);
+            dst.setFlags(de, src.flags(se) & (OWNER | ALLOCATED));
+        }
+    }
+
+    private byte[] comm(Task task) {
+        Object[] c = lastComm;
+        if (c[0] == task) return (byte[]) c[1];
+        byte[] b = new byte[TASK_COMM_LEN];
+        byte[] s = task.comm().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(s, 0, b, 0, Math.min(s.length, TASK_COMM_LEN - 1));
+        lastComm = new Object[] {task, b};
+        return b;
+    }
+
+    // ------------------------------------------------------------------------------------------ queries
+
+    @Override public boolean enabled() { return enabled; }
+
+    @Override public PageOwnerRecord record(long pfn) {
+        if (!enabled) return null;
+        PageExtTable t = ext.lookup(pfn);
+        if (t == null) return null;
+        int e = t.entry(pfn);
+        if (!t.testFlag(e, PageExt.PAGE_EXT_OWNER)) return null;
+        return read(t, e, pfn);
+    }
+
+    private PageOwnerRecord read(PageExtTable t, int e, long pfn) {
+        int a = e + off;
+        byte[] comm = new byte[TASK_COMM_LEN];
+        t.getBytes(a + COMM, comm, TASK_COMM_LEN);
+        int len = 0;
+        while (len < TASK_COMM_LEN && comm[len] != 0) len++;
+        int handle = t.getInt(a + HANDLE), freeHandle = t.getInt(a + FREE_HANDLE);
+        StackDepot d = depot;
+        return new PageOwnerRecord(pfn, t.getShort(a + ORDER), t.getInt(a + GFP), t.getShort(a + REASON),
+                t.testFlag(e, PageExt.PAGE_EXT_OWNER_ALLOCATED), handle != 0 && handle == earlyHandle, handle,
+                d.get(handle), t.getLong(a + TS), t.getInt(a + PID), t.getInt(a + TGID),
+                new String(comm, 0, len, StandardCharsets.UTF_8), freeHandle, d.get(freeHandle),
+                t.getLong(a + FREE_TS), t.getInt(a + FREE_PID), t.getInt(a + FREE_TGID));
+    }
+
+    @Override public List<EarlyCount> earlyCounts() { return counts; }
+
+    @Override public CallStack stack(int handle) { return depot.get(handle); }
+
+    @Override public int stackCount() { return depot.size(); }
+
+    /**
+     * read_page_owner's walk: from pfn 0 to the end of the memmap, invalid MAX_ORDER blocks and free buddy blocks
+     * skipped; a record for every page with page_ext, OWNER and OWNER_ALLOCATED, aligned to its order (heads only)
+     * and with a stack handle.
+     */
+    void forEachPrintable(java.util.function.Consumer<PageOwnerRecord> sink) {
+        if (!enabled) throw new IllegalStateException("page_owner is disabled (boot with page_owner=on)");
+        Memmap mm = model.memmap();
+        long max = mm.maxPfn();
+        long pfn = 0;
+        while (pfn < max) {
+            if ((pfn & (Mm.MAX_ORDER_NR_PAGES - 1)) == 0 && !mm.valid(pfn)) {
+                pfn += Mm.MAX_ORDER_NR_PAGES;
+                continue;
+            }
+            PageExtTable t = ext.lookup(pfn);
+            if (t == null || !mm.initialised(pfn)) { pfn++; continue; }
+            long f = mm.flags(pfn);
+            if ((f & PageFlags.TYPE_BUDDY) != 0) {
+                long order = mm.privateField(pfn);
+                pfn += order <= Mm.MAX_ORDER ? 1L << order : 1;
+                continue;
+            }
+            int e = t.entry(pfn);
+            long ef = t.flags(e);
+            if ((ef & OWNER) == 0 || (ef & ALLOCATED) == 0) { pfn++; continue; }
+            int a = e + off;
+            int order = t.getShort(a + ORDER);
+            if (order < 0 || order > Mm.MAX_ORDER || (pfn & ((1L << order) - 1)) != 0 || t.getInt(a + HANDLE) == 0) {
+                pfn++;
+                continue;
+            }
+            sink.accept(read(t, e, pfn));
+            pfn++;
+        }
+    }
+
+    @Override public long dump(Appendable out) throws IOException {
+        long[] n = {0};
+        IOException[] err = {null};
+        StringBuilder sb = new StringBuilder(1024);
+        forEachPrintable(r -> {
+            if (err[0] != null) return;
+            sb.setLength(0);
+            Format.record(sb, r, model.page(r.pfn()).pageblockMt(), model.memmap().flags(r.pfn()));
+            try {
+                out.append(sb);
+            } catch (IOException x) {
+                err[0] = x;
+            }
+            n[0]++;
+        });
+        if (err[0] != null) throw err[0];
+        return n[0];
+    }
+
+    @Override public Report summary(String by) {
+        String key = by == null ? "stack" : by.toLowerCase(Locale.ROOT);
+        if (!List.of("stack", "caller", "order", "pid").contains(key))
+            throw new IllegalArgumentException("unknown --by '" + by + "' (expected stack, caller, order or pid)");
+        Map<Object, long[]> groups = new LinkedHashMap<>();
+        Map<Object, PageOwnerRecord> sample = new LinkedHashMap<>();
+        forEachPrintable(r -> {
+            Object k = switch (key) {
+                case "stack" -> r.handle();
+                case "caller" -> Format.caller(r.stack());
+                case "order" -> r.order();
+                default -> List.of(r.pid(), r.tgid(), r.comm());
+            };
+            long[] g = groups.computeIfAbsent(k, x -> new long[2]);
+            g[0]++;
+            g[1] += 1L << r.order();
+            sample.putIfAbsent(k, r);
+        });
+        return Format.summary(key, groups, sample);
+    }
+
+    @Override public Report early() {
+        List<EarlyCount> c = counts;
+        StringBuilder sb = new StringBuilder();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!enabled) sb.append("page_owner is disabled\n");
+        for (EarlyCount x : c) {
+            sb.append(String.format(Locale.ROOT, "Node %d, zone %8s: page owner found early allocated %d pages\n",
+                    x.nid(), x.zone().kernelName(), x.pages()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", x.nid());
+            m.put("zone", x.zone().kernelName());
+            m.put("pages", x.pages());
+            rows.add(m);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("enabled", enabled);
+        data.put("variant", ext.variant());
+        data.put("zones", rows);
+        return Report.of("pageowner-early", sb.toString(), data);
+    }
+
+    /** Bytes of the gfp mask's migratetype name, for the dump's first "type". */
+    static String gfpType(int gfp) { return Gfp.migratetype(gfp).kernelName(); }
+}
