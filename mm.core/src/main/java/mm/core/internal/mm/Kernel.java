@@ -150,7 +150,7 @@ public final class Kernel {
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) {
             Task t = currentTask();
-            long ts = clock.get(); // local_clock(): a read, not a shared counter bump on every allocation
+            long ts = clock.incrementAndGet();
             for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
         }
         return pfn;
@@ -250,7 +250,7 @@ public final class Kernel {
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) {
             Task t = currentTask();
-            long ts = clock.get(); // local_clock(): a read, not a shared counter bump on every allocation
+            long ts = clock.incrementAndGet();
             for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
         }
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
