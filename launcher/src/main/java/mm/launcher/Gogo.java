@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -34,7 +33,7 @@ public final class Gogo implements AutoCloseable {
     /** Waits up to {@code timeoutMs} for the CommandProcessor and opens a session on the given streams. */
     static Gogo open(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, long timeoutMs)
             throws LaunchException {
-        ServiceReference<?> ref = await(ctx, timeoutMs);
+        ServiceReference<?> ref = Launch.awaitService(ctx, PROCESSOR, timeoutMs);
         if (ref == null) {
             throw new LaunchException("the Gogo command processor did not start within " + timeoutMs
                     + " ms (is org.apache.felix.gogo.runtime in the profile?)");
@@ -51,24 +50,6 @@ public final class Gogo implements AutoCloseable {
         }
     }
 
-    private static ServiceReference<?> await(BundleContext ctx, long timeoutMs) {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (true) {
-            try {
-                ServiceReference<?>[] refs = ctx.getAllServiceReferences(PROCESSOR, null);
-                if (refs != null && refs.length > 0) return refs[0];
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-            if (System.nanoTime() > deadline) return null;
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-    }
 
     /**
      * Runs one command line; prints its value (unless null or empty) the way the Gogo console does.

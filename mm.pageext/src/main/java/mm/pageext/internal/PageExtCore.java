@@ -126,9 +126,9 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         if (s.entrySize() == 0) return;
         for (long nr = Mm.sectionOf(startPfn); nr <= Mm.sectionOf(endPfn - 1); nr++) {
             if (s.tableOfSection(nr) != null) continue;
-            s.tableFromBuddy(nr, nid, CallStack.of(Sym.frames(List.of("get_page_from_freelist", "__alloc_pages_noprof",
+            s.tableFromBuddy(nr, nid, CallStack.symbolized(List.of("get_page_from_freelist", "__alloc_pages_noprof",
                     "alloc_pages_exact_nid_noprof", "init_section_page_ext", "page_ext_callback", "notifier_call_chain",
-                    "online_pages"), List.of())));
+                    "online_pages"), List.of()));
         }
     }
 

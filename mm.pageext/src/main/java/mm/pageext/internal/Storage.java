@@ -124,8 +124,8 @@ final class Storage implements PageExtStorage {
         if (!needed(ctx)) return;
         long t0 = System.nanoTime();
         Memmap mm = ctx.model().memmap();
-        CallStack stack = CallStack.of(Sym.frames(List.of("get_page_from_freelist", "__alloc_pages_noprof",
-                "alloc_pages_exact_nid_noprof", "init_section_page_ext", "page_ext_init"), callers));
+        CallStack stack = CallStack.symbolized(List.of("get_page_from_freelist", "__alloc_pages_noprof",
+                "alloc_pages_exact_nid_noprof", "init_section_page_ext", "page_ext_init"), callers);
         for (NodeInfo n : ctx.model().nodes()) {
             if (n.presentPages() == 0) continue;
             long end = n.startPfn() + n.spannedPages();
@@ -156,15 +156,15 @@ final class Storage implements PageExtStorage {
         if (pfn >= 0) {
             // make_alloc_exact: split the block and give back the pages beyond the size
             model.split(pfn, order);
-            CallStack free = CallStack.of(Sym.frames(List.of("free_unref_page", "__free_pages", "make_alloc_exact",
-                    "alloc_pages_exact_nid_noprof", "init_section_page_ext"), List.of()));
+            CallStack free = CallStack.symbolized(List.of("free_unref_page", "__free_pages", "make_alloc_exact",
+                    "alloc_pages_exact_nid_noprof", "init_section_page_ext"), List.of());
             for (long p = pfn + pages; p < pfn + (1L << order); p++) model.free(p, 0, free);
             return install(sectionNr, nid, bytes, "buddy", pfn, nid(pfn));
         }
         // vzalloc_node: page by page
-        CallStack vstack = CallStack.of(Sym.frames(List.of("get_page_from_freelist", "__alloc_pages_noprof",
+        CallStack vstack = CallStack.symbolized(List.of("get_page_from_freelist", "__alloc_pages_noprof",
                 "__vmalloc_area_node", "__vmalloc_node_range_noprof", "vzalloc_node_noprof", "init_section_page_ext",
-                "page_ext_init"), List.of()));
+                "page_ext_init"), List.of());
         long first = -1;
         for (long i = 0; i < pages; i++) {
             long p = model.alloc(0, GFP, nid, vstack);

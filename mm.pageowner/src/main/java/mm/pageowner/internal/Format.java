@@ -80,16 +80,16 @@ final class Format {
     static String caller(CallStack s) {
         if (s == null) return "?";
         for (String f : s.frames()) {
-            if (!PLUMBING.contains(Sym.name(f))) return Sym.name(f);
+            if (!PLUMBING.contains(CallStack.functionName(f))) return CallStack.functionName(f);
         }
-        return s.frames().isEmpty() ? "?" : Sym.name(s.frames().get(0));
+        return s.frames().isEmpty() ? "?" : CallStack.functionName(s.frames().get(0));
     }
 
     /** page_owner_sort's allocator classes: SLAB, VMALLOC, CMA or OTHERS, from the stack. */
     static String allocator(CallStack s, int gfp) {
         if (s == null) return "OTHERS";
         for (String f : s.frames()) {
-            String n = Sym.name(f);
+            String n = CallStack.functionName(f);
             if (n.contains("cma_alloc")) return "CMA";
             if (n.contains("slab_alloc") || n.equals("allocate_slab")) return "SLAB";
             if (n.contains("vmalloc")) return "VMALLOC";

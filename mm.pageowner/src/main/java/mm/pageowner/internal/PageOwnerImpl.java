@@ -100,9 +100,9 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         above.add("page_ext_init");
         above.addAll(ctx.callers());
         StackDepot d = depot;
-        dummyHandle = d.save(CallStack.of(Sym.frames(List.of("register_dummy_stack", "init_page_owner"), above)));
-        failureHandle = d.save(CallStack.of(Sym.frames(List.of("register_failure_stack", "init_page_owner"), above)));
-        earlyHandle = d.save(CallStack.of(Sym.frames(List.of("register_early_stack", "init_page_owner"), above)));
+        dummyHandle = d.save(CallStack.symbolized(List.of("register_dummy_stack", "init_page_owner"), above));
+        failureHandle = d.save(CallStack.symbolized(List.of("register_failure_stack", "init_page_owner"), above));
+        earlyHandle = d.save(CallStack.symbolized(List.of("register_early_stack", "init_page_owner"), above));
         enabled = true;
         initEarlyAllocatedPages(e, ctx);
     }

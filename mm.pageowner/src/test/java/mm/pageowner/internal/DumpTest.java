@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import mm.core.api.Gfp;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
+import mm.core.api.CallStack;
 import mm.core.api.PageFlags;
 import mm.pageowner.api.PageOwnerRecord;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class DumpTest {
                         b.firstLine());
                 assertEquals(List.of("register_early_stack", "init_page_owner", "page_ext_init", "page_alloc_init_late",
                         "kernel_init_freeable", "kernel_init", "ret_from_fork", "ret_from_fork_asm"),
-                        b.stack().stream().map(Sym::name).toList());
+                        b.stack().stream().map(CallStack::functionName).toList());
             }
             sawNode1 |= PageFlags.nid(flags) == 1;
             sawOrder3 |= b.order() == 3;

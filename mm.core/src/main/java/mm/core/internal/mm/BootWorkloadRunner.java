@@ -148,19 +148,10 @@ public final class BootWorkloadRunner {
 
     private static CallStack stack(Site s, String[] ctx) {
         List<String> f = new ArrayList<>();
-        for (String x : PREFIX) f.add(sym(x));
-        for (String x : s.allocator()) f.add(sym(x));
-        for (String x : s.frames()) f.add(sym(x));
-        for (String x : ctx) f.add(sym(x));
+        for (String x : PREFIX) f.add(CallStack.symbol(x));
+        for (String x : s.allocator()) f.add(CallStack.symbol(x));
+        for (String x : s.frames()) f.add(CallStack.symbol(x));
+        for (String x : ctx) f.add(CallStack.symbol(x));
         return CallStack.of(f.toArray(new String[0]));
-    }
-
-    /** "name+0xOFF/0xSIZE" with stable offsets derived from the name, as %pS prints a symbol. */
-    static String sym(String name) {
-        int h = name.hashCode() & 0x7fffffff;
-        int size = 0x40 + (h % 0x1000) * 4 / 4 * 1 + 0x40;
-        size = (size + 0xf) & ~0xf;
-        int off = (h >>> 12) % size;
-        return String.format(Locale.ROOT, "%s+%#x/%#x", name, off, size);
     }
 }
