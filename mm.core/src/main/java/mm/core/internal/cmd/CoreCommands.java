@@ -335,6 +335,4 @@ public final class CoreCommands {
         return v;
     }
 
-    /** Summary of nodes for other commands' reports. */
-    List<NodeInfo> nodes() { return model.nodes(); }
 }

@@ -1,7 +1,6 @@
 package mm.core.internal.mm;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -209,6 +208,4 @@ public final class MemoryModelImpl implements MemoryModel {
     @Override public Report meminfo() { return Views.meminfo(kernel()); }
     @Override public List<String> check() { return Checker.check(kernel()); }
 
-    /** Zones sorted node by node, for the views. */
-    static Comparator<Zone> ZONE_ORDER = Comparator.comparingInt((Zone z) -> z.nid).thenComparingInt(z -> z.idx);
 }

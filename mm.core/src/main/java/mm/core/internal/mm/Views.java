@@ -181,5 +181,4 @@ final class Views {
         return Report.of("meminfo", sb.toString(), d);
     }
 
-    static String zoneName(int idx) { return ZoneType.VALUES[idx].kernelName(); }
 }

@@ -4,7 +4,6 @@ import static mm.core.internal.mm.MemmapImpl.MASK;
 import static mm.core.internal.mm.MemmapImpl.NONE;
 import static mm.core.internal.mm.MemmapImpl.SHIFT;
 
-import mm.core.api.BadPageException;
 import mm.core.api.FreeListHook;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
@@ -50,8 +49,6 @@ public final class Zone {
     public final long[] lowmemReserve = new long[ZoneType.VALUES.length];
     Pcp[] pcp = new Pcp[0];
     volatile FreeListHook[] freeHooks = new FreeListHook[0];
-    /** Counters shown in zoneinfo. */
-    long numaHit, numaMiss, numaLocal, numaOther;
 
     Zone(int nid, ZoneType type, MemmapImpl mm) {
         this.nid = nid;
@@ -363,8 +360,4 @@ public final class Zone {
     int listHead(int order, int mt) { return head[order * NMT + mt]; }
 
     long nrFreeMt(int order, int mt) { return nrFreeMt[order * NMT + mt]; }
-
-    void checkBadFree(long pfn, String what) {
-        throw new BadPageException(pfn, what);
-    }
 }
