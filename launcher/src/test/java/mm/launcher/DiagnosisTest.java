@@ -8,7 +8,8 @@ import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 
 class DiagnosisTest {
-    private static BundleRequirement req(String ns, String filter) {
+    /** A requirement as the resolver reports it, for the diagnosis tests. */
+    static BundleRequirement req(String ns, String filter) {
         return new BundleRequirement() {
             @Override public BundleRevision getRevision() { return null; }
             @Override public BundleRevision getResource() { return null; }

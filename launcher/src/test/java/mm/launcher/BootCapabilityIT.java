@@ -12,7 +12,8 @@ import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 
 /** The mm.boot capability a profile gives the system bundle, and how a bundle missing it is explained. */
-class BootCapabilityTest {
+/** Needs the embedded bundles (the profiles name them), so it runs after package, with the integration tests. */
+class BootCapabilityIT {
     @TempDir
     Path tmp;
 
@@ -31,23 +32,12 @@ class BootCapabilityTest {
                 Launch.bootCapability(profile("config mm.variant page-ext=late", "config mm.variant deferred-init=multithreaded")));
     }
 
-    private static BundleRequirement req(String ns, String filter) {
-        return new BundleRequirement() {
-            @Override public BundleRevision getRevision() { return null; }
-            @Override public BundleRevision getResource() { return null; }
-            @Override public boolean matches(org.osgi.framework.wiring.BundleCapability c) { return false; }
-            @Override public String getNamespace() { return ns; }
-            @Override public Map<String, String> getDirectives() { return Map.of("filter", filter); }
-            @Override public Map<String, Object> getAttributes() { return Map.of(); }
-        };
-    }
-
     @Test
     void theEarlyPageExtRequirementIsExplainedInMmTerms() {
         assertEquals("page_ext early init (early_page_ext) requires deferred struct page init off: add 'config"
                 + " mm.variant deferred-init=off' to the profile (it requires capability mm.boot (deferred-init=off): the"
                 + " profile boots with an unknown boot configuration)",
-                Diagnosis.bootRequirement(req("mm.boot", "(deferred-init=off)"), null));
-        assertNull(Diagnosis.bootRequirement(req("osgi.wiring.package", "(osgi.wiring.package=x)"), null));
+                Diagnosis.bootRequirement(DiagnosisTest.req("mm.boot", "(deferred-init=off)"), null));
+        assertNull(Diagnosis.bootRequirement(DiagnosisTest.req("osgi.wiring.package", "(osgi.wiring.package=x)"), null));
     }
 }
