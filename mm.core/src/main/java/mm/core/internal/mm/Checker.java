@@ -40,7 +40,9 @@ final class Checker {
         if (zi < zones.size()) {
             Zone z = zones.get(zi);
             if (pi < z.pcp.length) {
-                synchronized (z.pcp[pi]) { lockAll(zones, zi, pi + 1, r); }
+                Zone.Pcp p = z.pcp[pi];
+                p.lock();
+                try { lockAll(zones, zi, pi + 1, r); } finally { p.unlock(); }
             } else lockAll(zones, zi + 1, 0, r);
             return;
         }

@@ -43,7 +43,13 @@ public final class Kernel {
     int[] cpuNode;
     final AtomicLong clock = new AtomicLong();
     final AtomicInteger nextCpu = new AtomicInteger();
-    final ThreadLocal<int[]> cpuOfThread = ThreadLocal.withInitial(() -> new int[] {nextCpu.getAndIncrement()});
+    /**
+     * The emulated CPU a thread runs on, by thread id: threads are spread round-robin over the machine's CPUs on
+     * first use (threads whose ids collide modulo the table share a CPU, which the pcp trylock handles). A table
+     * instead of a ThreadLocal because every alloc and free asks.
+     */
+    private final int[] cpuOfThread = new int[CPU_SLOTS];
+    private static final int CPU_SLOTS = 1 << 12;
     final ThreadLocal<Task> task = new ThreadLocal<>();
     final KernelLog log;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
@@ -68,6 +74,7 @@ public final class Kernel {
 
     Kernel(Machine machine) {
         this.machine = machine;
+        java.util.Arrays.fill(cpuOfThread, -1);
         this.log = new KernelLog(clock::get);
     }
 
@@ -102,8 +109,15 @@ public final class Kernel {
     Zone[][] zoneByNid;
 
     int cpu() {
-        int c = cpuOfThread.get()[0];
-        return c % cpuNode.length;
+        int slot = (int) Thread.currentThread().getId() & (CPU_SLOTS - 1);
+        int c = cpuOfThread[slot];
+        return c >= 0 ? c : assignCpu(slot);
+    }
+
+    private int assignCpu(int slot) {
+        int c = cpuNode == null ? 0 : Math.floorMod(nextCpu.getAndIncrement(), cpuNode.length);
+        INTS.compareAndSet(cpuOfThread, slot, -1, c);
+        return (int) INTS.getVolatile(cpuOfThread, slot);
     }
 
     public int currentCpu() { return cpu(); }
@@ -117,19 +131,37 @@ public final class Kernel {
 
     // ------------------------------------------------------------------------------------------------ allocation
 
-    /** alloc_pages_node(nid, gfp, order) with a caller tag; -1 on failure. */
+    /**
+     * alloc_pages_node(nid, gfp, order) with a caller tag; -1 on failure. The fast path (first zone that passes the
+     * low watermark) is kept small so the JIT inlines it; the min-watermark retry, deferred growth and the failure
+     * report are in {@link #allocSlowpath}.
+     */
     public long alloc(int order, int gfp, int nid, CallStack caller) {
-        if (order < 0 || order > Mm.MAX_ORDER)
-            throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
-        if (nid < 0) nid = cpuNode[cpu()];
-        if (!hasNode(nid)) throw new IllegalArgumentException("no node " + nid + " on this machine");
-        int ni = nodeIndexByNid[nid];
-        int high = Gfp.highestZone(gfp).ordinal();
-        Zone[] zl = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode[ni][high] : zonelists[ni][high];
-        int mt = Gfp.migratetype(gfp).ordinal();
+        if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
         int cpu = cpu();
+        if (nid < 0) nid = cpuNode[cpu];
+        int[] nodeIdx = nodeIndexByNid;
+        int ni;
+        if (nid >= nodeIdx.length || (ni = nodeIdx[nid]) < 0)
+            throw new IllegalArgumentException("no node " + nid + " on this machine");
+        int high = Gfp.highestZone(gfp).ordinal();
+        Zone[] zl = ((gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode : zonelists)[ni][high];
+        int mt = Gfp.migratetype(gfp).ordinal();
         long pfn = getPageFromFreelist(zl, order, mt, high, true, cpu);
-        if (pfn < 0) pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
+        if (pfn < 0 && (pfn = allocSlowpath(zl, order, gfp, mt, high, cpu)) < 0) return -1;
+        prepNewPage(pfn, order, gfp);
+        PageAllocHook[] hooks = allocHooks;
+        if (hooks.length != 0) postAlloc(hooks, pfn, order, gfp, caller);
+        return pfn;
+    }
+
+    static IllegalArgumentException invalidOrder(int order) {
+        return new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
+    }
+
+    /** __alloc_pages_slowpath as far as boot needs it: the min watermark, then deferred_grow_zone (seed 001). */
+    private long allocSlowpath(Zone[] zl, int order, int gfp, int mt, int high, int cpu) {
+        long pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
         // deferred_grow_zone: while the static key is on, grow the node's last zone and retry (seed 001)
         while (pfn < 0 && deferredGrowEnabled) {
             boolean grew = false;
@@ -138,22 +170,18 @@ public final class Kernel {
             if (!grew) break;
             pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
         }
-        if (pfn < 0) {
-            if ((gfp & Gfp.__GFP_NOWARN) == 0) {
-                Task t = currentTask();
-                log.log(String.format(Locale.ROOT, "%s: page allocation failure: order:%d, mode:%s, nodemask=(null)",
-                        t.comm(), order, Gfp.format(gfp)));
-            }
-            return -1;
-        }
-        prepNewPage(pfn, order, gfp);
-        PageAllocHook[] hooks = allocHooks;
-        if (hooks.length != 0) {
+        if (pfn < 0 && (gfp & Gfp.__GFP_NOWARN) == 0) {
             Task t = currentTask();
-            long ts = clock.incrementAndGet();
-            for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
+            log.log(String.format(Locale.ROOT, "%s: page allocation failure: order:%d, mode:%s, nodemask=(null)",
+                    t.comm(), order, Gfp.format(gfp)));
         }
         return pfn;
+    }
+
+    private void postAlloc(PageAllocHook[] hooks, long pfn, int order, int gfp, CallStack caller) {
+        Task t = currentTask();
+        long ts = clock.incrementAndGet();
+        for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
     }
 
     private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
@@ -173,26 +201,41 @@ public final class Kernel {
         }
     }
 
-    /** rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. */
+    /**
+     * rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. When the pcp lock is taken
+     * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
+     */
     private long rmqueuePcp(Zone z, int mt, int cpu) {
         Zone.Pcp p = z.pcp[cpu];
-        synchronized (p) {
-            if (p.counts[mt] == 0) {
-                synchronized (z) {
-                    for (int i = 0; i < p.batch; i++) {
-                        long pfn = z.rmqueueLocked(0, mt);
-                        if (pfn < 0) break;
-                        // rmqueue_bulk keeps allocation order: the first page taken ends up on top
-                        p.push(mt, (int) pfn);
-                        mm.setPrev(pfn, ON_PCP);
-                    }
-                    reverseTop(p, mt);
+        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
+        int c = p.counts[mt];
+        if (c == 0) return refillPopAndUnlock(z, p, mt);
+        int pfn = p.lists[mt][--c];
+        p.counts[mt] = c;
+        p.count--;
+        p.unlock();
+        return pfn;
+    }
+
+    /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
+    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt) {
+        try {
+            synchronized (z) {
+                for (int i = 0; i < p.batch; i++) {
+                    long pfn = z.rmqueueLocked(0, mt);
+                    if (pfn < 0) break;
+                    // rmqueue_bulk keeps allocation order: the first page taken ends up on top
+                    p.push(mt, (int) pfn);
+                    mm.setPrev(pfn, ON_PCP);
                 }
-                if (p.counts[mt] == 0) return -1;
+                reverseTop(p, mt);
             }
+            if (p.counts[mt] == 0) return -1;
             int pfn = p.lists[mt][--p.counts[mt]];
             p.count--;
             return pfn;
+        } finally {
+            p.unlock();
         }
     }
 
@@ -213,7 +256,11 @@ public final class Kernel {
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
         if ((gfp & Gfp.__GFP_COMP) != 0 && order > 0) f |= HEAD;
         s.flags[i] = f;
-        if (order > 0) {
+        if (order > 0) markTails(s, pfn, order);
+    }
+
+    private void markTails(MemmapImpl.Section s, long pfn, int order) {
+        {
             int n = 1 << order;
             for (long p = pfn + 1; p < pfn + n; p++) {
                 MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
@@ -232,35 +279,57 @@ public final class Kernel {
     public void free(long pfn, int order) { free(pfn, order, null); }
 
     public void free(long pfn, int order, CallStack caller) {
-        if (order < 0 || order > Mm.MAX_ORDER)
-            throw new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
+        if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
         MemmapImpl.Section s = mm.section(pfn);
-        if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
         int i = (int) (pfn & MASK);
-        long f = s.flags[i];
-        if ((f & MemmapImpl.INIT) == 0)
-            throw new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
-        Zone z = pageZone(f);
-        validateFree(pfn, order, s, i, f);
-        // claim the block: of two racing frees of one page only one gets past this (the other is a double free)
+        long f;
+        if (s == null || ((f = s.flags[i]) & (MemmapImpl.INIT | Zone.BUDDY | Zone.RESERVED)) != MemmapImpl.INIT
+                || s.prev[i] != ALLOC_HEAD || s.next[i] != order || s.refcount[i] != 1)
+            throw badFree(pfn, order, s, i);
+        // claim the block (put_page_testzero): of two racing frees of one page only one gets past this
         if (!INTS.compareAndSet(s.prev, i, ALLOC_HEAD, NONE))
             throw new BadPageException(pfn, "double free: page was freed concurrently (refcount " + s.refcount[i] + ")");
         s.next[i] = NONE;
         s.refcount[i] = 0;
         PageAllocHook[] hooks = allocHooks;
-        if (hooks.length != 0) {
-            Task t = currentTask();
-            long ts = clock.incrementAndGet();
-            for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
-        }
+        if (hooks.length != 0) preFree(hooks, pfn, order, caller);
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
+        if (order != 0) clearTails(pfn, order);
+        int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
+        Zone z = pageZone(f);
+        if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt);
+    }
+
+    private void preFree(PageAllocHook[] hooks, long pfn, int order, CallStack caller) {
+        Task t = currentTask();
+        long ts = clock.incrementAndGet();
+        for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
+    }
+
+    private void clearTails(long pfn, int order) {
         for (long p = pfn + 1; p < pfn + (1L << order); p++) {
             mm.setPrev(p, NONE);
             mm.setNext(p, NONE);
         }
-        int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
-        if (order == 0 && mt < MigrateType.PCPTYPES) freeToPcp(z, s, i, pfn, mt);
-        else synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+    }
+
+    /** free_one_page: straight to the buddy under zone->lock. */
+    private static void freeOne(Zone z, long pfn, int order, int mt) {
+        synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+    }
+
+    /** The bad_page report for a free that failed the fast checks, in free_pages_prepare's order. */
+    private BadPageException badFree(long pfn, int order, MemmapImpl.Section s, int i) {
+        if (s == null) return new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        long f = s.flags[i];
+        if ((f & MemmapImpl.INIT) == 0)
+            return new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
+        try {
+            validateFree(pfn, order, s, i, f);
+        } catch (BadPageException e) {
+            return e;
+        }
+        return new BadPageException(pfn, "page changed while it was being freed (" + state(pfn) + ")");
     }
 
     private void validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
@@ -283,13 +352,29 @@ public final class Kernel {
             throw new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
     }
 
-    /** free_unref_page: push on the pcp list; above pcp->high return a batch to the buddy. */
-    private void freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
+    /**
+     * free_unref_page: push on the pcp list; above pcp->high return a batch to the buddy. False when the pcp lock
+     * is busy: the caller then frees straight to the buddy (free_one_page), as 6.x does.
+     */
+    private boolean freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
         Zone.Pcp p = z.pcp[cpu()];
-        synchronized (p) {
-            p.push(mt, (int) pfn);
-            s.prev[i] = ON_PCP;
-            if (p.count >= p.high) drainPcpLocked(z, p, p.batch);
+        if (!p.tryLock()) return false;
+        int[] l = p.lists[mt];
+        int c = p.counts[mt];
+        if (c == l.length) l = p.grow(mt);
+        l[c] = (int) pfn;
+        p.counts[mt] = c + 1;
+        s.prev[i] = ON_PCP;
+        if (++p.count >= p.high) drainBatchAndUnlock(z, p);
+        else p.unlock();
+        return true;
+    }
+
+    private void drainBatchAndUnlock(Zone z, Zone.Pcp p) {
+        try {
+            drainPcpLocked(z, p, p.batch);
+        } finally {
+            p.unlock();
         }
     }
 
@@ -317,7 +402,8 @@ public final class Kernel {
         for (Node n : nodes) {
             for (Zone z : n.zones) {
                 for (Zone.Pcp p : z.pcp) {
-                    synchronized (p) { drainPcpLocked(z, p, Integer.MAX_VALUE); }
+                    p.lock();
+                    try { drainPcpLocked(z, p, Integer.MAX_VALUE); } finally { p.unlock(); }
                 }
             }
         }
@@ -326,7 +412,10 @@ public final class Kernel {
     /** Pages on the per-cpu lists of a zone. */
     public long pcpPages(Zone z) {
         long n = 0;
-        for (Zone.Pcp p : z.pcp) synchronized (p) { n += p.count; }
+        for (Zone.Pcp p : z.pcp) {
+            p.lock();
+            try { n += p.count; } finally { p.unlock(); }
+        }
         return n;
     }
 

@@ -76,9 +76,9 @@ public final class MemmapImpl implements Memmap {
     }
 
     public Section section(long pfn) {
-        long nr = pfn >>> SHIFT;
+        long nr = pfn >>> SHIFT; // a negative pfn shifts to a huge section number
         Section[] s = sections;
-        return nr < s.length && pfn >= 0 ? s[(int) nr] : null;
+        return nr < s.length ? s[(int) nr] : null;
     }
 
     Section sectionOrThrow(long pfn) {

@@ -84,7 +84,8 @@ final class Views {
                 for (int c = 0; c < z.pcp.length; c++) {
                     Zone.Pcp p = z.pcp[c];
                     int count, high, batch;
-                    synchronized (p) { count = p.count; high = p.high; batch = p.batch; }
+                    p.lock();
+                    try { count = p.count; high = p.high; batch = p.batch; } finally { p.unlock(); }
                     sb.append(String.format(Locale.ROOT, "    cpu: %d%n              count: %d%n              high:  %d%n"
                             + "              batch: %d%n  vm stats threshold: %d%n", c, count, high, batch, threshold));
                     pcps.add(Map.of("cpu", c, "count", count, "high", high, "batch", batch));
