@@ -51,6 +51,16 @@ public final class BootProbe {
                 }
                 if (e.getKey().equals("page_alloc_init_late")) deferredMs = e.getValue()[0];
             }
+            if (pages == 0) {
+                // deferred init off: memmap init of every present page plus memblock_free_all, on the boot thread
+                long present = presentPages(m);
+                double initFree = r.timings().get("free_area_init")[0] + r.timings().get("memblock_free_all")[0];
+                double f1 = fill(present * 24, 1);
+                System.out.printf("boot %d of %s (%s): wall %.0f ms; memmap init + free (free_area_init + memblock_free_all)"
+                        + " %d pages in %.0f ms = %.1f M pages/s; Arrays.fill of the same %d MiB on 1 thread: %.0f ms ="
+                        + " %.1f M pages/s -> ratio %.2f%n", b + 1, machine.name(), variant, wall, present, initFree,
+                        present / initFree / 1e3, present * 24 >> 20, f1, present / f1 / 1e3, f1 / initFree);
+            }
             double fillMs = fill(pages * 24, machine.nodes().size());
             System.out.printf("boot %d of %s (%s): wall %.0f ms; deferred init %d pages in %.0f ms = %.1f M pages/s;"
                     + " Arrays.fill of the same %d MiB on %d threads: %.0f ms = %.1f M pages/s -> ratio %.2f%n", b + 1,

@@ -794,8 +794,8 @@ public final class Boot {
             Zone z = k.pageZone(sec.flags[i]);
             sec.flags[i] &= ~Zone.RESERVED;
             sec.refcount[i] = 1;
-            sec.prev[i] = Kernel.ALLOC_HEAD;
-            sec.next[i] = 0;
+            sec.setPrev(i, Kernel.ALLOC_HEAD);
+            sec.setNext(i, 0);
             synchronized (z) { z.managed++; }
             k.free(pfn, 0);
             n++;

@@ -148,9 +148,9 @@ final class Checker {
             }
             if ((f & Zone.BUDDY) != 0) { violation(out, "%s: pfn %#x has PageBuddy but is on no free list", zn, pfn); continue; }
             if ((f & Zone.RESERVED) != 0) continue;
-            int pv = s.prev[i];
+            int pv = s.prev(i);
             if (pv == Kernel.ALLOC_HEAD) {
-                int order = s.next[i];
+                int order = s.next(i);
                 if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
                 for (long t = pfn + 1; t < pfn + (1L << order); t++) {
@@ -163,7 +163,7 @@ final class Checker {
             }
             if (pv == Kernel.ISOLATED) {
                 // isolated for free page reporting: off the free lists, not allocatable, refcount 0
-                int order = s.next[i];
+                int order = s.next(i);
                 if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] != 0) violation(out, "%s: isolated block %#x has refcount %d", zn, pfn, s.refcount[i]);
                 if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)

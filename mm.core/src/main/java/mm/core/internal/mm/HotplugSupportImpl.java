@@ -341,8 +341,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
                 Arrays.fill(sec.flags, from, to, 0L);
                 Arrays.fill(sec.refcount, from, to, 0);
                 Arrays.fill(sec.priv, from, to, 0);
-                Arrays.fill(sec.next, from, to, NONE);
-                Arrays.fill(sec.prev, from, to, NONE);
+                Arrays.fill(sec.nextC, from, to, ~NONE);
+                Arrays.fill(sec.prevC, from, to, ~NONE);
             }
             pfn = secEnd;
         }
@@ -412,15 +412,15 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             if ((f & RESERVED) != 0) return p;
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv[i]; continue; }
             // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
-            if (s.refcount[i] == 0 && s.prev[i] != Kernel.ALLOC_TAIL) { p++; continue; }
-            int pv = s.prev[i];
+            if (s.refcount[i] == 0 && s.prev(i) != Kernel.ALLOC_TAIL) { p++; continue; }
+            int pv = s.prev(i);
             if (pv == Kernel.ALLOC_HEAD) {
                 if ((f & LRU) == 0) return p;
-                p += 1L << s.next[i];
+                p += 1L << s.next(i);
                 continue;
             }
             if (pv == Kernel.ALLOC_TAIL) {
-                long head = s.next[i];
+                long head = s.next(i);
                 if ((k.mm.f(head) & LRU) == 0) return p;
                 p = head + (1L << k.mm.next(head));
                 continue;
@@ -464,9 +464,9 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv[i]; continue; }
-            if (s.prev[i] == Kernel.ALLOC_HEAD) {
+            if (s.prev(i) == Kernel.ALLOC_HEAD) {
                 if ((f & LRU) != 0) return p;
-                p += 1L << s.next[i];
+                p += 1L << s.next(i);
                 continue;
             }
             p++;
@@ -555,7 +555,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         int i = (int) (pfn & MASK);
         long f = s.flags[i];
         boolean init = (f & INIT) != 0;
-        return new RawPage(init, init ? f & ~INIT : PageFlags.POISON, s.refcount[i], s.priv[i], s.next[i], s.prev[i]);
+        return new RawPage(init, init ? f & ~INIT : PageFlags.POISON, s.refcount[i], s.priv[i], s.next(i), s.prev(i));
     }
 
     @Override public MigrateType pageblockMigratetype(long pfn) {
@@ -573,8 +573,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         s.flags[i] = INIT | PageFlags.links(nid, zone.ordinal());
         s.refcount[i] = 1;
         s.priv[i] = 0;
-        s.next[i] = NONE;
-        s.prev[i] = NONE;
+        s.setNext(i, NONE);
+        s.setPrev(i, NONE);
     }
 
     @Override public void writePages(long startPfn, long nrPages, RawPage v) {
@@ -588,8 +588,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             Arrays.fill(s.flags, from, to, word);
             Arrays.fill(s.refcount, from, to, v.refcount());
             Arrays.fill(s.priv, from, to, v.priv());
-            Arrays.fill(s.next, from, to, v.word0());
-            Arrays.fill(s.prev, from, to, v.word1());
+            Arrays.fill(s.nextC, from, to, ~v.word0());
+            Arrays.fill(s.prevC, from, to, ~v.word1());
             pfn = secEnd;
         }
     }
@@ -604,11 +604,11 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     }
 
     @Override public void setPagePgmap(long pfn, int pgmapId) {
-        sec(k(), pfn).next[(int) (pfn & MASK)] = pgmapId;
+        sec(k(), pfn).setNext((int) (pfn & MASK), pgmapId);
     }
 
     @Override public void setPageZoneDeviceData(long pfn, int data) {
-        sec(k(), pfn).prev[(int) (pfn & MASK)] = data;
+        sec(k(), pfn).setPrev((int) (pfn & MASK), data);
     }
 
     @Override public void setPageblockMigratetype(long pfn, MigrateType mt) {

@@ -249,8 +249,8 @@ public final class Kernel {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         s.refcount[i] = 1;
-        s.prev[i] = ALLOC_HEAD;
-        s.next[i] = order;
+        s.setPrev(i, ALLOC_HEAD);
+        s.setNext(i, order);
         s.priv[i] = 0;
         long f = s.flags[i] & ~(Zone.REPORTED);
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
@@ -266,8 +266,8 @@ public final class Kernel {
                 MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
                 s = t;
                 int k = (int) (p & MASK);
-                t.prev[k] = ALLOC_TAIL;
-                t.next[k] = (int) pfn;
+                t.setPrev(k, ALLOC_TAIL);
+                t.setNext(k, (int) pfn);
                 t.priv[k] = 0;
             }
         }
@@ -284,12 +284,12 @@ public final class Kernel {
         int i = (int) (pfn & MASK);
         long f;
         if (s == null || ((f = s.flags[i]) & (MemmapImpl.INIT | Zone.BUDDY | Zone.RESERVED)) != MemmapImpl.INIT
-                || s.prev[i] != ALLOC_HEAD || s.next[i] != order || s.refcount[i] != 1)
+                || s.prev(i) != ALLOC_HEAD || s.next(i) != order || s.refcount[i] != 1)
             throw badFree(pfn, order, s, i);
         // claim the block (put_page_testzero): of two racing frees of one page only one gets past this
-        if (!INTS.compareAndSet(s.prev, i, ALLOC_HEAD, NONE))
+        if (!s.casPrev(i, ALLOC_HEAD, NONE))
             throw new BadPageException(pfn, "double free: page was freed concurrently (refcount " + s.refcount[i] + ")");
-        s.next[i] = NONE;
+        s.setNext(i, NONE);
         s.refcount[i] = 0;
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) preFree(hooks, pfn, order, caller);
@@ -338,16 +338,16 @@ public final class Kernel {
         if ((f & Zone.RESERVED) != 0)
             throw new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
                     + "): reserved pages are never freed with __free_pages");
-        if (s.prev[i] == ON_PCP)
+        if (s.prev(i) == ON_PCP)
             throw new BadPageException(pfn, "double free: page is free on a per-cpu list (refcount 0)");
-        if (s.prev[i] == ALLOC_TAIL)
+        if (s.prev(i) == ALLOC_TAIL)
             throw new BadPageException(pfn, String.format(Locale.ROOT,
-                    "tail page: it belongs to the block allocated at pfn %#x, free that head instead", s.next[i]));
-        if (s.prev[i] != ALLOC_HEAD)
+                    "tail page: it belongs to the block allocated at pfn %#x, free that head instead", s.next(i)));
+        if (s.prev(i) != ALLOC_HEAD)
             throw new BadPageException(pfn, "page is not allocated (refcount " + s.refcount[i] + ", flags "
                     + PageFlags.names(f & ~MemmapImpl.INIT) + ")");
-        if (s.next[i] != order)
-            throw new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next[i]);
+        if (s.next(i) != order)
+            throw new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next(i));
         if (s.refcount[i] != 1)
             throw new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
     }
@@ -364,7 +364,7 @@ public final class Kernel {
         if (c == l.length) l = p.grow(mt);
         l[c] = (int) pfn;
         p.counts[mt] = c + 1;
-        s.prev[i] = ON_PCP;
+        s.setPrev(i, ON_PCP);
         if (++p.count >= p.high) drainBatchAndUnlock(z, p);
         else p.unlock();
         return true;
@@ -427,7 +427,7 @@ public final class Kernel {
         Zone z = pageZone(mm.flags(pfn) | MemmapImpl.INIT);
         synchronized (z) {
             int i = (int) (pfn & MASK);
-            if (s.prev[i] != ALLOC_HEAD || s.next[i] != order)
+            if (s.prev(i) != ALLOC_HEAD || s.next(i) != order)
                 throw new BadPageException(pfn, "split_page of a block that is not an allocated order-" + order + " head ("
                         + state(pfn) + ")");
             if ((s.flags[i] & HEAD) != 0) throw new BadPageException(pfn, "split_page of a compound page");
@@ -446,7 +446,7 @@ public final class Kernel {
         MemmapImpl.Section s = mm.section(pfn);
         if (s == null) return -1;
         int i = (int) (pfn & MASK);
-        return s.prev[i] == ALLOC_HEAD ? s.next[i] : -1;
+        return s.prev(i) == ALLOC_HEAD ? s.next(i) : -1;
     }
 
     /** Allocation state of pfn for mm:page and the checker. */
@@ -457,11 +457,11 @@ public final class Kernel {
         long f = s.flags[i];
         if ((f & MemmapImpl.INIT) == 0) return "uninitialised";
         if ((f & Zone.BUDDY) != 0) return "free (buddy, order " + s.priv[i] + ")";
-        if (s.prev[i] == ON_PCP) return "free (per-cpu list)";
-        if (s.prev[i] == ISOLATED) return "isolated for reporting (order " + s.next[i] + ")";
+        if (s.prev(i) == ON_PCP) return "free (per-cpu list)";
+        if (s.prev(i) == ISOLATED) return "isolated for reporting (order " + s.next(i) + ")";
         if ((f & Zone.RESERVED) != 0) return "reserved";
-        if (s.prev[i] == ALLOC_HEAD) return "allocated (head, order " + s.next[i] + ")";
-        if (s.prev[i] == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next[i]);
+        if (s.prev(i) == ALLOC_HEAD) return "allocated (head, order " + s.next(i) + ")";
+        if (s.prev(i) == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next(i));
         return "allocated";
     }
 

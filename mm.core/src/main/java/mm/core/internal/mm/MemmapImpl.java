@@ -27,25 +27,51 @@ public final class MemmapImpl implements Memmap {
          * for deferred sections that is the node's own pgdatinit thread, which zeroes and initialises in parallel.
          */
         long[] flags = ZERO_FLAGS;
-        int[] refcount = ZERO_INTS, priv = ZERO_INTS, next = ZERO_INTS, prev = ZERO_INTS;
+        int[] refcount = ZERO_INTS, priv = ZERO_INTS;
+        /**
+         * lru.next / lru.prev, stored complemented (~value) so that a fresh, zeroed array holds NONE everywhere:
+         * memmap init of a never-initialised page writes only flags and refcount. Use the accessors below.
+         */
+        int[] nextC = ZERO_INTS, prevC = ZERO_INTS;
         /** pageblock migratetypes (the usemap), one byte per pageblock. */
         final byte[] pageblockMt = new byte[Mm.PAGES_PER_SECTION / Mm.PAGEBLOCK_NR_PAGES];
         /** section state: online (pfn_to_online_page) and device (ZONE_DEVICE tainted). */
         boolean online;
         boolean device;
 
+        int next(int i) { return ~nextC[i]; }
+        void setNext(int i, int v) { nextC[i] = ~v; }
+        int prev(int i) { return ~prevC[i]; }
+        void setPrev(int i, int v) { prevC[i] = ~v; }
+        /** Atomically replaces lru.prev {@code expect} with {@code update} (the claim of a block being freed). */
+        boolean casPrev(int i, int expect, int update) { return INTS.compareAndSet(prevC, i, ~expect, ~update); }
+
         boolean materialised() { return flags != ZERO_FLAGS; }
 
-        synchronized void materialise() {
-            if (flags != ZERO_FLAGS) return;
+        /** Allocates the section's arrays; true when this call did (every page is then pristine). */
+        synchronized boolean materialise() {
+            if (flags != ZERO_FLAGS) return false;
             refcount = new int[Mm.PAGES_PER_SECTION];
             priv = new int[Mm.PAGES_PER_SECTION];
-            next = new int[Mm.PAGES_PER_SECTION];
-            prev = new int[Mm.PAGES_PER_SECTION];
+            nextC = new int[Mm.PAGES_PER_SECTION];
+            prevC = new int[Mm.PAGES_PER_SECTION];
             flags = new long[Mm.PAGES_PER_SECTION];
+            return true;
+        }
+
+        /**
+         * No page of [from, to) was ever initialised (or all were poisoned since). Invariant: a page whose flags
+         * word is 0 has all-zero words (refcount, private, and NONE links), so its init need not write them.
+         */
+        boolean pristine(int from, int to) {
+            long[] f = flags;
+            long any = 0;
+            for (int k = from; k < to; k++) any |= f[k];
+            return any == 0;
         }
     }
 
+    private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
     private static final long[] ZERO_FLAGS = new long[Mm.PAGES_PER_SECTION];
     private static final int[] ZERO_INTS = new int[Mm.PAGES_PER_SECTION];
 
@@ -139,15 +165,17 @@ public final class MemmapImpl implements Memmap {
         long pfn = start;
         while (pfn < end) {
             Section s = sectionOrThrow(pfn);
-            if (!s.materialised()) s.materialise();
             int from = (int) (pfn & MASK);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
+            boolean fresh = s.materialise();
+            if (!fresh && !s.pristine(from, to)) {
+                java.util.Arrays.fill(s.priv, from, to, 0);
+                java.util.Arrays.fill(s.nextC, from, to, ~NONE);
+                java.util.Arrays.fill(s.prevC, from, to, ~NONE);
+            }
             java.util.Arrays.fill(s.flags, from, to, word);
             java.util.Arrays.fill(s.refcount, from, to, 1);
-            java.util.Arrays.fill(s.priv, from, to, 0);
-            java.util.Arrays.fill(s.next, from, to, NONE);
-            java.util.Arrays.fill(s.prev, from, to, NONE);
             if (pageblockMt >= 0) {
                 int pbFrom = (from + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
                 int pbTo = (to + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
@@ -161,7 +189,14 @@ public final class MemmapImpl implements Memmap {
     public void poisonRange(long start, long end) {
         for (long pfn = start; pfn < end; pfn++) {
             Section s = section(pfn);
-            if (s != null && s.materialised()) s.flags[(int) (pfn & MASK)] = 0;
+            if (s == null || !s.materialised()) continue;
+            int i = (int) (pfn & MASK);
+            // back to pristine (see Section.pristine): all words zero
+            s.flags[i] = 0;
+            s.refcount[i] = 0;
+            s.priv[i] = 0;
+            s.nextC[i] = ~NONE;
+            s.prevC[i] = ~NONE;
         }
     }
 
@@ -182,8 +217,8 @@ public final class MemmapImpl implements Memmap {
     public void setRef(long pfn, int v) { sectionOrThrow(pfn).refcount[(int) (pfn & MASK)] = v; }
     public int priv(long pfn) { return sectionOrThrow(pfn).priv[(int) (pfn & MASK)]; }
     public void setPriv(long pfn, int v) { sectionOrThrow(pfn).priv[(int) (pfn & MASK)] = v; }
-    public int next(long pfn) { return sectionOrThrow(pfn).next[(int) (pfn & MASK)]; }
-    public void setNext(long pfn, int v) { sectionOrThrow(pfn).next[(int) (pfn & MASK)] = v; }
-    public int prev(long pfn) { return sectionOrThrow(pfn).prev[(int) (pfn & MASK)]; }
-    public void setPrev(long pfn, int v) { sectionOrThrow(pfn).prev[(int) (pfn & MASK)] = v; }
+    public int next(long pfn) { return sectionOrThrow(pfn).next((int) (pfn & MASK)); }
+    public void setNext(long pfn, int v) { sectionOrThrow(pfn).setNext((int) (pfn & MASK), v); }
+    public int prev(long pfn) { return sectionOrThrow(pfn).prev((int) (pfn & MASK)); }
+    public void setPrev(long pfn, int v) { sectionOrThrow(pfn).setPrev((int) (pfn & MASK), v); }
 }

@@ -125,18 +125,18 @@ public final class Zone {
         int p = (int) pfn;
         if (head[li] == NONE) {
             head[li] = tail[li] = p;
-            s.next[i] = s.prev[i] = NONE;
+            s.setNext(i, NONE); s.setPrev(i, NONE);
         } else if (toTail) {
             int t = tail[li];
             mm.setNext(t, p);
-            s.prev[i] = t;
-            s.next[i] = NONE;
+            s.setPrev(i, t);
+            s.setNext(i, NONE);
             tail[li] = p;
         } else {
             int h = head[li];
             mm.setPrev(h, p);
-            s.next[i] = h;
-            s.prev[i] = NONE;
+            s.setNext(i, h);
+            s.setPrev(i, NONE);
             head[li] = p;
         }
         nrFree[order]++;
@@ -148,10 +148,10 @@ public final class Zone {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         int li = order * NMT + mt;
-        int n = s.next[i], p = s.prev[i];
+        int n = s.next(i), p = s.prev(i);
         if (p == NONE) head[li] = n; else mm.setNext(p, n);
         if (n == NONE) tail[li] = p; else mm.setPrev(n, p);
-        s.next[i] = s.prev[i] = NONE;
+        s.setNext(i, NONE); s.setPrev(i, NONE);
         s.flags[i] &= ~(BUDDY | REPORTED);
         s.priv[i] = 0;
         nrFree[order]--;
