@@ -103,15 +103,27 @@ public final class DeferredOps {
      */
     public long initAndFreeMaxOrder(Zone z, List<long[]> ranges) {
         long done = 0;
+        // whole MAX_ORDER blocks are prepared while hot and listed a section at a time (they never merge, so
+        // the buddy ends up as if each were freed on its own)
+        long[] pending = new long[Mm.PAGES_PER_SECTION / Mm.MAX_ORDER_NR_PAGES];
+        int np = 0;
         for (long[] r : ranges) {
             long pfn = r[0];
             while (pfn < r[1]) {
                 long chunkEnd = Math.min(r[1], (pfn | (Mm.MAX_ORDER_NR_PAGES - 1)) + 1);
                 initPages(z, pfn, chunkEnd);
-                done += freeRange(z, pfn, chunkEnd);
+                if (chunkEnd - pfn == Mm.MAX_ORDER_NR_PAGES) {
+                    z.preparePagesCore(pfn, Mm.MAX_ORDER);
+                    pending[np++] = pfn;
+                    done += Mm.MAX_ORDER_NR_PAGES;
+                    if (np == pending.length) { z.freePreparedBlocks(pending, np, Mm.MAX_ORDER); np = 0; }
+                } else {
+                    done += freeRange(z, pfn, chunkEnd);
+                }
                 pfn = chunkEnd;
             }
         }
+        if (np > 0) z.freePreparedBlocks(pending, np, Mm.MAX_ORDER);
         return done;
     }
 

@@ -545,7 +545,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         MemmapImpl.Section s = k.mm.section(pfn);
         if (s == null) throw new IllegalArgumentException(String.format(Locale.ROOT,
                 "pfn %#x has no memmap (its section is not present)", pfn));
-        if (!s.materialised()) s.materialise();
+        if (!s.rawWrites()) s.materialiseForRawWrites();
         return s;
     }
 

@@ -48,15 +48,42 @@ public final class MemmapImpl implements Memmap {
 
         boolean materialised() { return flags != ZERO_FLAGS; }
 
-        /** Allocates the section's arrays; true when this call did (every page is then pristine). */
-        synchronized boolean materialise() {
-            if (flags != ZERO_FLAGS) return false;
+        /** Pages at this index and above were not written since the arrays were allocated (monitor held). */
+        private int pristineFrom;
+        /** Raw struct page writes (hotplug, ZONE_DEVICE) may leave uninitialised pages non-zero: never assume. */
+        private volatile boolean rawWrites;
+
+        /** Allocates the section's arrays (every page is then pristine). */
+        synchronized void materialise() {
+            if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
             priv = new int[Mm.PAGES_PER_SECTION];
             nextC = new int[Mm.PAGES_PER_SECTION];
             prevC = new int[Mm.PAGES_PER_SECTION];
             flags = new long[Mm.PAGES_PER_SECTION];
-            return true;
+            pristineFrom = 0;
+            rawWrites = false;
+        }
+
+        boolean rawWrites() { return rawWrites; }
+
+        /** For writers that bypass memmap init (HotplugSupport's raw struct page access). */
+        synchronized void materialiseForRawWrites() {
+            materialise();
+            pristineFrom = Mm.PAGES_PER_SECTION;
+            rawWrites = true;
+        }
+
+        /**
+         * Before [from, to) is initialised: materialises the section and says whether the range is pristine by the
+         * section's high-water mark (memmap init and deferred init go up a section in order, so they never need
+         * to look at the pages), then moves the mark past the range.
+         */
+        synchronized boolean beginInit(int from, int to) {
+            materialise();
+            boolean pristine = from >= pristineFrom;
+            if (to > pristineFrom) pristineFrom = to;
+            return pristine;
         }
 
         /**
@@ -64,6 +91,7 @@ public final class MemmapImpl implements Memmap {
          * word is 0 has all-zero words (refcount, private, and NONE links), so its init need not write them.
          */
         boolean pristine(int from, int to) {
+            if (rawWrites) return false;
             long[] f = flags;
             long any = 0;
             for (int k = from; k < to; k++) any |= f[k];
@@ -168,8 +196,7 @@ public final class MemmapImpl implements Memmap {
             int from = (int) (pfn & MASK);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
-            boolean fresh = s.materialise();
-            if (!fresh && !s.pristine(from, to)) {
+            if (!s.beginInit(from, to) && !s.pristine(from, to)) {
                 java.util.Arrays.fill(s.priv, from, to, 0);
                 java.util.Arrays.fill(s.nextC, from, to, ~NONE);
                 java.util.Arrays.fill(s.prevC, from, to, ~NONE);

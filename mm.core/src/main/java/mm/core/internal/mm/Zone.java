@@ -355,6 +355,28 @@ public final class Zone {
 
     /** __free_pages_core: clear PG_reserved, refcount 0 on every page, managed += 2^order, free to the tail. */
     void freePagesCore(long pfn, int order) {
+        preparePagesCore(pfn, order);
+        int mt = mm.pageblockMt(pfn);
+        synchronized (this) {
+            managed += 1 << order;
+            freeOneLocked(pfn, order, mt, true, true);
+        }
+    }
+
+    /**
+     * __free_pages_core for blocks already prepared with {@link #preparePagesCore}, under one zone->lock hold:
+     * deferred init hands over a section's worth of MAX_ORDER blocks at a time, so its threads do not take turns
+     * on the lock and on the list tail for every 4 MiB (the state is the same as freeing them one by one).
+     */
+    void freePreparedBlocks(long[] pfns, int n, int order) {
+        synchronized (this) {
+            for (int b = 0; b < n; b++) freeOneLocked(pfns[b], order, mm.pageblockMt(pfns[b]), true, true);
+            managed += (long) n << order;
+        }
+    }
+
+    /** The per-page part of __free_pages_core: PG_reserved cleared, refcount 0. */
+    void preparePagesCore(long pfn, int order) {
         int n = 1 << order;
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
@@ -367,11 +389,6 @@ public final class Zone {
             java.util.Arrays.fill(s.refcount, i, i + n, 0);
         } else {
             for (long p = pfn; p < pfn + n; p++) { mm.setF(p, mm.f(p) & ~RESERVED); mm.setRef(p, 0); }
-        }
-        int mt = mm.pageblockMt(pfn);
-        synchronized (this) {
-            managed += n;
-            freeOneLocked(pfn, order, mt, true, true);
         }
     }
 
