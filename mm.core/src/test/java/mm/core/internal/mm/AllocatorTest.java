@@ -148,6 +148,36 @@ class AllocatorTest {
         assertTrue(e.getMessage().startsWith(String.format("BUG: Bad page state: pfn %#x", pfn)), e.getMessage());
     }
 
+    /**
+     * pcp_spin_trylock: while this CPU's per-cpu list is busy (a drain from another CPU holds it), an order-0
+     * allocation is served by the buddy and a free goes straight back to it, leaving the list alone.
+     */
+    @Test
+    void aBusyPerCpuListSendsOrderZeroTrafficToTheBuddy() {
+        Kernel k = m.kernel();
+        long warm = m.alloc(0, Gfp.GFP_KERNEL, 0, ME);
+        m.free(warm, 0);
+        Zone z = k.pageZone(k.mm.f(warm));
+        Zone.Pcp p = z.pcp[k.currentCpu()];
+        int listed = p.count;
+        long free = z.freePages;
+        assertTrue(listed > 0, "the free went to the per-cpu list");
+        p.lock();
+        long pfn;
+        try {
+            pfn = m.alloc(0, Gfp.GFP_KERNEL, 0, ME);
+            assertEquals(listed, p.count, "the busy list was not touched");
+            assertEquals(free - 1, z.freePages, "the page came from the buddy");
+            m.free(pfn, 0);
+            assertEquals(listed, p.count);
+            assertEquals(free, z.freePages, "the page went straight back to the buddy");
+        } finally {
+            p.unlock();
+        }
+        assertTrue(m.page(pfn).state().startsWith("free (buddy"), m.page(pfn).state());
+        assertEquals(List.of(), m.check());
+    }
+
     /** Two threads x 1M random alloc/free pairs on their own nodes and on each other's: the checker finds nothing. */
     @Test
     void concurrentRandomAllocFreeStressEndsConsistent() throws Exception {
