@@ -2,9 +2,11 @@ package mm.core.internal.deferred;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import mm.core.api.Mm;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
@@ -16,7 +18,8 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * multithreaded (v5.9+, padata): each node's deferred range is cut into section-aligned chunks, at least one
- * section each, and a pool of helper threads initialises and frees them (MAX_ORDER chunk by chunk, as per-node does).
+ * section each, and the node's pgdatinit thread plus up to N-1 helper threads take chunks in turn, initialising and
+ * freeing each MAX_ORDER chunk by chunk as per-node does (padata_do_multithreaded runs a share in the caller).
  * The emulator runs at most as many real threads as this host has cores; the modelled time uses the machine's
  * helper-thread count (timing deferred_threads, default: the node's CPUs).
  */
@@ -65,10 +68,19 @@ public final class MultithreadedDeferredInit implements DeferredInit {
                 s = e;
             }
         }
+        // padata_mt_helper: every worker (the calling pgdatinit thread included) takes the next chunk until none is
+        // left, so a worker that falls behind does not hold the others up
+        AtomicInteger next = new AtomicInteger();
+        Callable<Long> helper = () -> {
+            long done = 0;
+            for (int j; (j = next.getAndIncrement()) < jobs.size(); ) done += ops.initAndFreeMaxOrder(z, jobs.get(j));
+            return done;
+        };
         List<Future<Long>> fs = new ArrayList<>();
-        for (List<long[]> job : jobs) fs.add(pool.submit(() -> ops.initAndFreeMaxOrder(z, job)));
-        long pages = 0;
+        for (int h = 1; h < nworks; h++) fs.add(pool.submit(helper));
+        long pages;
         try {
+            pages = helper.call();
             for (Future<Long> f : fs) pages += f.get();
         } catch (Exception e) {
             throw new IllegalStateException("deferred init helper failed: " + e, e);
