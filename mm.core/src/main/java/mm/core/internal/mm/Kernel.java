@@ -144,15 +144,24 @@ public final class Kernel {
         int ni;
         if (nid >= nodeIdx.length || (ni = nodeIdx[nid]) < 0)
             throw new IllegalArgumentException("no node " + nid + " on this machine");
-        int high = Gfp.highestZone(gfp).ordinal();
+        int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
+        int high = zoneMt >>> 4, mt = zoneMt & 15;
         Zone[] zl = ((gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode : zonelists)[ni][high];
-        int mt = Gfp.migratetype(gfp).ordinal();
         long pfn = getPageFromFreelist(zl, order, mt, high, true, cpu);
         if (pfn < 0 && (pfn = allocSlowpath(zl, order, gfp, mt, high, cpu)) < 0) return -1;
         prepNewPage(pfn, order, gfp);
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) postAlloc(hooks, pfn, order, gfp, caller);
         return pfn;
+    }
+
+    /** gfp_zone() and gfp_migratetype() of the five GFP bits they read, as one table lookup (like GFP_ZONE_TABLE). */
+    private static final int GFP_ZONE_MT_BITS = Gfp.__GFP_DMA | Gfp.__GFP_HIGHMEM | Gfp.__GFP_DMA32 | Gfp.__GFP_MOVABLE
+            | Gfp.__GFP_RECLAIMABLE;
+    private static final int[] ZONE_AND_MT = new int[GFP_ZONE_MT_BITS + 1];
+    static {
+        for (int g = 0; g <= GFP_ZONE_MT_BITS; g++)
+            ZONE_AND_MT[g] = Gfp.highestZone(g).ordinal() << 4 | Gfp.migratetype(g).ordinal();
     }
 
     static IllegalArgumentException invalidOrder(int order) {
@@ -254,9 +263,10 @@ public final class Kernel {
         s.priv[i] = 0;
         long f = s.flags[i] & ~(Zone.REPORTED);
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
-        if ((gfp & Gfp.__GFP_COMP) != 0 && order > 0) f |= HEAD;
+        if (order == 0) { s.flags[i] = f; return; }
+        if ((gfp & Gfp.__GFP_COMP) != 0) f |= HEAD;
         s.flags[i] = f;
-        if (order > 0) markTails(s, pfn, order);
+        markTails(s, pfn, order);
     }
 
     private void markTails(MemmapImpl.Section s, long pfn, int order) {
