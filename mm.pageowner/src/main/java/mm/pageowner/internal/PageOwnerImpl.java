@@ -188,13 +188,12 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
-        t.putShort(a + ORDER, (short) order);
-        t.putShort(a + REASON, (short) -1);
+        // adjacent little-endian fields go in pairs: order + last_migrate_reason (-1), handle + pid
+        t.putInt(a + ORDER, (order & 0xffff) | (-1 << 16));
         t.putInt(a + GFP, gfp);
         t.putLong(a + TS, tsNanos);
         t.putBytes(a + COMM, comm(task), TASK_COMM_LEN);
-        t.putInt(a + HANDLE, handle);
-        t.putInt(a + PID, task.pid());
+        t.putLong(a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
         t.putInt(a + TGID, task.tgid());
         t.setFlags(e, OWNER | ALLOCATED);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
@@ -216,8 +215,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         t.clearFlags(e, ALLOCATED);
         t.putInt(a + FREE_HANDLE, handle);
         t.putLong(a + FREE_TS, tsNanos);
-        t.putInt(a + FREE_PID, task.pid());
-        t.putInt(a + FREE_TGID, task.tgid());
+        t.putLong(a + FREE_PID, (task.pid() & 0xffffffffL) | (long) task.tgid() << 32);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
             if (!t.present(p)) continue;
             int ep = t.entry(p);

@@ -114,7 +114,7 @@ public final class Boot {
     /** Runs the whole boot. The model's state must be swapped to {@link #kernel()} by the caller on success. */
     public Kernel run(BootWorkloadRunner workload) {
         BootOptions o = machine.options();
-        k.task.set(Task.SWAPPER);
+        k.setTask(Task.SWAPPER);
         try {
             timed("setup_arch", this::setupArch);
             phase(BootPhase.SETUP_ARCH);
@@ -130,7 +130,7 @@ public final class Boot {
             phase(BootPhase.KMEMLEAK_INIT);
             setupPerCpuPagesets();
             lateFrees(true);
-            k.task.set(Task.INIT);
+            k.setTask(Task.INIT);
             timed("mid_allocations", () -> workload.run(k, BootPhase.MID_ALLOCATIONS));
             phase(BootPhase.MID_ALLOCATIONS);
             timed("page_alloc_init_late", this::pageAllocInitLate);
@@ -142,7 +142,7 @@ public final class Boot {
             if (o.memblockDebug()) mb.setDebug(false, null);
             return k;
         } finally {
-            k.task.remove();
+            k.setTask(null);
         }
     }
 

@@ -96,8 +96,8 @@ public final class BootWorkloadRunner {
         int nSites = Math.max(1, Math.min(sites.length, w.callers() * sites.length / (EARLY.length + MID.length + LATE.length) + 1));
         List<CallStack> stacks = new ArrayList<>();
         for (int i = 0; i < nSites; i++) stacks.add(stack(sites[i], window == BootPhase.MID_ALLOCATIONS && i >= 3 ? INITCALL_CTX : ctx));
-        Task prev = k.task.get();
-        k.task.set(task);
+        Task prev = k.taskOrNull();
+        k.setTask(task);
         try {
             long managed = Math.max(1, k.managedPages());
             for (Node n : k.nodes) {
@@ -107,7 +107,7 @@ public final class BootWorkloadRunner {
                 allocate(k, n.nid, target, sites, stacks, nSites);
             }
         } finally {
-            if (prev == null) k.task.remove(); else k.task.set(prev);
+            k.setTask(prev);
         }
     }
 

@@ -50,7 +50,14 @@ public final class Kernel {
      */
     private final int[] cpuOfThread = new int[CPU_SLOTS];
     private static final int CPU_SLOTS = 1 << 12;
-    final ThreadLocal<Task> task = new ThreadLocal<>();
+    private final ThreadLocal<Task> task = new ThreadLocal<>();
+    /**
+     * The last task each thread-id slot set, with its thread: current() is read twice per allocation when a hook
+     * is bound, and a slot hit is cheaper than the ThreadLocal (colliding threads fall back to it).
+     */
+    private final TaskSlot[] taskSlots = new TaskSlot[CPU_SLOTS];
+
+    private record TaskSlot(Thread thread, Task task) {}
     final KernelLog log;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
     volatile mm.core.api.PageSplitHook[] splitHooks = new mm.core.api.PageSplitHook[0];
@@ -122,8 +129,23 @@ public final class Kernel {
 
     public int currentCpu() { return cpu(); }
 
+    /** The task the calling thread set (setCurrentTask), or null. */
+    Task taskOrNull() {
+        Thread me = Thread.currentThread();
+        TaskSlot slot = taskSlots[(int) me.getId() & (CPU_SLOTS - 1)];
+        if (slot == null) return null; // no thread of this slot has set a task
+        return slot.thread() == me ? slot.task() : task.get();
+    }
+
+    /** Sets (null: clears) the calling thread's current task. */
+    void setTask(Task t) {
+        Thread me = Thread.currentThread();
+        if (t == null) task.remove(); else task.set(t);
+        taskSlots[(int) me.getId() & (CPU_SLOTS - 1)] = new TaskSlot(me, t);
+    }
+
     public Task currentTask() {
-        Task t = task.get();
+        Task t = taskOrNull();
         return t == null ? Task.INIT : t;
     }
 

@@ -160,7 +160,7 @@ public final class MemoryModelImpl implements MemoryModel {
     @Override public long clockNanos() { return kernel().now(); }
     @Override public void advanceClock(long nanos) { kernel().clock.addAndGet(nanos); }
     @Override public Task currentTask() { return kernel().currentTask(); }
-    @Override public void setCurrentTask(Task t) { kernel().task.set(t); }
+    @Override public void setCurrentTask(Task t) { kernel().setTask(t); }
 
     @Override public long alloc(int order, int gfp, int nid, CallStack caller) { return kernel().alloc(order, gfp, nid, caller); }
     @Override public void free(long pfn, int order) { kernel().free(pfn, order); }
