@@ -68,7 +68,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
     private volatile StackDepot depot = new StackDepot();
     private volatile int dummyHandle, failureHandle, earlyHandle;
     private volatile List<EarlyCount> counts = List.of();
-    private volatile Object[] lastComm = {null, null};
+    /** The last task seen, its comm[16] and the same bytes as two little-endian longs (two stores per record). */
+    private volatile Object[] lastComm = {null, null, null};
 
     @Activate
     public PageOwnerImpl(@Reference PageExt ext, @Reference MemoryModel model) {
@@ -192,7 +193,9 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         t.putInt(a + ORDER, (order & 0xffff) | (-1 << 16));
         t.putInt(a + GFP, gfp);
         t.putLong(a + TS, tsNanos);
-        t.putBytes(a + COMM, comm(task), TASK_COMM_LEN);
+        long[] comm = commWords(task);
+        t.putLong(a + COMM, comm[0]);
+        t.putLong(a + COMM + 8, comm[1]);
         t.putLong(a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
         t.putInt(a + TGID, task.tgid());
         t.setFlags(e, OWNER | ALLOCATED);
@@ -249,14 +252,21 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         }
     }
 
-    private byte[] comm(Task task) {
+    private long[] commWords(Task task) { return (long[]) commEntry(task)[2]; }
+
+    private byte[] comm(Task task) { return (byte[]) commEntry(task)[1]; }
+
+    /** {task, comm[16], comm as two longs} for the task, cached for the last one. */
+    private Object[] commEntry(Task task) {
         Object[] c = lastComm;
-        if (c[0] == task) return (byte[]) c[1];
+        if (c[0] == task) return c;
         byte[] b = new byte[TASK_COMM_LEN];
         byte[] s = task.comm().getBytes(StandardCharsets.UTF_8);
         System.arraycopy(s, 0, b, 0, Math.min(s.length, TASK_COMM_LEN - 1));
-        lastComm = new Object[] {task, b};
-        return b;
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        c = new Object[] {task, b, new long[] {bb.getLong(0), bb.getLong(8)}};
+        lastComm = c;
+        return c;
     }
 
     // ------------------------------------------------------------------------------------------ queries
