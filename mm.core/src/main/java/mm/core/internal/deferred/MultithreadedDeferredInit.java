@@ -54,10 +54,13 @@ public final class MultithreadedDeferredInit implements DeferredInit {
         List<long[]> ranges = ops.freeRangesFrom(node, z, first);
         long total = 0;
         for (long[] r : ranges) total += r[1] - r[0];
-        // padata_do_multithreaded: nworks = min(max(size / PAGES_PER_SECTION, 1), max_threads), chunks of
-        // max(size / (nworks * 4), PAGES_PER_SECTION) rounded up to a section, the caller plus helpers
+        // padata_do_multithreaded: nworks = min(max(size / PAGES_PER_SECTION, 1), max_threads) with max_threads the
+        // node's CPUs (deferred_page_init_max_threads), chunks of max(size / (nworks * 4), PAGES_PER_SECTION)
+        // rounded up to a section: the kernel's split for the emulated node. They run on the caller plus helpers,
+        // as many as this host has cores.
         long sections = Math.max(1, total / Mm.PAGES_PER_SECTION);
-        long nworks = Math.min(sections, threads);
+        long nworks = Math.min(sections, Math.max(1, node.cpus));
+        long workers = Math.min(nworks, threads);
         long chunk = Mm.alignUp(Math.max(total / (nworks * 4), Mm.PAGES_PER_SECTION), Mm.PAGES_PER_SECTION);
         List<List<long[]>> jobs = new ArrayList<>();
         for (long[] r : ranges) {
@@ -77,7 +80,7 @@ public final class MultithreadedDeferredInit implements DeferredInit {
             return done;
         };
         List<Future<Long>> fs = new ArrayList<>();
-        for (int h = 1; h < nworks; h++) fs.add(pool.submit(helper));
+        for (int h = 1; h < workers; h++) fs.add(pool.submit(helper));
         long pages;
         try {
             pages = helper.call();
