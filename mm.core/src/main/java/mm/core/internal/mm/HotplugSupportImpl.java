@@ -340,7 +340,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
                 int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
                 Arrays.fill(sec.flags, from, to, 0L);
                 Arrays.fill(sec.refcount, from, to, 0);
-                Arrays.fill(sec.priv, from, to, 0);
+                sec.clearPriv(from, to);
                 Arrays.fill(sec.nextC, from, to, ~NONE);
                 Arrays.fill(sec.prevC, from, to, ~NONE);
             }
@@ -410,7 +410,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
             if ((f & RESERVED) != 0) return p;
-            if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv[i]; continue; }
+            if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
             // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
             if (s.refcount[i] == 0 && s.prev(i) != Kernel.ALLOC_TAIL) { p++; continue; }
             int pv = s.prev(i);
@@ -463,7 +463,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             int i = (int) (p & MASK);
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
-            if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv[i]; continue; }
+            if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
             if (s.prev(i) == Kernel.ALLOC_HEAD) {
                 if ((f & LRU) != 0) return p;
                 p += 1L << s.next(i);
@@ -503,7 +503,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             long f = s.flags[i];
             if ((f & INIT) == 0 || (f & Zone.BUDDY) == 0 || k.mm.pageblockMt(p) != MigrateType.ISOLATE.ordinal())
                 return p;
-            p += 1L << s.priv[i];
+            p += 1L << s.priv(i);
         }
         return -1;
     }
@@ -555,7 +555,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         int i = (int) (pfn & MASK);
         long f = s.flags[i];
         boolean init = (f & INIT) != 0;
-        return new RawPage(init, init ? f & ~INIT : PageFlags.POISON, s.refcount[i], s.priv[i], s.next(i), s.prev(i));
+        return new RawPage(init, init ? f & ~MemmapImpl.HIDDEN : PageFlags.POISON, s.refcount[i], s.priv(i), s.next(i), s.prev(i));
     }
 
     @Override public MigrateType pageblockMigratetype(long pfn) {
@@ -572,7 +572,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         int i = (int) (pfn & MASK);
         s.flags[i] = INIT | PageFlags.links(nid, zone.ordinal());
         s.refcount[i] = 1;
-        s.priv[i] = 0;
+        s.setPriv(i, 0);
         s.setNext(i, NONE);
         s.setPrev(i, NONE);
     }
@@ -587,7 +587,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
             Arrays.fill(s.flags, from, to, word);
             Arrays.fill(s.refcount, from, to, v.refcount());
-            Arrays.fill(s.priv, from, to, v.priv());
+            s.fillPriv(from, to, v.priv());
             Arrays.fill(s.nextC, from, to, ~v.word0());
             Arrays.fill(s.prevC, from, to, ~v.word1());
             pfn = secEnd;

@@ -282,7 +282,7 @@ public final class Kernel {
         s.refcount[i] = 1;
         s.setPrev(i, ALLOC_HEAD);
         s.setNext(i, order);
-        s.priv[i] = 0;
+        s.setPriv(i, 0);
         long f = s.flags[i] & ~(Zone.REPORTED);
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
         if (order == 0) { s.flags[i] = f; return; }
@@ -300,7 +300,7 @@ public final class Kernel {
                 int k = (int) (p & MASK);
                 t.setPrev(k, ALLOC_TAIL);
                 t.setNext(k, (int) pfn);
-                t.priv[k] = 0;
+                t.setPriv(k, 0);
             }
         }
     }
@@ -366,7 +366,7 @@ public final class Kernel {
 
     private void validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
         if ((f & Zone.BUDDY) != 0)
-            throw new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv[i] + ")");
+            throw new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv(i) + ")");
         if ((f & Zone.RESERVED) != 0)
             throw new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
                     + "): reserved pages are never freed with __free_pages");
@@ -488,7 +488,7 @@ public final class Kernel {
         int i = (int) (pfn & MASK);
         long f = s.flags[i];
         if ((f & MemmapImpl.INIT) == 0) return "uninitialised";
-        if ((f & Zone.BUDDY) != 0) return "free (buddy, order " + s.priv[i] + ")";
+        if ((f & Zone.BUDDY) != 0) return "free (buddy, order " + s.priv(i) + ")";
         if (s.prev(i) == ON_PCP) return "free (per-cpu list)";
         if (s.prev(i) == ISOLATED) return "isolated for reporting (order " + s.next(i) + ")";
         if ((f & Zone.RESERVED) != 0) return "reserved";

@@ -15,6 +15,14 @@ import mm.core.api.UninitialisedPageException;
 public final class MemmapImpl implements Memmap {
     /** Emulator-private: this struct page went through __init_single_page. */
     public static final long INIT = 1L << 39;
+    /**
+     * page->private of a PageBuddy page is its order; the emulator keeps it in four spare flag bits while the page is
+     * free, so the per-page private array is only allocated for a section once something else is stored there.
+     */
+    static final int BUDDY_ORDER_SHIFT = 32;
+    static final long BUDDY_ORDER_MASK = 0xFL << BUDDY_ORDER_SHIFT;
+    /** Emulator-private bits of the flags word, never shown as page->flags. */
+    static final long HIDDEN = INIT | BUDDY_ORDER_MASK;
     static final int SHIFT = Mm.PFN_SECTION_SHIFT;
     static final int MASK = Mm.PAGES_PER_SECTION - 1;
     public static final int NONE = -1;
@@ -27,7 +35,9 @@ public final class MemmapImpl implements Memmap {
          * for deferred sections that is the node's own pgdatinit thread, which zeroes and initialises in parallel.
          */
         long[] flags = ZERO_FLAGS;
-        int[] refcount = ZERO_INTS, priv = ZERO_INTS;
+        int[] refcount = ZERO_INTS;
+        /** page->private for pages that are not PageBuddy; the shared zeros until a non-zero value is stored. */
+        private int[] privW = ZERO_INTS;
         /**
          * lru.next / lru.prev, stored complemented (~value) so that a fresh, zeroed array holds NONE everywhere:
          * memmap init of a never-initialised page writes only flags and refcount. Use the accessors below.
@@ -46,6 +56,37 @@ public final class MemmapImpl implements Memmap {
         /** Atomically replaces lru.prev {@code expect} with {@code update} (the claim of a block being freed). */
         boolean casPrev(int i, int expect, int update) { return INTS.compareAndSet(prevC, i, ~expect, ~update); }
 
+        /** page->private: the buddy order of a free page, else the stored word. */
+        int priv(int i) {
+            long f = flags[i];
+            return (f & PageFlags.TYPE_BUDDY) != 0 ? (int) ((f & BUDDY_ORDER_MASK) >>> BUDDY_ORDER_SHIFT) : privW[i];
+        }
+
+        /** set_page_private for a page that is not PageBuddy (the buddy order lives in the flags). */
+        void setPriv(int i, int v) {
+            int[] w = privW;
+            if (w == ZERO_INTS) {
+                if (v == 0) return;
+                w = privArray();
+            }
+            w[i] = v;
+        }
+
+        private synchronized int[] privArray() {
+            if (privW == ZERO_INTS) privW = new int[Mm.PAGES_PER_SECTION];
+            return privW;
+        }
+
+        /** Clears page->private of [from, to) (memmap init of written pages, poison, hot-remove). */
+        void clearPriv(int from, int to) {
+            if (privW != ZERO_INTS) java.util.Arrays.fill(privW, from, to, 0);
+        }
+
+        /** page->private of [from, to) set to v (raw ZONE_DEVICE writes). */
+        void fillPriv(int from, int to, int v) {
+            if (v != 0 || privW != ZERO_INTS) java.util.Arrays.fill(v != 0 ? privArray() : privW, from, to, v);
+        }
+
         boolean materialised() { return flags != ZERO_FLAGS; }
 
         /** Pages at this index and above were not written since the arrays were allocated (monitor held). */
@@ -57,7 +98,7 @@ public final class MemmapImpl implements Memmap {
         synchronized void materialise() {
             if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
-            priv = new int[Mm.PAGES_PER_SECTION];
+            privW = ZERO_INTS;
             nextC = new int[Mm.PAGES_PER_SECTION];
             prevC = new int[Mm.PAGES_PER_SECTION];
             flags = new long[Mm.PAGES_PER_SECTION];
@@ -151,14 +192,14 @@ public final class MemmapImpl implements Memmap {
     @Override public long flags(long pfn) {
         long f = sectionOrThrow(pfn).flags[(int) (pfn & MASK)];
         if ((f & INIT) == 0) throw new UninitialisedPageException(pfn, "page->flags");
-        return f & ~INIT;
+        return f & ~HIDDEN;
     }
 
     @Override public long rawFlags(long pfn) {
         Section s = section(pfn);
         if (s == null) return PageFlags.POISON;
         long f = s.flags[(int) (pfn & MASK)];
-        return (f & INIT) == 0 ? PageFlags.POISON : f & ~INIT;
+        return (f & INIT) == 0 ? PageFlags.POISON : f & ~HIDDEN;
     }
 
     @Override public int refcount(long pfn) {
@@ -172,7 +213,7 @@ public final class MemmapImpl implements Memmap {
         Section s = sectionOrThrow(pfn);
         int i = (int) (pfn & MASK);
         if ((s.flags[i] & INIT) == 0) throw new UninitialisedPageException(pfn, "page->private");
-        return s.priv[i];
+        return s.priv(i);
     }
 
     @Override public long maxPfn() { return (long) sections.length << SHIFT; }
@@ -197,7 +238,7 @@ public final class MemmapImpl implements Memmap {
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
             if (!s.beginInit(from, to) && !s.pristine(from, to)) {
-                java.util.Arrays.fill(s.priv, from, to, 0);
+                s.clearPriv(from, to);
                 java.util.Arrays.fill(s.nextC, from, to, ~NONE);
                 java.util.Arrays.fill(s.prevC, from, to, ~NONE);
             }
@@ -221,7 +262,7 @@ public final class MemmapImpl implements Memmap {
             // back to pristine (see Section.pristine): all words zero
             s.flags[i] = 0;
             s.refcount[i] = 0;
-            s.priv[i] = 0;
+            s.clearPriv(i, i + 1);
             s.nextC[i] = ~NONE;
             s.prevC[i] = ~NONE;
         }
@@ -242,8 +283,8 @@ public final class MemmapImpl implements Memmap {
     public void setF(long pfn, long v) { sectionOrThrow(pfn).flags[(int) (pfn & MASK)] = v; }
     public int ref(long pfn) { return sectionOrThrow(pfn).refcount[(int) (pfn & MASK)]; }
     public void setRef(long pfn, int v) { sectionOrThrow(pfn).refcount[(int) (pfn & MASK)] = v; }
-    public int priv(long pfn) { return sectionOrThrow(pfn).priv[(int) (pfn & MASK)]; }
-    public void setPriv(long pfn, int v) { sectionOrThrow(pfn).priv[(int) (pfn & MASK)] = v; }
+    public int priv(long pfn) { return sectionOrThrow(pfn).priv((int) (pfn & MASK)); }
+    public void setPriv(long pfn, int v) { sectionOrThrow(pfn).setPriv((int) (pfn & MASK), v); }
     public int next(long pfn) { return sectionOrThrow(pfn).next((int) (pfn & MASK)); }
     public void setNext(long pfn, int v) { sectionOrThrow(pfn).setNext((int) (pfn & MASK), v); }
     public int prev(long pfn) { return sectionOrThrow(pfn).prev((int) (pfn & MASK)); }

@@ -119,8 +119,8 @@ public final class Zone {
     private void addToList(long pfn, int order, int mt, boolean toTail) {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
-        s.flags[i] = (s.flags[i] | BUDDY);
-        s.priv[i] = order;
+        // PageBuddy + set_buddy_order (the order goes to the flags' hidden bits, see MemmapImpl)
+        s.flags[i] = (s.flags[i] & ~MemmapImpl.BUDDY_ORDER_MASK) | BUDDY | (long) order << MemmapImpl.BUDDY_ORDER_SHIFT;
         int li = order * NMT + mt;
         int p = (int) pfn;
         if (head[li] == NONE) {
@@ -152,8 +152,7 @@ public final class Zone {
         if (p == NONE) head[li] = n; else mm.setNext(p, n);
         if (n == NONE) tail[li] = p; else mm.setPrev(n, p);
         s.setNext(i, NONE); s.setPrev(i, NONE);
-        s.flags[i] &= ~(BUDDY | REPORTED);
-        s.priv[i] = 0;
+        s.flags[i] &= ~(BUDDY | REPORTED | MemmapImpl.BUDDY_ORDER_MASK); // and page->private back to 0
         nrFree[order]--;
         nrFreeMt[li]--;
     }
@@ -164,7 +163,8 @@ public final class Zone {
         if (s == null) return false;
         int i = (int) (pfn & MASK);
         long f = s.flags[i];
-        return (f & BUDDY) != 0 && s.priv[i] == order && (f & (PageFlags.ZONES_MASK << PageFlags.ZONES_PGSHIFT
+        return (f & (BUDDY | MemmapImpl.BUDDY_ORDER_MASK)) == (BUDDY | (long) order << MemmapImpl.BUDDY_ORDER_SHIFT)
+                && (f & (PageFlags.ZONES_MASK << PageFlags.ZONES_PGSHIFT
                 | PageFlags.NODES_MASK << PageFlags.NODES_PGSHIFT)) == zoneLinks;
     }
 

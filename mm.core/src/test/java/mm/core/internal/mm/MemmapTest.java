@@ -75,4 +75,20 @@ class MemmapTest {
         assertEquals(MemmapImpl.NONE, mm.next(7));
         assertTrue(mm.initialised(7));
     }
+
+    @Test
+    void aFreePagesPrivateIsItsBuddyOrderAndNotPartOfItsFlags() {
+        MemmapImpl mm = oneSection();
+        mm.initRange(0, 1024, 0, NORMAL, false, -1);
+        long before = mm.flags(512);
+        MemmapImpl.Section s = mm.section(512);
+        // what Zone.addToList does for an order-9 block at 512
+        s.flags[512] |= Zone.BUDDY | 9L << MemmapImpl.BUDDY_ORDER_SHIFT;
+        assertEquals(9, mm.privateField(512), "set_buddy_order");
+        assertEquals(before | Zone.BUDDY, mm.flags(512), "the order is not a page flag");
+        s.flags[512] &= ~(Zone.BUDDY | MemmapImpl.BUDDY_ORDER_MASK);
+        assertEquals(0, mm.privateField(512), "private is 0 again once off the free list");
+        mm.setPriv(513, 77);
+        assertEquals(77, mm.privateField(513), "other private values are stored as given");
+    }
 }
