@@ -21,8 +21,11 @@ public final class DeferredCompare {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int warmup = 2;
         List<Double> ta = new ArrayList<>(), tb = new ArrayList<>();
+        // one model per variant, booted again and again, as the running service does (its helper threads persist)
+        var ma0 = BootProbe.fresh(a);
+        var mb0 = BootProbe.fresh(b);
         for (int r = 0; r < rounds + warmup; r++) {
-            double x = phase(machine, a), y = phase(machine, b);
+            double x = phase(ma0, machine), y = phase(mb0, machine);
             System.out.printf("round %2d: %s %6.1f ms, %s %6.1f ms%s%n", r + 1, a, x, b, y, r < warmup ? " (warm-up)" : "");
             if (r >= warmup) { ta.add(x); tb.add(y); }
         }
@@ -64,8 +67,7 @@ public final class DeferredCompare {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    static double phase(Machine machine, String variant) {
-        var m = BootProbe.fresh(variant);
+    static double phase(mm.core.internal.mm.MemoryModelImpl m, Machine machine) {
         System.gc();
         var r = m.boot(machine);
         return r.timings().get("page_alloc_init_late")[0];
