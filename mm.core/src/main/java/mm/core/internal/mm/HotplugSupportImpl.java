@@ -280,7 +280,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         Kernel k = k();
         Node n = k.node(nid);
         Zone z = n.zones[zone.ordinal()];
-        poison(k, startPfn, startPfn + nrPages);
+        k.mm.poisonRange(startPfn, startPfn + nrPages);
         if (zone == ZoneType.DEVICE) return; // the kernel does not shrink ZONE_DEVICE spans
         long end = startPfn + nrPages;
         synchronized (z) {
@@ -327,24 +327,6 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             }
             if (s == Long.MAX_VALUE) { n.startPfn = 0; n.endPfn = 0; }
             else { n.startPfn = s; n.endPfn = e; }
-        }
-    }
-
-    /** page_init_poison: the struct pages of [s, e) are uninitialised again. */
-    private static void poison(Kernel k, long s, long e) {
-        long pfn = s;
-        while (pfn < e) {
-            long secEnd = Math.min(e, (pfn | MASK) + 1);
-            MemmapImpl.Section sec = k.mm.section(pfn);
-            if (sec != null && sec.materialised()) {
-                int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
-                Arrays.fill(sec.flags, from, to, 0L);
-                Arrays.fill(sec.refcount, from, to, 0);
-                sec.clearPriv(from, to);
-                Arrays.fill(sec.nextC, from, to, ~NONE);
-                Arrays.fill(sec.prevC, from, to, ~NONE);
-            }
-            pfn = secEnd;
         }
     }
 

@@ -356,32 +356,30 @@ public final class Kernel {
         long f = s.flags[i];
         if ((f & MemmapImpl.INIT) == 0)
             return new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
-        try {
-            validateFree(pfn, order, s, i, f);
-        } catch (BadPageException e) {
-            return e;
-        }
-        return new BadPageException(pfn, "page changed while it was being freed (" + state(pfn) + ")");
+        BadPageException bad = validateFree(pfn, order, s, i, f);
+        return bad != null ? bad : new BadPageException(pfn, "page changed while it was being freed (" + state(pfn) + ")");
     }
 
-    private void validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
+    /** free_pages_prepare's bad_page checks: the reason a free is refused, or null. */
+    private BadPageException validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
         if ((f & Zone.BUDDY) != 0)
-            throw new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv(i) + ")");
+            return new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv(i) + ")");
         if ((f & Zone.RESERVED) != 0)
-            throw new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
+            return new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
                     + "): reserved pages are never freed with __free_pages");
         if (s.prev(i) == ON_PCP)
-            throw new BadPageException(pfn, "double free: page is free on a per-cpu list (refcount 0)");
+            return new BadPageException(pfn, "double free: page is free on a per-cpu list (refcount 0)");
         if (s.prev(i) == ALLOC_TAIL)
-            throw new BadPageException(pfn, String.format(Locale.ROOT,
+            return new BadPageException(pfn, String.format(Locale.ROOT,
                     "tail page: it belongs to the block allocated at pfn %#x, free that head instead", s.next(i)));
         if (s.prev(i) != ALLOC_HEAD)
-            throw new BadPageException(pfn, "page is not allocated (refcount " + s.refcount[i] + ", flags "
+            return new BadPageException(pfn, "page is not allocated (refcount " + s.refcount[i] + ", flags "
                     + PageFlags.names(f & ~MemmapImpl.INIT) + ")");
         if (s.next(i) != order)
-            throw new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next(i));
+            return new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next(i));
         if (s.refcount[i] != 1)
-            throw new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
+            return new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
+        return null;
     }
 
     /**
@@ -394,7 +392,7 @@ public final class Kernel {
         int[] l = p.lists[mt];
         int c = p.counts[mt];
         if (c == l.length) l = p.grow(mt);
-        l[c] = (int) pfn;
+        l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
         p.counts[mt] = c + 1;
         s.setPrev(i, ON_PCP);
         if (++p.count >= p.high) drainBatchAndUnlock(z, p);

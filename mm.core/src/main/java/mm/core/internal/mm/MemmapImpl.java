@@ -253,18 +253,24 @@ public final class MemmapImpl implements Memmap {
         }
     }
 
-    /** Returns [start, end) to "never initialised" (hotplug remove, tests of the uninitialised-read detection). */
+    /**
+     * page_init_poison: [start, end) is "never initialised" again (hot-remove, tests of the uninitialised-read
+     * detection), and back to pristine (see Section.pristine): every word zero.
+     */
     public void poisonRange(long start, long end) {
-        for (long pfn = start; pfn < end; pfn++) {
+        long pfn = start;
+        while (pfn < end) {
+            long secEnd = Math.min(end, (pfn | MASK) + 1);
             Section s = section(pfn);
-            if (s == null || !s.materialised()) continue;
-            int i = (int) (pfn & MASK);
-            // back to pristine (see Section.pristine): all words zero
-            s.flags[i] = 0;
-            s.refcount[i] = 0;
-            s.clearPriv(i, i + 1);
-            s.nextC[i] = ~NONE;
-            s.prevC[i] = ~NONE;
+            if (s != null && s.materialised()) {
+                int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
+                java.util.Arrays.fill(s.flags, from, to, 0L);
+                java.util.Arrays.fill(s.refcount, from, to, 0);
+                s.clearPriv(from, to);
+                java.util.Arrays.fill(s.nextC, from, to, ~NONE);
+                java.util.Arrays.fill(s.prevC, from, to, ~NONE);
+            }
+            pfn = secEnd;
         }
     }
 
