@@ -105,8 +105,8 @@ final class Checker {
         for (Zone.Pcp p : z.pcp) {
             int sum = 0;
             for (int mt = 0; mt < p.lists.length; mt++) {
-                for (int i = 0; i < p.counts[mt]; i++) {
-                    int pfn = p.lists[mt][i];
+                for (int i = 0; i < p.size(mt); i++) {
+                    int pfn = p.at(mt, i);
                     sum++;
                     if (!z.spans(pfn)) { violation(out, "%s: pcp page %#x is outside the zone", zn, pfn); continue; }
                     int bit = (int) (pfn - start);

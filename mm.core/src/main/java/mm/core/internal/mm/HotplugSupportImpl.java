@@ -555,8 +555,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         s.flags[i] = INIT | PageFlags.links(nid, zone.ordinal());
         s.refcount[i] = 1;
         s.setPriv(i, 0);
-        s.setNext(i, NONE);
-        s.setPrev(i, NONE);
+        s.setLinks(i, NONE, NONE);
     }
 
     @Override public void writePages(long startPfn, long nrPages, RawPage v) {
@@ -570,8 +569,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             Arrays.fill(s.flags, from, to, word);
             Arrays.fill(s.refcount, from, to, v.refcount());
             s.fillPriv(from, to, v.priv());
-            Arrays.fill(s.nextC, from, to, ~v.word0());
-            Arrays.fill(s.prevC, from, to, ~v.word1());
+            Arrays.fill(s.lru, from, to, MemmapImpl.links(v.word1(), v.word0()));
             pfn = secEnd;
         }
     }

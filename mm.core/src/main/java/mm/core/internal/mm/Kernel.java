@@ -39,6 +39,9 @@ public final class Kernel {
     /** zonelists[nodeIndex][highestZoneIdx] (ZONELIST_FALLBACK), and the __GFP_THISNODE variant. */
     Zone[][][] zonelists;
     Zone[][][] zonelistsThisNode;
+    /** The same zonelists indexed by nid << ZL_SHIFT | highest zone index (null for a nid with no node): one lookup. */
+    private Zone[][] zonelistByNid, zonelistThisNodeByNid;
+    private static final int ZL_SHIFT = 3;
     int[] nodeIndexByNid;
     int[] cpuNode;
     final AtomicLong clock = new AtomicLong();
@@ -162,13 +165,12 @@ public final class Kernel {
         if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
         int cpu = cpu();
         if (nid < 0) nid = cpuNode[cpu];
-        int[] nodeIdx = nodeIndexByNid;
-        int ni;
-        if (nid >= nodeIdx.length || (ni = nodeIdx[nid]) < 0)
-            throw new IllegalArgumentException("no node " + nid + " on this machine");
         int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
         int high = zoneMt >>> 4, mt = zoneMt & 15;
-        Zone[] zl = ((gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistsThisNode : zonelists)[ni][high];
+        Zone[][] lists = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelistThisNodeByNid : zonelistByNid;
+        Zone[] zl;
+        if (nid >= lists.length >>> ZL_SHIFT || (zl = lists[nid << ZL_SHIFT | high]) == null)
+            throw new IllegalArgumentException("no node " + nid + " on this machine");
         long pfn = getPageFromFreelist(zl, order, mt, high, true, cpu);
         if (pfn < 0 && (pfn = allocSlowpath(zl, order, gfp, mt, high, cpu)) < 0) return -1;
         prepNewPage(pfn, order, gfp);
@@ -239,10 +241,11 @@ public final class Kernel {
     private long rmqueuePcp(Zone z, int mt, int cpu) {
         Zone.Pcp p = z.pcp[cpu];
         if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
-        int c = p.counts[mt];
+        int[] l = p.lists[mt];
+        int c = l[0];
         if (c == 0) return refillPopAndUnlock(z, p, mt);
-        int pfn = p.lists[mt][--c];
-        p.counts[mt] = c;
+        int pfn = l[c];
+        l[0] = c - 1;
         p.count--;
         p.unlock();
         return pfn;
@@ -261,10 +264,12 @@ public final class Kernel {
                 }
                 reverseTop(p, mt);
             }
-            if (p.counts[mt] == 0) return -1;
-            int pfn = p.lists[mt][--p.counts[mt]];
+            int[] l = p.lists[mt];
+            int c = l[0];
+            if (c == 0) return -1;
+            l[0] = c - 1;
             p.count--;
-            return pfn;
+            return l[c];
         } finally {
             p.unlock();
         }
@@ -272,7 +277,7 @@ public final class Kernel {
 
     private static void reverseTop(Zone.Pcp p, int mt) {
         int[] l = p.lists[mt];
-        for (int i = 0, j = p.counts[mt] - 1; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
+        for (int i = 1, j = l[0]; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
     }
 
     /** prep_new_page + the allocated-block markers: head refcount 1, tails marked, compound if __GFP_COMP. */
@@ -280,8 +285,7 @@ public final class Kernel {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         s.refcount[i] = 1;
-        s.setPrev(i, ALLOC_HEAD);
-        s.setNext(i, order);
+        s.setLinks(i, ALLOC_HEAD, order);
         s.setPriv(i, 0);
         long f = s.flags[i] & ~(Zone.REPORTED);
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
@@ -298,8 +302,7 @@ public final class Kernel {
                 MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
                 s = t;
                 int k = (int) (p & MASK);
-                t.setPrev(k, ALLOC_TAIL);
-                t.setNext(k, (int) pfn);
+                t.setLinks(k, ALLOC_TAIL, (int) pfn);
                 t.setPriv(k, 0);
             }
         }
@@ -314,14 +317,13 @@ public final class Kernel {
         if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
-        long f;
+        long f, head = MemmapImpl.links(ALLOC_HEAD, order);
         if (s == null || ((f = s.flags[i]) & (MemmapImpl.INIT | Zone.BUDDY | Zone.RESERVED)) != MemmapImpl.INIT
-                || s.prev(i) != ALLOC_HEAD || s.next(i) != order || s.refcount[i] != 1)
+                || s.lru[i] != head || s.refcount[i] != 1)
             throw badFree(pfn, order, s, i);
         // claim the block (put_page_testzero): of two racing frees of one page only one gets past this
-        if (!s.casPrev(i, ALLOC_HEAD, NONE))
+        if (!s.casLinks(i, head, MemmapImpl.links(NONE, NONE)))
             throw new BadPageException(pfn, "double free: page was freed concurrently (refcount " + s.refcount[i] + ")");
-        s.setNext(i, NONE);
         s.refcount[i] = 0;
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) preFree(hooks, pfn, order, caller);
@@ -339,10 +341,7 @@ public final class Kernel {
     }
 
     private void clearTails(long pfn, int order) {
-        for (long p = pfn + 1; p < pfn + (1L << order); p++) {
-            mm.setPrev(p, NONE);
-            mm.setNext(p, NONE);
-        }
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setLinks((int) (p & MASK), NONE, NONE);
     }
 
     /** free_one_page: straight to the buddy under zone->lock. */
@@ -390,11 +389,11 @@ public final class Kernel {
         Zone.Pcp p = z.pcp[cpu()];
         if (!p.tryLock()) return false;
         int[] l = p.lists[mt];
-        int c = p.counts[mt];
+        int c = l[0] + 1;
         if (c == l.length) l = p.grow(mt);
         l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
-        p.counts[mt] = c + 1;
-        s.setPrev(i, ON_PCP);
+        l[0] = c;
+        s.setLinks(i, ON_PCP, NONE);
         if (++p.count >= p.high) drainBatchAndUnlock(z, p);
         else p.unlock();
         return true;
@@ -414,11 +413,8 @@ public final class Kernel {
             int freed = 0;
             while (freed < n && p.count > 0) {
                 for (int mt = 0; mt < MigrateType.PCPTYPES && freed < n; mt++) {
-                    if (p.counts[mt] == 0) continue;
-                    int[] l = p.lists[mt];
-                    int pfn = l[0];
-                    System.arraycopy(l, 1, l, 0, --p.counts[mt]);
-                    p.count--;
+                    if (p.size(mt) == 0) continue;
+                    int pfn = p.removeOldest(mt);
                     mm.setPrev(pfn, NONE);
                     z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
                     freed++;
@@ -536,6 +532,14 @@ public final class Kernel {
                 }
                 zonelists[a][h] = all.toArray(new Zone[0]);
                 zonelistsThisNode[a][h] = own.toArray(new Zone[0]);
+            }
+        }
+        zonelistByNid = new Zone[nodeIndexByNid.length << ZL_SHIFT][];
+        zonelistThisNodeByNid = new Zone[nodeIndexByNid.length << ZL_SHIFT][];
+        for (int a = 0; a < nn; a++) {
+            for (int h = 0; h < ZoneType.VALUES.length; h++) {
+                zonelistByNid[nodes.get(a).nid << ZL_SHIFT | h] = zonelists[a][h];
+                zonelistThisNodeByNid[nodes.get(a).nid << ZL_SHIFT | h] = zonelistsThisNode[a][h];
             }
         }
     }

@@ -7,8 +7,9 @@ import mm.core.api.UninitialisedPageException;
 
 /**
  * The emulated memmap: one struct page per PFN, stored per 128 MiB section in primitive arrays (SPARSEMEM_VMEMMAP:
- * only present sections have a memmap). 24 bytes per page: flags (8), refcount (4), private (4), and the free-list
- * links lru.next / lru.prev as PFNs (4 + 4). A zero flags word means "never initialised": every initialised page
+ * only present sections have a memmap). 20 bytes per page: flags (8), refcount (4) and the free-list links lru.next /
+ * lru.prev as PFNs (4 + 4, one word); page->private is a fifth array allocated only for sections that need it. A zero
+ * flags word means "never initialised": every initialised page
  * carries {@link #INIT}, an emulator-private bit the kernel does not have (it stands for DEBUG_VM's poison check).
  * For ZONE_DEVICE pages the link words hold the pgmap id and zone_device_data, as the kernel overlays them.
  */
@@ -39,22 +40,25 @@ public final class MemmapImpl implements Memmap {
         /** page->private for pages that are not PageBuddy; the shared zeros until a non-zero value is stored. */
         private int[] privW = ZERO_INTS;
         /**
-         * lru.next / lru.prev, stored complemented (~value) so that a fresh, zeroed array holds NONE everywhere:
-         * memmap init of a never-initialised page writes only flags and refcount. Use the accessors below.
+         * lru.prev (high half) and lru.next (low half) in one word, stored complemented so that a fresh, zeroed array
+         * holds NONE in both: memmap init of a never-initialised page writes only flags and refcount, and the
+         * allocator reads, claims and rewrites both links of a page with one access. Use the accessors below.
          */
-        int[] nextC = ZERO_INTS, prevC = ZERO_INTS;
+        long[] lru = ZERO_FLAGS;
         /** pageblock migratetypes (the usemap), one byte per pageblock. */
         final byte[] pageblockMt = new byte[Mm.PAGES_PER_SECTION / Mm.PAGEBLOCK_NR_PAGES];
         /** section state: online (pfn_to_online_page) and device (ZONE_DEVICE tainted). */
         boolean online;
         boolean device;
 
-        int next(int i) { return ~nextC[i]; }
-        void setNext(int i, int v) { nextC[i] = ~v; }
-        int prev(int i) { return ~prevC[i]; }
-        void setPrev(int i, int v) { prevC[i] = ~v; }
-        /** Atomically replaces lru.prev {@code expect} with {@code update} (the claim of a block being freed). */
-        boolean casPrev(int i, int expect, int update) { return INTS.compareAndSet(prevC, i, ~expect, ~update); }
+        int next(int i) { return ~(int) lru[i]; }
+        void setNext(int i, int v) { lru[i] = (lru[i] & ~LOW) | (~v & LOW); }
+        int prev(int i) { return ~(int) (lru[i] >>> 32); }
+        void setPrev(int i, int v) { lru[i] = (lru[i] & LOW) | (long) ~v << 32; }
+        /** Both links at once. */
+        void setLinks(int i, int prev, int next) { lru[i] = links(prev, next); }
+        /** Atomically replaces the links {@code expect} (a {@link #links} word) with {@code update} (the claim of a block being freed). */
+        boolean casLinks(int i, long expect, long update) { return LONGS.compareAndSet(lru, i, expect, update); }
 
         /** page->private: the buddy order of a free page, else the stored word. */
         int priv(int i) {
@@ -99,8 +103,7 @@ public final class MemmapImpl implements Memmap {
             if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
             privW = ZERO_INTS;
-            nextC = new int[Mm.PAGES_PER_SECTION];
-            prevC = new int[Mm.PAGES_PER_SECTION];
+            lru = new long[Mm.PAGES_PER_SECTION];
             flags = new long[Mm.PAGES_PER_SECTION];
             pristineFrom = 0;
             rawWrites = false;
@@ -140,7 +143,11 @@ public final class MemmapImpl implements Memmap {
         }
     }
 
-    private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+    private static final long LOW = 0xFFFF_FFFFL;
+
+    /** The stored lru word for lru.prev = {@code prev}, lru.next = {@code next} (NONE, NONE is 0). */
+    static long links(int prev, int next) { return (long) ~prev << 32 | (~next & LOW); }
     private static final long[] ZERO_FLAGS = new long[Mm.PAGES_PER_SECTION];
     private static final int[] ZERO_INTS = new int[Mm.PAGES_PER_SECTION];
 
@@ -239,8 +246,7 @@ public final class MemmapImpl implements Memmap {
             int to = (int) (secEnd - (pfn - from));
             if (!s.beginInit(from, to) && !s.pristine(from, to)) {
                 s.clearPriv(from, to);
-                java.util.Arrays.fill(s.nextC, from, to, ~NONE);
-                java.util.Arrays.fill(s.prevC, from, to, ~NONE);
+                java.util.Arrays.fill(s.lru, from, to, 0L);
             }
             java.util.Arrays.fill(s.flags, from, to, word);
             java.util.Arrays.fill(s.refcount, from, to, 1);
@@ -267,8 +273,7 @@ public final class MemmapImpl implements Memmap {
                 java.util.Arrays.fill(s.flags, from, to, 0L);
                 java.util.Arrays.fill(s.refcount, from, to, 0);
                 s.clearPriv(from, to);
-                java.util.Arrays.fill(s.nextC, from, to, ~NONE);
-                java.util.Arrays.fill(s.prevC, from, to, ~NONE);
+                java.util.Arrays.fill(s.lru, from, to, 0L);
             }
             pfn = secEnd;
         }

@@ -81,8 +81,11 @@ public final class Zone {
             }
         }
 
+        /**
+         * One list per pcp migratetype. Element 0 holds the list's length, the pages follow oldest first, so the
+         * hottest page is at {@code list[list[0]]} and a pop or push touches one array.
+         */
         final int[][] lists = new int[MigrateType.PCPTYPES][];
-        final int[] counts = new int[MigrateType.PCPTYPES];
         int count;
         int high;
         int batch = 1;
@@ -91,6 +94,11 @@ public final class Zone {
         Pcp() {
             for (int i = 0; i < lists.length; i++) lists[i] = new int[64];
         }
+
+        int size(int mt) { return lists[mt][0]; }
+
+        /** The k-th page of list mt, oldest first. */
+        int at(int mt, int k) { return lists[mt][1 + k]; }
 
         /** pcp_spin_trylock. */
         boolean tryLock() { return LOCK.weakCompareAndSetAcquire(this, 0, 1) || LOCK.compareAndSet(this, 0, 1); }
@@ -106,9 +114,21 @@ public final class Zone {
 
         void push(int mt, int pfn) {
             int[] l = lists[mt];
-            if (counts[mt] == l.length) l = grow(mt);
-            l[counts[mt]++] = pfn;
+            int c = l[0] + 1;
+            if (c == l.length) l = grow(mt);
+            l[c] = pfn;
+            l[0] = c;
             count++;
+        }
+
+        /** Takes the oldest page of list mt (free_pcppages_bulk takes from the tail). */
+        int removeOldest(int mt) {
+            int[] l = lists[mt];
+            int c = l[0], pfn = l[1];
+            System.arraycopy(l, 2, l, 1, c - 1);
+            l[0] = c - 1;
+            count--;
+            return pfn;
         }
 
         int[] grow(int mt) { return lists[mt] = java.util.Arrays.copyOf(lists[mt], lists[mt].length * 2); }
@@ -125,18 +145,16 @@ public final class Zone {
         int p = (int) pfn;
         if (head[li] == NONE) {
             head[li] = tail[li] = p;
-            s.setNext(i, NONE); s.setPrev(i, NONE);
+            s.setLinks(i, NONE, NONE);
         } else if (toTail) {
             int t = tail[li];
             mm.setNext(t, p);
-            s.setPrev(i, t);
-            s.setNext(i, NONE);
+            s.setLinks(i, t, NONE);
             tail[li] = p;
         } else {
             int h = head[li];
             mm.setPrev(h, p);
-            s.setNext(i, h);
-            s.setPrev(i, NONE);
+            s.setLinks(i, NONE, h);
             head[li] = p;
         }
         nrFree[order]++;
@@ -151,7 +169,7 @@ public final class Zone {
         int n = s.next(i), p = s.prev(i);
         if (p == NONE) head[li] = n; else mm.setNext(p, n);
         if (n == NONE) tail[li] = p; else mm.setPrev(n, p);
-        s.setNext(i, NONE); s.setPrev(i, NONE);
+        s.setLinks(i, NONE, NONE);
         s.flags[i] &= ~(BUDDY | REPORTED | MemmapImpl.BUDDY_ORDER_MASK); // and page->private back to 0
         nrFree[order]--;
         nrFreeMt[li]--;
