@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 
@@ -104,7 +105,7 @@ final class Checker {
         long pcpPages = 0;
         for (Zone.Pcp p : z.pcp) {
             int sum = 0;
-            for (int mt = 0; mt < p.lists.length; mt++) {
+            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 for (int i = 0; i < p.size(mt); i++) {
                     int pfn = p.at(mt, i);
                     sum++;

@@ -112,11 +112,14 @@ public final class Kernel {
 
     /** page_zone(): the zone recorded in the struct page's links. */
     Zone pageZone(long flags) {
-        return zoneByNid[PageFlags.nid(flags)][PageFlags.zoneIdx(flags)];
+        return zoneTable[(int) (flags >>> PageFlags.NODES_PGSHIFT)];
     }
 
-    /** zones indexed [nid][zone index], for page_zone() on the hot paths. */
-    Zone[][] zoneByNid;
+    /**
+     * Zones by the zone and node bits of page->flags, which sit next to each other at the top of the word:
+     * {@code (int) (flags >>> NODES_PGSHIFT)} is zone index << NODES_SHIFT | nid. One load for page_zone().
+     */
+    private Zone[] zoneTable;
 
     int cpu() {
         int slot = (int) Thread.currentThread().getId() & (CPU_SLOTS - 1);
@@ -241,7 +244,7 @@ public final class Kernel {
     private long rmqueuePcp(Zone z, int mt, int cpu) {
         Zone.Pcp p = z.pcp[cpu];
         if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
-        int[] l = p.lists[mt];
+        int[] l = p.list(mt);
         int c = l[0];
         if (c == 0) return refillPopAndUnlock(z, p, mt);
         int pfn = l[c];
@@ -264,7 +267,7 @@ public final class Kernel {
                 }
                 reverseTop(p, mt);
             }
-            int[] l = p.lists[mt];
+            int[] l = p.list(mt);
             int c = l[0];
             if (c == 0) return -1;
             l[0] = c - 1;
@@ -276,7 +279,7 @@ public final class Kernel {
     }
 
     private static void reverseTop(Zone.Pcp p, int mt) {
-        int[] l = p.lists[mt];
+        int[] l = p.list(mt);
         for (int i = 1, j = l[0]; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
     }
 
@@ -388,7 +391,7 @@ public final class Kernel {
     private boolean freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
         Zone.Pcp p = z.pcp[cpu()];
         if (!p.tryLock()) return false;
-        int[] l = p.lists[mt];
+        int[] l = p.list(mt);
         int c = l[0] + 1;
         if (c == l.length) l = p.grow(mt);
         l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
@@ -506,8 +509,9 @@ public final class Kernel {
     /** zonelist construction (build_zonelists): nodes by distance, zones high to low within each node. */
     void buildZonelists() {
         int nn = nodes.size();
-        zoneByNid = new Zone[nodeIndexByNid.length][];
-        for (Node n : nodes) zoneByNid[n.nid] = n.zones;
+        Zone[] table = new Zone[1 << (PageFlags.ZONES_SHIFT + PageFlags.NODES_SHIFT)];
+        for (Node n : nodes) for (Zone z : n.zones) table[z.type.ordinal() << PageFlags.NODES_SHIFT | n.nid] = z;
+        zoneTable = table;
         zonelists = new Zone[nn][ZoneType.VALUES.length][];
         zonelistsThisNode = new Zone[nn][ZoneType.VALUES.length][];
         for (int a = 0; a < nn; a++) {

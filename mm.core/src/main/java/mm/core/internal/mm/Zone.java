@@ -82,23 +82,22 @@ public final class Zone {
         }
 
         /**
-         * One list per pcp migratetype. Element 0 holds the list's length, the pages follow oldest first, so the
-         * hottest page is at {@code list[list[0]]} and a pop or push touches one array.
+         * One list per pcp migratetype (unmovable, movable, reclaimable: fields rather than an array, one load less
+         * on the fast paths). Element 0 holds the list's length, the pages follow oldest first, so the hottest page
+         * is at {@code list[list[0]]} and a pop or push touches one array.
          */
-        final int[][] lists = new int[MigrateType.PCPTYPES][];
+        private int[] l0 = new int[64], l1 = new int[64], l2 = new int[64];
         int count;
         int high;
         int batch = 1;
         @SuppressWarnings("unused") private volatile int lock;
 
-        Pcp() {
-            for (int i = 0; i < lists.length; i++) lists[i] = new int[64];
-        }
+        int[] list(int mt) { return mt == 0 ? l0 : mt == 1 ? l1 : l2; }
 
-        int size(int mt) { return lists[mt][0]; }
+        int size(int mt) { return list(mt)[0]; }
 
         /** The k-th page of list mt, oldest first. */
-        int at(int mt, int k) { return lists[mt][1 + k]; }
+        int at(int mt, int k) { return list(mt)[1 + k]; }
 
         /** pcp_spin_trylock. */
         boolean tryLock() { return LOCK.weakCompareAndSetAcquire(this, 0, 1) || LOCK.compareAndSet(this, 0, 1); }
@@ -113,7 +112,7 @@ public final class Zone {
         void unlock() { LOCK.setRelease(this, 0); }
 
         void push(int mt, int pfn) {
-            int[] l = lists[mt];
+            int[] l = list(mt);
             int c = l[0] + 1;
             if (c == l.length) l = grow(mt);
             l[c] = pfn;
@@ -123,7 +122,7 @@ public final class Zone {
 
         /** Takes the oldest page of list mt (free_pcppages_bulk takes from the tail). */
         int removeOldest(int mt) {
-            int[] l = lists[mt];
+            int[] l = list(mt);
             int c = l[0], pfn = l[1];
             System.arraycopy(l, 2, l, 1, c - 1);
             l[0] = c - 1;
@@ -131,7 +130,11 @@ public final class Zone {
             return pfn;
         }
 
-        int[] grow(int mt) { return lists[mt] = java.util.Arrays.copyOf(lists[mt], lists[mt].length * 2); }
+        int[] grow(int mt) {
+            int[] l = java.util.Arrays.copyOf(list(mt), list(mt).length * 2);
+            if (mt == 0) l0 = l; else if (mt == 1) l1 = l; else l2 = l;
+            return l;
+        }
     }
 
     // ------------------------------------------------------------------ free lists (zone->lock held)
