@@ -397,31 +397,37 @@ public final class Kernel {
         l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
         l[0] = c;
         s.setLinks(i, ON_PCP, NONE);
-        if (++p.count >= p.high) drainBatchAndUnlock(z, p);
+        if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
         else p.unlock();
         return true;
     }
 
-    private void drainBatchAndUnlock(Zone z, Zone.Pcp p) {
+    private void drainBatchAndUnlock(Zone z, Zone.Pcp p, int mt) {
         try {
-            drainPcpLocked(z, p, p.batch);
+            drainPcpLocked(z, p, p.batch, mt);
         } finally {
             p.unlock();
         }
     }
 
-    /** free_pcppages_bulk: return up to {@code n} pages, oldest first, round-robin over the lists. */
-    void drainPcpLocked(Zone z, Zone.Pcp p, int n) {
+    /**
+     * free_pcppages_bulk (6.x): return up to {@code n} pages to the buddy, starting with the list after
+     * {@code pindex} and emptying each list, oldest page first, before moving on to the next (kernels before 5.14
+     * took one page from each list in turn).
+     */
+    void drainPcpLocked(Zone z, Zone.Pcp p, int n, int pindex) {
         synchronized (z) {
-            int freed = 0;
-            while (freed < n && p.count > 0) {
-                for (int mt = 0; mt < MigrateType.PCPTYPES && freed < n; mt++) {
-                    if (p.size(mt) == 0) continue;
-                    int pfn = p.removeOldest(mt);
+            while (n > 0 && p.count > 0) {
+                do { if (++pindex >= MigrateType.PCPTYPES) pindex = 0; } while (p.size(pindex) == 0);
+                int[] l = p.list(pindex);
+                int take = Math.min(n, l[0]);
+                for (int k = 1; k <= take; k++) {
+                    int pfn = l[k];
                     mm.setPrev(pfn, NONE);
                     z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
-                    freed++;
                 }
+                p.removeOldest(pindex, take);
+                n -= take;
             }
         }
     }
@@ -432,7 +438,7 @@ public final class Kernel {
             for (Zone z : n.zones) {
                 for (Zone.Pcp p : z.pcp) {
                     p.lock();
-                    try { drainPcpLocked(z, p, Integer.MAX_VALUE); } finally { p.unlock(); }
+                    try { drainPcpLocked(z, p, Integer.MAX_VALUE, 0); } finally { p.unlock(); }
                 }
             }
         }
@@ -491,6 +497,17 @@ public final class Kernel {
         if ((f & Zone.RESERVED) != 0) return "reserved";
         if (s.prev(i) == ALLOC_HEAD) return "allocated (head, order " + s.next(i) + ")";
         if (s.prev(i) == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next(i));
+        if (s.refcount[i] == 0) {
+            // a page inside a free block: only the block's head is PageBuddy (page_is_buddy / find_buddy_page_pfn)
+            for (int o = 1; o <= Mm.MAX_ORDER; o++) {
+                long head = pfn & -(1L << o);
+                MemmapImpl.Section hs = mm.section(head);
+                if (hs == null) break;
+                int hi = (int) (head & MASK);
+                if ((hs.flags[hi] & (MemmapImpl.INIT | Zone.BUDDY)) == (MemmapImpl.INIT | Zone.BUDDY) && hs.priv(hi) >= o)
+                    return String.format(Locale.ROOT, "free (buddy, inside the order-%d block at %#x)", hs.priv(hi), head);
+            }
+        }
         return "allocated";
     }
 

@@ -120,14 +120,13 @@ public final class Zone {
             count++;
         }
 
-        /** Takes the oldest page of list mt (free_pcppages_bulk takes from the tail). */
-        int removeOldest(int mt) {
+        /** Drops the {@code n} oldest pages of list mt (free_pcppages_bulk takes from the tail). */
+        void removeOldest(int mt, int n) {
             int[] l = list(mt);
-            int c = l[0], pfn = l[1];
-            System.arraycopy(l, 2, l, 1, c - 1);
-            l[0] = c - 1;
-            count--;
-            return pfn;
+            int c = l[0];
+            System.arraycopy(l, 1 + n, l, 1, c - n);
+            l[0] = c - n;
+            count -= n;
         }
 
         int[] grow(int mt) {

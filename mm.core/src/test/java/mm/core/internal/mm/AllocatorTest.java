@@ -149,6 +149,40 @@ class AllocatorTest {
     }
 
     /**
+     * free_pcppages_bulk (6.x): when a free fills the per-cpu lists to pcp->high, a batch goes back to the buddy
+     * starting with the list after the freed page's, each list emptied oldest page first before the next one.
+     */
+    @Test
+    void aFullPerCpuListDrainsListByListOldestFirst() {
+        Kernel k = m.kernel();
+        Zone z = k.pageZone(k.mm.f(m.alloc(0, Gfp.GFP_KERNEL, 0, ME)));
+        Zone.Pcp p = z.pcp[k.currentCpu()];
+        int high = p.high, batch = p.batch;
+        assertTrue(high > batch + 2, "pcp high " + high + ", batch " + batch);
+        // pages of this zone whose pageblocks put them on the unmovable (0) and movable (1) lists when freed
+        List<Long> unmovable = new ArrayList<>(), movable = new ArrayList<>();
+        while (unmovable.size() < high - batch - 1 || movable.size() < batch + 1) {
+            boolean wantMovable = movable.size() < batch + 1;
+            long pfn = m.alloc(0, wantMovable ? Gfp.GFP_HIGHUSER_MOVABLE : Gfp.GFP_KERNEL, 0, ME);
+            assertTrue(pfn >= 0);
+            int mt = k.mm.pageblockMt(pfn);
+            if (k.pageZone(k.mm.f(pfn)) != z || mt > 1) continue;
+            if (mt == 1 && movable.size() < batch + 1) movable.add(pfn);
+            else if (mt == 0 && unmovable.size() < high - batch - 1) unmovable.add(pfn);
+        }
+        k.drainAllPages();
+        for (long pfn : movable) m.free(pfn, 0);
+        for (long pfn : unmovable) m.free(pfn, 0); // the last one brings the lists to pcp->high
+        assertEquals(high - batch, p.count);
+        for (int i = 0; i < movable.size(); i++) {
+            String state = m.page(movable.get(i)).state();
+            assertTrue(state.startsWith(i < batch ? "free (buddy" : "free (per-cpu list)"), i + ": " + state);
+        }
+        for (long pfn : unmovable) assertEquals("free (per-cpu list)", m.page(pfn).state());
+        assertEquals(List.of(), m.check());
+    }
+
+    /**
      * pcp_spin_trylock: while this CPU's per-cpu list is busy (a drain from another CPU holds it), an order-0
      * allocation is served by the buddy and a free goes straight back to it, leaving the list alone.
      */
