@@ -111,13 +111,15 @@ public final class DeferredOps {
             long pfn = r[0];
             while (pfn < r[1]) {
                 long chunkEnd = Math.min(r[1], (pfn | (Mm.MAX_ORDER_NR_PAGES - 1)) + 1);
-                initPages(z, pfn, chunkEnd);
                 if (chunkEnd - pfn == Mm.MAX_ORDER_NR_PAGES) {
-                    z.preparePagesCore(pfn, Mm.MAX_ORDER);
+                    // __init_single_page and __free_pages_core's per-page part in one pass (refcount 0, not 1 then 0)
+                    k.mm.initRangeForFree(pfn, chunkEnd, z.nid, z.idx, MigrateType.MOVABLE.ordinal());
+                    hooks.pagesInitialised(z, pfn, chunkEnd);
                     pending[np++] = pfn;
                     done += Mm.MAX_ORDER_NR_PAGES;
                     if (np == pending.length) { z.freePreparedBlocks(pending, np, Mm.MAX_ORDER); np = 0; }
                 } else {
+                    initPages(z, pfn, chunkEnd);
                     done += freeRange(z, pfn, chunkEnd);
                 }
                 pfn = chunkEnd;

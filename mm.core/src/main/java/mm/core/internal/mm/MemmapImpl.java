@@ -237,6 +237,19 @@ public final class MemmapImpl implements Memmap {
      * Pageblock-aligned pfns get the given migratetype (memmap_init_range). Works section by section.
      */
     public void initRange(long start, long end, int nid, int zoneIdx, boolean reserved, int pageblockMt) {
+        initRange(start, end, nid, zoneIdx, reserved, pageblockMt, 1);
+    }
+
+    /**
+     * __init_single_page followed at once by the per-page part of __free_pages_core, for deferred init's whole
+     * MAX_ORDER blocks: the refcount goes 1 -> 0 with nobody looking in between, so it is written as 0 (a pristine
+     * page already reads 0 and is not touched at all), and PG_reserved is never set.
+     */
+    void initRangeForFree(long start, long end, int nid, int zoneIdx, int pageblockMt) {
+        initRange(start, end, nid, zoneIdx, false, pageblockMt, 0);
+    }
+
+    private void initRange(long start, long end, int nid, int zoneIdx, boolean reserved, int pageblockMt, int ref) {
         long word = INIT | PageFlags.links(nid, zoneIdx) | (reserved ? PageFlags.bit(PageFlags.PG_reserved) : 0);
         long pfn = start;
         while (pfn < end) {
@@ -244,12 +257,13 @@ public final class MemmapImpl implements Memmap {
             int from = (int) (pfn & MASK);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
-            if (!s.beginInit(from, to) && !s.pristine(from, to)) {
+            boolean pristine = s.beginInit(from, to) || s.pristine(from, to);
+            if (!pristine) {
                 s.clearPriv(from, to);
                 java.util.Arrays.fill(s.lru, from, to, 0L);
             }
             java.util.Arrays.fill(s.flags, from, to, word);
-            java.util.Arrays.fill(s.refcount, from, to, 1);
+            if (ref != 0 || !pristine) java.util.Arrays.fill(s.refcount, from, to, ref);
             if (pageblockMt >= 0) {
                 int pbFrom = (from + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
                 int pbTo = (to + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
