@@ -384,7 +384,8 @@ public final class Zone {
     }
 
     /**
-     * __free_pages_core for blocks already prepared with {@link #preparePagesCore}, under one zone->lock hold:
+     * __free_pages_core for blocks whose pages are already prepared (PG_reserved clear, refcount 0: {@link
+     * #preparePagesCore}, or MemmapImpl.initRangeForFree), under one zone->lock hold:
      * deferred init hands over a section's worth of MAX_ORDER blocks at a time, so its threads do not take turns
      * on the lock and on the list tail for every 4 MiB (the state is the same as freeing them one by one).
      */
