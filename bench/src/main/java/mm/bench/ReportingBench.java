@@ -194,4 +194,27 @@ public class ReportingBench {
         if (reported < w.g.model.totalFreePages() / 2) throw new IllegalStateException("only " + reported + " pages reported");
         return reported;
     }
+
+    /**
+     * {@code idleMinute}: a minute of emulated idle time on a booted 2 GiB guest with the buddy strategy (the reporting
+     * delays and the device's latency on the emulated clock). Emulated time runs 60 s / (time per op) faster than real
+     * time; this used to be a timed assertion in LiveSwitchTest.
+     */
+    @State(Scope.Benchmark)
+    public static class Idle {
+        Guest g;
+
+        @Setup(Level.Trial)
+        public void boot() { g = new Guest("buddy", 2, null, VirtioBalloon.DEFAULT_LATENCY_NANOS); }
+
+        @TearDown(Level.Trial)
+        public void stop() { g.close(); }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public long idleMinute(Idle s) {
+        return s.g.workloads.idle(60, 0).emulatedNanos();
+    }
 }

@@ -30,13 +30,20 @@ public final class Gogo implements AutoCloseable {
         this.out = out;
     }
 
-    /** Waits up to {@code timeoutMs} for the CommandProcessor and opens a session on the given streams. */
-    static Gogo open(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, long timeoutMs)
+    /**
+     * Waits for the CommandProcessor (gogo.runtime registers it just after its start returns) and opens a session on
+     * the given streams. Fails at once when no installed bundle provides one; {@code hangBoundMs} is against a hang.
+     */
+    static Gogo open(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, long hangBoundMs)
             throws LaunchException {
-        ServiceReference<?> ref = Launch.awaitService(ctx, PROCESSOR, timeoutMs);
+        if (!Launch.anyProvides(ctx, PROCESSOR)) {
+            throw new LaunchException("no bundle provides the Gogo command processor"
+                    + " (add org.apache.felix.gogo.runtime to the profile)");
+        }
+        ServiceReference<?> ref = Launch.awaitService(ctx, PROCESSOR, hangBoundMs);
         if (ref == null) {
-            throw new LaunchException("the Gogo command processor did not start within " + timeoutMs
-                    + " ms (is org.apache.felix.gogo.runtime in the profile?)");
+            throw new LaunchException("the Gogo command processor did not register within " + hangBoundMs / 1000
+                    + " s of starting");
         }
         try {
             Class<?> cp = ref.getBundle().loadClass(PROCESSOR);

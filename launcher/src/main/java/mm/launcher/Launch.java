@@ -41,7 +41,11 @@ public final class Launch implements AutoCloseable {
     static final String JLINE = "jline.jar";
     static final String INTERACTIVE_SHELL = "org.apache.felix.gogo.jline.jar";
     private static final String CM = "org.osgi.service.cm.ConfigurationAdmin";
-    private static final long SERVICE_TIMEOUT_MS = 10_000;
+    /**
+     * How long to wait for a service that a started bundle declares it provides: against a real hang only. A healthy
+     * start registers it within a second even on a loaded host; a profile that lacks the bundle fails at once.
+     */
+    static final long SERVICE_HANG_BOUND_MS = 120_000;
 
     /** How to start: {@code json} sets {@code mm.json}; {@code interactive} picks the shell bundles. */
     public record Settings(boolean json, boolean interactive, Map<String, String> extraProperties) {
@@ -243,10 +247,14 @@ public final class Launch implements AutoCloseable {
         Map<String, Map<String, String>> byPid = profile.configByPid();
         if (byPid.isEmpty()) return;
         BundleContext ctx = framework.getBundleContext();
-        ServiceReference<?> ref = awaitService(ctx, CM, 2_000);
-        if (ref == null) {
+        if (!anyProvides(ctx, CM)) {
             throw new LaunchException(profile.describe() + " has config lines (" + profile.config.get(0).source()
                     + ") but no bundle in it provides Config Admin (add org.apache.felix.configadmin)");
+        }
+        ServiceReference<?> ref = awaitService(ctx, CM, SERVICE_HANG_BOUND_MS);
+        if (ref == null) {
+            throw new LaunchException(profile.describe() + ": Config Admin did not register its service within "
+                    + SERVICE_HANG_BOUND_MS / 1000 + " s of starting");
         }
         try {
             Class<?> cmType = ref.getBundle().loadClass(CM);
@@ -267,6 +275,12 @@ public final class Launch implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new LaunchException(profile.describe() + ": cannot apply its config lines: " + Gogo.message(e), e);
         }
+    }
+
+    /** Whether an installed bundle declares that it registers a {@code type} service (osgi.service capability). */
+    static boolean anyProvides(BundleContext ctx, String type) {
+        for (Bundle b : ctx.getBundles()) if (provides(b, "osgi.service", Constants.OBJECTCLASS, type)) return true;
+        return false;
     }
 
     static ServiceReference<?> awaitService(BundleContext ctx, String type, long timeoutMs) {
@@ -290,7 +304,7 @@ public final class Launch implements AutoCloseable {
 
     /** Opens a Gogo session whose output goes to {@code out}. */
     public Gogo session(InputStream in, PrintStream out, PrintStream err) throws LaunchException {
-        return Gogo.open(framework.getBundleContext(), in, out, err, SERVICE_TIMEOUT_MS);
+        return Gogo.open(framework.getBundleContext(), in, out, err, SERVICE_HANG_BOUND_MS);
     }
 
     /** Starts the interactive shell (gogo.jline) with jline's class loader as TCCL (toolchain pitfall 8). */

@@ -124,6 +124,9 @@ public interface FreePageReportingSupport {
     /** Pages in free blocks marked PageReported, per order (index = order). */
     long[] reportedFreePages(ZoneHandle z);
 
+    /** Whether {@code pfn} heads a block isolated for reporting (off the free lists until {@link #putback}). */
+    boolean isIsolated(long pfn);
+
     /** Whether pfn heads a free block marked PageReported. */
     boolean isReported(long pfn);
 }

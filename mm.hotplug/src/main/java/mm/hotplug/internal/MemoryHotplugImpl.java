@@ -17,6 +17,7 @@ import mm.core.api.MemoryHotplugSupport;
 import mm.core.api.MemoryHotplugSupport.Altmap;
 import mm.core.api.MemoryHotplugSupport.Isolation;
 import mm.core.api.MemoryHotplugSupport.SectionInfo;
+import mm.core.api.IsolatedPageHolder;
 import mm.core.api.MemoryModel;
 import mm.core.api.MemoryNotifier.Action;
 import mm.core.api.MigrateType;
@@ -36,6 +37,9 @@ import mm.hotplug.api.ReservedBitPolicy;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Memory blocks and the hotplug operations (drivers/base/memory.c, mm/memory_hotplug.c, mm/memremap.c) built from
@@ -51,8 +55,6 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     static final long MAX_PHYS = 1L << 46;
     /** Passes of the offline_pages migration loop before mmkit stops where the kernel would retry forever. */
     static final int MAX_OFFLINE_PASSES = 5;
-    /** How long offline_pages waits for free page reporting to put back the blocks it isolated. */
-    static final long REPORTING_WAIT_NS = 5_000_000_000L;
     /** The nvdimm pfn info block in front of an altmap'ed namespace: 8 KiB. */
     static final long ALTMAP_RESERVE_PAGES = 2;
     static final CallStack MIGRATE_STACK = CallStack.of("alloc_migration_target", "migrate_pages_batch",
@@ -63,6 +65,10 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     private final MemoryHotplugSupport hs;
     private final VariantService variants;
     private final Object hotplugLock = new Object();
+    /** Free page reporting, when its bundle runs: offline_pages waits for it to put isolated blocks back. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<IsolatedPageHolder> holders;
     // state of the current boot
     private long bootId = Long.MIN_VALUE;
     private String autoOnline = "offline";
@@ -457,7 +463,6 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
         List<Object> moves = new ArrayList<>();
         long migratedPages = 0;
         int passes = 0;
-        long reportingDeadline = System.nanoTime() + REPORTING_WAIT_NS;
         while (true) {
             passes++;
             long p = pfn;
@@ -476,11 +481,10 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
             }
             long busy = hs.testPagesIsolated(pfn, nr);
             if (busy < 0) break;
-            if (state(busy).startsWith("isolated for reporting") && System.nanoTime() < reportingDeadline) {
-                // free page reporting holds the block for a moment: the kernel's loop spins (cond_resched) until
-                // __putback_isolated_page returns it, into the isolated pageblock
+            if (putBackByHolder(busy)) {
+                // free page reporting held the block: the kernel's loop spins (cond_resched) until
+                // __putback_isolated_page returns it, into the isolated pageblock; that is not a failed pass
                 passes--;
-                sleepQuietly(2);
                 continue;
             }
             if (passes >= MAX_OFFLINE_PASSES) {
@@ -506,12 +510,12 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
 
     private String state(long pfn) { return model.page(pfn).state(); }
 
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Whether one of the holders (free page reporting) had the block at pfn isolated and has now put it back. */
+    private boolean putBackByHolder(long pfn) {
+        List<IsolatedPageHolder> hs = holders;
+        if (hs == null) return false;
+        for (IsolatedPageHolder h : hs) if (h.awaitPutback(pfn)) return true;
+        return false;
     }
 
     /**

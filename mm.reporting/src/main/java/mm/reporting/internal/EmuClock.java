@@ -16,8 +16,11 @@ import mm.core.api.MemoryModel;
 public final class EmuClock {
     /** Real-time poll period while waiting, to notice clock changes made by others (mm:idle...). */
     private static final long POLL_MS = 5;
-    /** A worker that does not become quiescent within this real time does not hold the time drivers up any more. */
-    private static final long QUIESCE_TIMEOUT_MS = 10_000;
+    /**
+     * Against a real hang only (a worker stuck in a bug): a healthy worker becomes quiescent within milliseconds, on
+     * any host, because its next step needs nothing but CPU time.
+     */
+    static final long HANG_BOUND_MS = 300_000;
 
     private final MemoryModel model;
     final Object lock = new Object();
@@ -145,21 +148,30 @@ public final class EmuClock {
         }
     }
 
-    /** Waits (real time) until every worker is quiescent. */
+    /**
+     * Waits until every worker is quiescent, however long the host takes to schedule them: the emulated clock must
+     * not move while a worker still has work due now, or a run would depend on the host's speed.
+     *
+     * @throws IllegalStateException naming the worker, when one has not become quiescent after {@link #HANG_BOUND_MS}
+     */
     public void awaitQuiescent() {
         if (workers.isEmpty()) return;
-        long give = System.nanoTime() + QUIESCE_TIMEOUT_MS * 1_000_000;
+        long bound = System.nanoTime() + HANG_BOUND_MS * 1_000_000;
         synchronized (lock) {
-            while (!allQuiescent(now())) {
-                if (System.nanoTime() - give > 0) return; // a stuck worker must not freeze the guest
+            Worker busy;
+            while ((busy = firstBusy(now())) != null) {
+                if (System.nanoTime() - bound > 0) {
+                    throw new IllegalStateException("the reporting worker " + busy.name + " has been busy for "
+                            + HANG_BOUND_MS / 1000 + " s without waiting on the emulated clock (a hang)");
+                }
                 waitLocked();
             }
         }
     }
 
-    private boolean allQuiescent(long now) {
-        for (Worker w : workers) if (!w.quiescent(now)) return false;
-        return true;
+    private Worker firstBusy(long now) {
+        for (Worker w : workers) if (!w.quiescent(now)) return w;
+        return null;
     }
 
     /** The time drivers' step: lets the workers catch up, then advances the clock and wakes whoever is due. */

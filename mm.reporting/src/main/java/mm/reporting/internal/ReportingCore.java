@@ -10,6 +10,7 @@ import mm.core.api.BootContext;
 import mm.core.api.BootPhase;
 import mm.core.api.BootPhaseListener;
 import mm.core.api.FreePageReportingSupport;
+import mm.core.api.IsolatedPageHolder;
 import mm.core.api.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
@@ -34,9 +35,9 @@ import org.osgi.service.component.annotations.Reference;
  * is disabled or the guest reboots, the running strategy is stopped (its isolated pages go back to the free lists)
  * before the next one starts.
  */
-@Component(service = {ReportingService.class, VariantListener.class, BootPhaseListener.class}, immediate = true,
-        configurationPid = "mm.reporting")
-public final class ReportingCore implements ReportingService, VariantListener, BootPhaseListener {
+@Component(service = {ReportingService.class, VariantListener.class, BootPhaseListener.class,
+        IsolatedPageHolder.class}, immediate = true, configurationPid = "mm.reporting")
+public final class ReportingCore implements ReportingService, VariantListener, BootPhaseListener, IsolatedPageHolder {
     private final MemoryModel model;
     private final FreePageReportingSupport support;
     private final Hooks hooks;
@@ -106,6 +107,32 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     public MemoryModel model() { return model; }
 
     Metrics metrics() { return metrics; }
+
+    /**
+     * offline_pages found the block at pfn isolated for reporting: let the worker that holds it finish its report on
+     * the emulated clock (wait until the workers are quiescent, then jump to the next deadline they sleep until)
+     * until the block is put back. Deterministic: it depends on emulated deadlines, not on how fast the host runs.
+     */
+    @Override
+    public boolean awaitPutback(long pfn) {
+        if (!support.booted() || !support.isIsolated(pfn)) return false;
+        long bound = System.nanoTime() + EmuClock.HANG_BOUND_MS * 1_000_000;
+        while (support.isIsolated(pfn)) {
+            clock.awaitQuiescent();
+            if (!support.isIsolated(pfn)) break;
+            long now = clock.now(), next = clock.nextDeadline();
+            if (next != Long.MAX_VALUE && next > now) {
+                clock.advanceNoWait(next - now);
+            } else if (System.nanoTime() - bound > 0) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "free page reporting has held pfn %#x"
+                        + " isolated for %d s with no worker waiting to put it back (a hang)", pfn,
+                        EmuClock.HANG_BOUND_MS / 1000));
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return true;
+    }
 
     // ---------------------------------------------------------------- device
 

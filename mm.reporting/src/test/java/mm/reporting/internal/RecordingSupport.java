@@ -63,4 +63,5 @@ final class RecordingSupport implements FreePageReportingSupport {
     @Override public long clearReported(ZoneHandle z) { return d.clearReported(z); }
     @Override public long[] reportedFreePages(ZoneHandle z) { return d.reportedFreePages(z); }
     @Override public boolean isReported(long pfn) { return d.isReported(pfn); }
+    @Override public boolean isIsolated(long pfn) { return d.isIsolated(pfn); }
 }

@@ -287,6 +287,11 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         return out;
     }
 
+    @Override public boolean isIsolated(long pfn) {
+        MemmapImpl.Section s = model.kernel().mm.section(pfn);
+        return s != null && s.prev((int) (pfn & MemmapImpl.MASK)) == Kernel.ISOLATED;
+    }
+
     @Override public boolean isReported(long pfn) {
         Kernel k = model.kernel();
         MemmapImpl.Section s = k.mm.section(pfn);

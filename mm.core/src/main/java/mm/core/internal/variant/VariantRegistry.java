@@ -32,6 +32,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * The {@link VariantService}: tracks every service carrying {@code mm.subsystem} and {@code mm.variant} (whatever
@@ -42,7 +45,12 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 public final class VariantRegistry implements VariantService, AllServiceListener {
     static final String FILTER = "(&(" + SUBSYSTEM + "=*)(" + VARIANT + "=*))";
-    private static final long APPLY_TIMEOUT_MS = 5_000;
+    /**
+     * A private property of the stored selection: how many selections this registry has stored. Config Admin delivers
+     * updates on its own thread, late; a delivery older than the last store is an echo the registry has already
+     * applied itself, and must not undo a newer selection.
+     */
+    static final String SEQ = ".mm.variant.seq";
 
     private final BundleContext ctx;
     /** Guards every field below; never held while calling out (services, constraints, listeners, CM). */
@@ -53,6 +61,8 @@ public final class VariantRegistry implements VariantService, AllServiceListener
     private final Map<String, Map<String, List<ServiceReference<?>>>> refs = new TreeMap<>();
     private final Map<ServiceReference<?>, Object> fetched = new HashMap<>();
     private Map<String, String> configured;
+    /** The {@link #SEQ} of the last selection this registry stored (or saw). */
+    private long stored;
     private boolean closed;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -67,10 +77,16 @@ public final class VariantRegistry implements VariantService, AllServiceListener
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ConfigurationAdmin configAdmin;
 
+    /** SCR's runtime, to name why a variant's component failed to activate. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceComponentRuntime scr;
+
     @Activate
     public VariantRegistry(BundleContext ctx, Map<String, Object> props) {
         this.ctx = ctx;
         this.configured = selectionOf(props);
+        this.stored = seqOf(props);
         try {
             ctx.addServiceListener(this, FILTER);
             ServiceReference<?>[] existing = ctx.getAllServiceReferences(null, FILTER);
@@ -89,10 +105,13 @@ public final class VariantRegistry implements VariantService, AllServiceListener
         Map<String, String> before;
         Map<String, String> after;
         synchronized (lock) {
+            long seq = seqOf(props);
+            // an echo of an older store of ours: the registry applied that selection and a newer one since
+            if (seq >= 0 && seq < stored) return;
+            stored = Math.max(stored, seq);
             before = activeMap();
             configured = selectionOf(props);
             after = activeMap();
-            lock.notifyAll();
         }
         fire(before, after);
     }
@@ -106,7 +125,6 @@ public final class VariantRegistry implements VariantService, AllServiceListener
             toRelease = new ArrayList<>(fetched.keySet());
             fetched.clear();
             refs.clear();
-            lock.notifyAll();
         }
         for (ServiceReference<?> r : toRelease) release(r);
     }
@@ -168,14 +186,63 @@ public final class VariantRegistry implements VariantService, AllServiceListener
                     }
                 }
             }
+            activate(subsystem, variant);
+            // Config Admin only stores the choice (for the next start and for whoever reads it); the registry
+            // applies it here, so the switch is complete when select returns, however slow Config Admin's thread is
             ConfigurationAdmin cm = configAdmin;
-            if (cm == null) {
-                applyInMemory(subsystem, variant);
-            } else {
-                persist(cm, subsystem, variant);
-                awaitApplied(subsystem, variant);
+            if (cm != null) persist(cm, subsystem, variant);
+            applyInMemory(subsystem, variant);
+        }
+    }
+
+    /**
+     * Gets the variant's service before it is selected: a DS component that cannot activate fails the selection
+     * now, with SCR's reason, instead of leaving the subsystem with no usable variant.
+     */
+    private void activate(String subsystem, String variant) {
+        ServiceReference<?> ref;
+        synchronized (lock) {
+            Map<String, List<ServiceReference<?>>> byName = refs.get(subsystem);
+            List<ServiceReference<?>> list = byName == null ? null : byName.get(variant);
+            ref = list == null || list.isEmpty() ? null : list.get(0);
+            if (ref == null || fetched.containsKey(ref)) return;
+        }
+        Object got = ctx.getService(ref);
+        if (got == null) {
+            String why = activationFailure(ref);
+            throw new IllegalArgumentException("cannot select " + subsystem + "=" + variant + ": its component"
+                    + (why == null ? " could not be activated" : " failed to activate: " + why));
+        }
+        boolean unget = true;
+        synchronized (lock) {
+            if (!closed && !fetched.containsKey(ref) && contains(ref)) {
+                fetched.put(ref, got);
+                unget = false;
             }
         }
+        if (unget) ctx.ungetService(ref);
+    }
+
+    /** SCR's failure text for the component behind {@code ref}, or null when SCR is not there or says nothing. */
+    private String activationFailure(ServiceReference<?> ref) {
+        ServiceComponentRuntime rt = scr;
+        Object name = ref.getProperty("component.name");
+        if (rt == null || name == null) return null;
+        try {
+            ComponentDescriptionDTO d = rt.getComponentDescriptionDTO(ref.getBundle(), String.valueOf(name));
+            if (d == null) return null;
+            for (ComponentConfigurationDTO c : rt.getComponentConfigurationDTOs(d)) {
+                if (c.failure != null && !c.failure.isBlank()) return firstLine(c.failure);
+            }
+        } catch (RuntimeException e) {
+            return null; // the bundle went away meanwhile
+        }
+        return null;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
     @Override
@@ -334,7 +401,11 @@ public final class VariantRegistry implements VariantService, AllServiceListener
         fire(before, after);
     }
 
-    private static void persist(ConfigurationAdmin cm, String subsystem, String variant) {
+    private void persist(ConfigurationAdmin cm, String subsystem, String variant) {
+        long seq;
+        synchronized (lock) {
+            seq = ++stored;
+        }
         try {
             Configuration c = cm.getConfiguration(PID, "?");
             Dictionary<String, Object> props = new Hashtable<>();
@@ -346,29 +417,10 @@ public final class VariantRegistry implements VariantService, AllServiceListener
                 }
             }
             props.put(subsystem, variant);
+            props.put(SEQ, seq);
             c.update(props);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the variant selection in configuration " + PID, e);
-        }
-    }
-
-    /** Config Admin delivers the update on its own thread; wait until {@link #modified} has seen it. */
-    private void awaitApplied(String subsystem, String variant) {
-        long deadline = System.nanoTime() + APPLY_TIMEOUT_MS * 1_000_000;
-        synchronized (lock) {
-            while (!closed && !variant.equals(configured.get(subsystem))) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    throw new IllegalStateException("the selection " + subsystem + "=" + variant
-                            + " was stored but Config Admin did not deliver it within " + APPLY_TIMEOUT_MS + " ms");
-                }
-                try {
-                    lock.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while selecting " + subsystem + "=" + variant, e);
-                }
-            }
         }
     }
 
@@ -403,6 +455,20 @@ public final class VariantRegistry implements VariantService, AllServiceListener
             });
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /** The {@link #SEQ} of a delivered configuration, or -1 when it has none (written by someone else). */
+    static long seqOf(Map<String, Object> props) {
+        Object v = props == null ? null : props.get(SEQ);
+        if (v instanceof Number n) return n.longValue();
+        if (v != null) {
+            try {
+                return Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     static boolean isReservedKey(String k) {

