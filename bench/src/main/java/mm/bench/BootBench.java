@@ -3,7 +3,7 @@ package mm.bench;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.internal.deferred.OffDeferredInit;
 import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;

@@ -3,12 +3,12 @@ package mm.bench;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.internal.deferred.MultithreadedDeferredInit;
 import mm.core.internal.deferred.OffDeferredInit;
 import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.deferred.TwoPassDeferredInit;
-import mm.core.internal.machine.MachineServiceImpl;
+import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 
 /**

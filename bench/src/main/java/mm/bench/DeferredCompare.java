@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 
 /**
  * Deferred-init phase of two variants on one machine, booted alternately in one JVM so both see the same heap and

@@ -3,14 +3,14 @@ package mm.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import mm.core.api.BootOptions;
-import mm.core.api.BootWorkload;
-import mm.core.api.E820Range;
-import mm.core.api.E820Type;
-import mm.core.api.KernelImage;
-import mm.core.api.Machine;
-import mm.core.api.NumaNode;
-import mm.core.api.Reservation;
+import mm.machine.api.BootOptions;
+import mm.machine.api.BootWorkload;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.machine.api.KernelImage;
+import mm.machine.api.Machine;
+import mm.machine.api.NumaNode;
+import mm.machine.api.Reservation;
 
 /** Machines of any size for the benchmarks: nodes of {@code gibPerNode}, x86 low-memory layout, PCI hole. */
 public final class Machines {

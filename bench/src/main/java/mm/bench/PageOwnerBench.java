@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.pageext.internal.LatePageExtInit;

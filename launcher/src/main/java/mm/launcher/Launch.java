@@ -30,7 +30,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 
 /** A running Felix with a profile's bundles installed, configured and started. */
 public final class Launch implements AutoCloseable {
-    /** Framework properties read by mm.core (see mm.core.internal.cmd.SystemCommands and Out). */
+    /** Framework properties read by mm.core (see mm.shell.internal.SystemCommands and Out). */
     public static final String PROP_PROFILE = "mm.profile";
     public static final String PROP_PROFILE_FILE = "mm.profile.file";
     public static final String PROP_PROFILE_BUNDLES = "mm.profile.bundles";

@@ -75,13 +75,13 @@ class LauncherIT {
     @Test
     void aProfileThatCannotResolveSaysWhichBundleNeedsWhat() throws Exception {
         Path profile = tmp.resolve("nojson.txt");
-        Files.writeString(profile, String.join("\n", "# mm.core without jackson-core", "slf4j-api", "slf4j-simple",
+        Files.writeString(profile, String.join("\n", "# mm.shell without jackson-core", "slf4j-api", "slf4j-simple",
                 "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
                 "org.apache.felix.configadmin", "org.apache.felix.scr", "org.apache.felix.gogo.runtime",
-                "org.apache.felix.gogo.command", "mm.core", ""));
+                "org.apache.felix.gogo.command", "mm.machine", "mm.variant", "mm.core", "mm.shell", ""));
         Mmkit.Result r = Mmkit.run("--profile", profile.toString(), "-c", "mm:version");
         assertEquals(1, r.rc(), r::toString);
-        assertEquals("mmkit: profile 'nojson' (" + profile.toAbsolutePath() + "): bundle mm.core cannot start: "
+        assertEquals("mmkit: profile 'nojson' (" + profile.toAbsolutePath() + "): bundle mm.shell cannot start: "
                 + "it needs package com.fasterxml.jackson.core (version [2.18,3)) which no bundle in the profile "
                 + "provides\n", r.err(), r::toString);
     }

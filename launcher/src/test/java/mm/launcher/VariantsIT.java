@@ -59,11 +59,11 @@ class VariantsIT {
     /** What a consumer gets: VariantService.activeService("itest.greeter", Greeter.class).greet(), or null. */
     static String greet() throws Exception {
         BundleContext ctx = launch.context();
-        ServiceReference<?> ref = ctx.getAllServiceReferences("mm.core.api.VariantService", null)[0];
+        ServiceReference<?> ref = ctx.getAllServiceReferences("mm.variant.api.VariantService", null)[0];
         Object variants = ctx.getService(ref);
         try {
             Class<?> greeterType = bundle("itest.variants").loadClass("itest.variants.api.Greeter");
-            Method activeService = ref.getBundle().loadClass("mm.core.api.VariantService")
+            Method activeService = ref.getBundle().loadClass("mm.variant.api.VariantService")
                     .getMethod("activeService", String.class, Class.class);
             Object greeter = activeService.invoke(variants, "itest.greeter", greeterType);
             return greeter == null ? null : (String) greeterType.getMethod("greet").invoke(greeter);

@@ -2,7 +2,7 @@ package itest.variants.a;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.api.VariantListener;
+import mm.variant.api.VariantListener;
 import org.osgi.service.component.annotations.Component;
 
 /** Records what {@link VariantListener} is told; {@code itest:events} prints it, one line per change. */

@@ -2,7 +2,7 @@ package itest.variants.a;
 
 import itest.variants.api.Greeter;
 import java.util.Map;
-import mm.core.api.VariantConstraint;
+import mm.variant.api.VariantConstraint;
 import org.osgi.service.component.annotations.Component;
 
 /** Refuses variant c of the test subsystem, naming the whole selection it was asked about. */

@@ -1,5 +1,7 @@
 package mm.core.api;
 
+import mm.machine.api.Machine;
+
 import java.util.List;
 
 /**
@@ -58,6 +60,15 @@ public interface MemoryModel {
     /** Raw memmap access for the mm bundles (hotplug, page_ext init-on-touch, page_owner's scan). */
     Memmap memmap();
 
+    /**
+     * memblock for {@code mm:memblock} experiments: the booted kernel's while it has one, else a bare one with no
+     * regions ({@code reset}: always a fresh bare one).
+     */
+    Memblock memblockForExperiments(boolean reset);
+
+    /** The deferred-init variant the last boot used (or the next boot will use, before the first one). */
+    String deferredInitVariant();
+
     // --- layout and counters
     List<NodeInfo> nodes();
 
@@ -72,13 +83,13 @@ public interface MemoryModel {
     long totalManagedPages();
 
     // --- views in the kernel's formats
-    Report zoneinfo();
+    ProcFile zoneinfo();
 
-    Report buddyinfo();
+    ProcFile buddyinfo();
 
-    Report pagetypeinfo();
+    ProcFile pagetypeinfo();
 
-    Report meminfo();
+    ProcFile meminfo();
 
     /** The invariant checker (CONFIG_DEBUG_VM style): empty when everything holds. */
     List<String> check();

@@ -1,6 +1,6 @@
 package mm.core.api;
 
-/** x86_64 constants of the emulated kernel (reference §0.3). Orders are 0..{@link #MAX_ORDER} inclusive. */
+/** x86_64 constants of the emulated kernel (reference §0.3). Orders are 0..{@link #MAX_PAGE_ORDER} inclusive. */
 public final class Mm {
     private Mm() {}
 
@@ -11,9 +11,9 @@ public final class Mm {
     public static final int PAGES_PER_SECTION = 1 << PFN_SECTION_SHIFT;
     public static final long SECTION_SIZE = 1L << SECTION_SIZE_BITS;
     /** Largest buddy order (inclusive): 11 free_area slots, 1024-page blocks. */
-    public static final int MAX_ORDER = 10;
-    public static final int NR_ORDERS = MAX_ORDER + 1;
-    public static final int MAX_ORDER_NR_PAGES = 1 << MAX_ORDER;
+    public static final int MAX_PAGE_ORDER = 10;
+    public static final int NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1;
+    public static final int MAX_ORDER_NR_PAGES = 1 << MAX_PAGE_ORDER;
     public static final int PAGEBLOCK_ORDER = 9;
     public static final int PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
     public static final int PAGE_ALLOC_COSTLY_ORDER = 3;

@@ -1,7 +1,8 @@
 /**
- * mm.core API: the machine description, memblock, the booted page allocator (zones, memmap, buddy),
- * the boot hook points and the variant mechanism every other mmkit bundle builds on.
+ * mm.core's user API: the booted page allocator (zones, memmap, buddy), memblock, struct page views, /proc files.
+ * For commands and experiments; the bundles that extend the kernel model use {@code mm.core.hook} and
+ * {@code mm.core.spi}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package mm.core.api;

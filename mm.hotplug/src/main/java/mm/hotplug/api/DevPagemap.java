@@ -1,6 +1,6 @@
 package mm.hotplug.api;
 
-import mm.core.api.MemoryHotplugSupport.Altmap;
+import mm.core.spi.MemoryHotplugSupport.Altmap;
 
 /**
  * One memremap_pages() mapping (struct dev_pagemap with one range).

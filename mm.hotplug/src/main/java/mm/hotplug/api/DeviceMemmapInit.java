@@ -1,6 +1,6 @@
 package mm.hotplug.api;
 
-import mm.core.api.MemoryHotplugSupport;
+import mm.core.spi.MemoryHotplugSupport;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

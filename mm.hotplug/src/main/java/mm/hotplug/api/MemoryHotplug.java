@@ -1,7 +1,7 @@
 package mm.hotplug.api;
 
 import java.util.List;
-import mm.core.api.HotplugRange;
+import mm.machine.api.HotplugRange;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

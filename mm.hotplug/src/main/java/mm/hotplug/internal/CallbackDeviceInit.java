@@ -1,6 +1,6 @@
 package mm.hotplug.internal;
 
-import mm.core.api.MemoryHotplugSupport;
+import mm.core.spi.MemoryHotplugSupport;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;

@@ -1,7 +1,7 @@
 package mm.hotplug.internal;
 
-import mm.core.api.MemoryHotplugSupport;
-import mm.core.api.MemoryHotplugSupport.RawPage;
+import mm.core.spi.MemoryHotplugSupport;
+import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;

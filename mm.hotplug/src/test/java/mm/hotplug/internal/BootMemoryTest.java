@@ -3,8 +3,8 @@ package mm.hotplug.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import mm.core.api.BootOptions;
-import mm.core.api.Machine;
+import mm.machine.api.BootOptions;
+import mm.machine.api.Machine;
 import mm.core.api.ZoneType;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.MemoryBlock;

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.hotplug.api.MemoryBlock;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import mm.core.api.MemoryHotplugSupport.Altmap;
-import mm.core.api.MemoryHotplugSupport.RawPage;
+import mm.core.spi.MemoryHotplugSupport.Altmap;
+import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;

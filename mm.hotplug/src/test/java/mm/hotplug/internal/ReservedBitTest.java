@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mm.core.api.MemoryNotifier;
+import mm.core.hook.MemoryNotifier;
 import mm.core.api.Mm;
 import mm.hotplug.api.OnlineType;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class ReservedBitTest {
         assertEquals(0L, drop.get(walker6));
         // the 2018 online_pages_range only calls the online callback if the first pfn is reserved
         String cb = "2018 online_pages_range (callback only if first pfn PG_reserved): callbacks";
-        assertEquals(NR / Mm.MAX_ORDER_NR_PAGES, keep.get(cb), "one callback per MAX_ORDER chunk");
+        assertEquals(NR / Mm.MAX_ORDER_NR_PAGES, keep.get(cb), "one callback per MAX_PAGE_ORDER chunk");
         assertEquals(0L, drop.get(cb), "without the bit the 2018 kernel would never online the block");
         // each policy's own online works and leaves no reserved page behind
         for (Map<String, Object> m : List.of(keep, drop)) {

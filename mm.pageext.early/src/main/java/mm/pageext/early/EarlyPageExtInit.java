@@ -2,8 +2,8 @@ package mm.pageext.early;
 
 import java.util.List;
 import java.util.Locale;
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
 import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtStorage;
 import org.osgi.service.component.annotations.Component;

@@ -1,6 +1,6 @@
 package mm.pageext.api;
 
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

@@ -1,7 +1,7 @@
 package mm.pageext.api;
 
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
 import mm.core.api.ZoneType;
 import org.osgi.annotation.versioning.ConsumerType;
 

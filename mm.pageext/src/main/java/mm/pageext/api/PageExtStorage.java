@@ -1,8 +1,8 @@
 package mm.pageext.api;
 
 import java.util.List;
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -1,8 +1,8 @@
 package mm.pageext.internal;
 
 import java.util.List;
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
 import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtStorage;
 import org.osgi.service.component.annotations.Component;

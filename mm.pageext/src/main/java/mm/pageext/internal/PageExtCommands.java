@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import mm.core.api.Mm;
-import mm.core.api.Report;
+import mm.shell.api.Report;
 import mm.pageext.api.PageExt;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;

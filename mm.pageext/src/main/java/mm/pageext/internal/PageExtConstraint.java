@@ -1,7 +1,7 @@
 package mm.pageext.internal;
 
 import java.util.Map;
-import mm.core.api.VariantConstraint;
+import mm.variant.api.VariantConstraint;
 import mm.pageext.api.PageExtInit;
 import org.osgi.service.component.annotations.Component;
 

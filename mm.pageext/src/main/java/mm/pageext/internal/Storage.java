@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Memblock;
@@ -152,7 +152,7 @@ final class Storage implements PageExtStorage {
         long pages = (bytes + Mm.PAGE_SIZE - 1) / Mm.PAGE_SIZE;
         int order = 64 - Long.numberOfLeadingZeros(pages - 1);
         long pfn = -1;
-        if (order <= Mm.MAX_ORDER) pfn = model.alloc(order, GFP, nid, stack);
+        if (order <= Mm.MAX_PAGE_ORDER) pfn = model.alloc(order, GFP, nid, stack);
         if (pfn >= 0) {
             // make_alloc_exact: split the block and give back the pages beyond the size
             model.split(pfn, order);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.api.BootPhase;
+import mm.core.hook.BootPhase;
 import mm.core.api.Memmap;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;

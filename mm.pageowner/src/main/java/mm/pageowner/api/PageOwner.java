@@ -3,7 +3,7 @@ package mm.pageowner.api;
 import java.io.IOException;
 import java.util.List;
 import mm.core.api.CallStack;
-import mm.core.api.Report;
+import mm.shell.api.Report;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** page_owner of the booted machine. */

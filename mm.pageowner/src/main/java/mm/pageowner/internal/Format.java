@@ -11,7 +11,7 @@ import mm.core.api.Gfp;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
-import mm.core.api.Report;
+import mm.shell.api.Report;
 import mm.pageowner.api.PageOwnerRecord;
 
 /** The page_owner text formats of Linux 6.12: the debugfs record, %pGg, %pGp, and the page_owner_sort view. */

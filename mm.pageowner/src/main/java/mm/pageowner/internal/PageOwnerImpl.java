@@ -7,19 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mm.core.api.BootContext;
+import mm.core.hook.BootContext;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.Memmap;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.PageAllocHook;
 import mm.core.api.PageFlags;
-import mm.core.api.PageMigrateHook;
-import mm.core.api.PageSplitHook;
-import mm.core.api.Report;
+import mm.core.hook.PageMigrateHook;
+import mm.core.hook.PageSplitHook;
+import mm.shell.api.Report;
 import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
@@ -132,7 +132,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
     }
 
     /**
-     * init_pages_in_zone: walk the zone pageblock by pageblock (invalid MAX_ORDER blocks skipped), skip pages of
+     * init_pages_in_zone: walk the zone pageblock by pageblock (invalid MAX_PAGE_ORDER blocks skipped), skip pages of
      * other zones, free buddy blocks (by their order), PG_reserved pages and pages that already have a record; mark
      * the rest with the early handle. The struct page is read through {@link Memmap#flags}, so reading an
      * uninitialised one throws; pages page_ext does not cover (init-on-touch: not initialised yet) are skipped
@@ -157,7 +157,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                 if (PageFlags.zoneIdx(f) != zoneIdx || PageFlags.nid(f) != nid) continue;
                 if ((f & PageFlags.TYPE_BUDDY) != 0) {
                     long order = mm.privateField(pfn);
-                    if (order > 0 && order <= Mm.MAX_ORDER) pfn += (1L << order) - 1;
+                    if (order > 0 && order <= Mm.MAX_PAGE_ORDER) pfn += (1L << order) - 1;
                     continue;
                 }
                 if ((f & PageFlags.bit(PageFlags.PG_reserved)) != 0) continue;
@@ -304,7 +304,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
     @Override public int stackCount() { return depot.size(); }
 
     /**
-     * read_page_owner's walk: from pfn 0 to the end of the memmap, invalid MAX_ORDER blocks and free buddy blocks
+     * read_page_owner's walk: from pfn 0 to the end of the memmap, invalid MAX_PAGE_ORDER blocks and free buddy blocks
      * skipped; a record for every page with page_ext, OWNER and OWNER_ALLOCATED, aligned to its order (heads only)
      * and with a stack handle.
      */
@@ -323,7 +323,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
             long f = mm.flags(pfn);
             if ((f & PageFlags.TYPE_BUDDY) != 0) {
                 long order = mm.privateField(pfn);
-                pfn += order <= Mm.MAX_ORDER ? 1L << order : 1;
+                pfn += order <= Mm.MAX_PAGE_ORDER ? 1L << order : 1;
                 continue;
             }
             int e = t.entry(pfn);
@@ -331,7 +331,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
             if ((ef & OWNER) == 0 || (ef & ALLOCATED) == 0) { pfn++; continue; }
             int a = e + off;
             int order = t.getShort(a + ORDER);
-            if (order < 0 || order > Mm.MAX_ORDER || (pfn & ((1L << order) - 1)) != 0 || t.getInt(a + HANDLE) == 0) {
+            if (order < 0 || order > Mm.MAX_PAGE_ORDER || (pfn & ((1L << order) - 1)) != 0 || t.getInt(a + HANDLE) == 0) {
                 pfn++;
                 continue;
             }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import mm.core.api.Machine;
-import mm.core.api.Report;
+import mm.machine.api.Machine;
+import mm.shell.api.Report;
 import mm.pageowner.api.EarlyCount;
 import org.junit.jupiter.api.Test;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.api.BootPhase;
-import mm.core.api.Machine;
+import mm.core.hook.BootPhase;
+import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.UninitialisedPageException;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;

@@ -31,7 +31,7 @@ class RecordsTest {
     void everyOrderIsRecordedOnEveryPageOfTheBlock() {
         Task task = new Task(4242, 4240, "a-long-task-name-beyond-15");
         rig.model.setCurrentTask(task);
-        for (int order = 0; order <= Mm.MAX_ORDER; order++) {
+        for (int order = 0; order <= Mm.MAX_PAGE_ORDER; order++) {
             CallStack stack = CallStack.of("get_page_from_freelist+0x1/0x2", "test_alloc_order_" + order);
             int gfp = order % 2 == 0 ? Gfp.GFP_KERNEL : Gfp.GFP_KERNEL | Gfp.__GFP_COMP | Gfp.__GFP_ZERO;
             long before = rig.model.clockNanos();

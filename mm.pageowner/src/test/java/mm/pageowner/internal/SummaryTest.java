@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.Report;
+import mm.shell.api.Report;
 import mm.core.api.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;

@@ -1,6 +1,6 @@
 package mm.reporting.api;
 
-import mm.core.api.FreePageReportingSupport;
+import mm.core.spi.FreePageReportingSupport;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

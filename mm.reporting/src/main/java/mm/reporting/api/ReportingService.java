@@ -1,6 +1,6 @@
 package mm.reporting.api;
 
-import mm.core.api.Report;
+import mm.shell.api.Report;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -2,8 +2,8 @@ package mm.reporting.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import mm.core.api.FreeListHook;
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
 import org.osgi.service.component.annotations.Component;

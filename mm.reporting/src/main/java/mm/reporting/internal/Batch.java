@@ -1,6 +1,6 @@
 package mm.reporting.internal;
 
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 
 /** The scatterlist of one report: up to capacity isolated blocks, reported together and put back together. */
 final class Batch {

@@ -3,8 +3,8 @@ package mm.reporting.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import mm.core.api.FreeListHook;
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
@@ -90,7 +90,7 @@ public final class BuddyStrategy extends WorkerStrategy {
     private void processZone(StrategyContext c, ZoneHandle z, Batch batch) {
         if (!c.support.reportingWatermarkOk(z, c.order, c.capacity())) return;
         try {
-            for (int o = c.order; o <= Mm.MAX_ORDER && !stopping(); o++) {
+            for (int o = c.order; o <= Mm.MAX_PAGE_ORDER && !stopping(); o++) {
                 for (MigrateType mt : TYPES) {
                     if (stopping() || !cycle(c, z, o, mt, batch)) break;
                 }

@@ -1,7 +1,7 @@
 package mm.reporting.internal;
 
-import mm.core.api.FreeListHook;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.FreeListHook;
+import mm.core.hook.PageAllocHook;
 
 /**
  * Registers mm.core whiteboard hooks on demand (so a stopped strategy costs the allocator nothing): as OSGi services

@@ -16,11 +16,11 @@ public final class Metrics {
     public static final class ZoneCounters {
         final int nid;
         final ZoneType type;
-        final AtomicLongArray reportedPages = new AtomicLongArray(Mm.NR_ORDERS);
-        final AtomicLongArray reportedBlocks = new AtomicLongArray(Mm.NR_ORDERS);
-        final AtomicLongArray captures = new AtomicLongArray(Mm.NR_ORDERS);
-        final AtomicLongArray dropped = new AtomicLongArray(Mm.NR_ORDERS);
-        final AtomicLongArray refaults = new AtomicLongArray(Mm.NR_ORDERS);
+        final AtomicLongArray reportedPages = new AtomicLongArray(Mm.NR_PAGE_ORDERS);
+        final AtomicLongArray reportedBlocks = new AtomicLongArray(Mm.NR_PAGE_ORDERS);
+        final AtomicLongArray captures = new AtomicLongArray(Mm.NR_PAGE_ORDERS);
+        final AtomicLongArray dropped = new AtomicLongArray(Mm.NR_PAGE_ORDERS);
+        final AtomicLongArray refaults = new AtomicLongArray(Mm.NR_PAGE_ORDERS);
         final AtomicLong batches = new AtomicLong();
 
         ZoneCounters(int nid, ZoneType type) {
@@ -78,7 +78,7 @@ public final class Metrics {
     /** Zeroes every counter (the per-zone objects stay: running strategies hold them). */
     public void reset() {
         for (ZoneCounters z : zones.values()) {
-            for (int o = 0; o < Mm.NR_ORDERS; o++) {
+            for (int o = 0; o < Mm.NR_PAGE_ORDERS; o++) {
                 z.reportedPages.set(o, 0);
                 z.reportedBlocks.set(o, 0);
                 z.captures.set(o, 0);
@@ -110,7 +110,7 @@ public final class Metrics {
 
     private static boolean idle(ZoneCounters z) {
         if (z.batches.get() != 0) return false;
-        for (int o = 0; o < Mm.NR_ORDERS; o++) {
+        for (int o = 0; o < Mm.NR_PAGE_ORDERS; o++) {
             if (z.captures.get(o) != 0 || z.dropped.get(o) != 0 || z.reportedBlocks.get(o) != 0 || z.refaults.get(o) != 0)
                 return false;
         }

@@ -1,8 +1,8 @@
 package mm.reporting.internal;
 
-import mm.core.api.BootPhaseListener;
-import mm.core.api.FreeListHook;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.BootPhaseListener;
+import mm.core.hook.FreeListHook;
+import mm.core.hook.PageAllocHook;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 

@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import mm.core.api.BootContext;
-import mm.core.api.BootPhase;
-import mm.core.api.BootPhaseListener;
-import mm.core.api.FreePageReportingSupport;
-import mm.core.api.IsolatedPageHolder;
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.hook.BootContext;
+import mm.core.hook.BootPhase;
+import mm.core.hook.BootPhaseListener;
+import mm.core.spi.FreePageReportingSupport;
+import mm.core.spi.IsolatedPageHolder;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
-import mm.core.api.Report;
-import mm.core.api.VariantListener;
-import mm.core.api.VariantService;
+import mm.shell.api.Report;
+import mm.variant.api.VariantListener;
+import mm.variant.api.VariantService;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.ReportingBusyException;
@@ -184,16 +184,16 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     @Override
     public int order() {
         int o = orderParam;
-        if (o >= 0 && o <= Mm.MAX_ORDER) return o;
+        if (o >= 0 && o <= Mm.MAX_PAGE_ORDER) return o;
         PageReportingDevice d = device;
-        if (d != null && d.order() > 0 && d.order() <= Mm.MAX_ORDER) return d.order();
+        if (d != null && d.order() > 0 && d.order() <= Mm.MAX_PAGE_ORDER) return d.order();
         return Mm.PAGEBLOCK_ORDER;
     }
 
     @Override
     public void setOrder(int order) {
-        if (order < -1 || order > Mm.MAX_ORDER)
-            throw new IllegalArgumentException("page_reporting_order must be 0.." + Mm.MAX_ORDER + " (or -1: default), got " + order);
+        if (order < -1 || order > Mm.MAX_PAGE_ORDER)
+            throw new IllegalArgumentException("page_reporting_order must be 0.." + Mm.MAX_PAGE_ORDER + " (or -1: default), got " + order);
         synchronized (switchLock) {
             orderParam = order;
             restartLocked();
@@ -398,7 +398,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         for (ReportingStats.Zone z : s.zones()) {
             t.append(String.format(Locale.ROOT, "Node %d, zone %8s  (%d reports)%n", z.nid(), z.zone(), z.batches()));
             t.append("  order   captures    dropped   reported   reported MiB   re-faults\n");
-            for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+            for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 if (z.captures()[o] == 0 && z.dropped()[o] == 0 && z.reportedBlocks()[o] == 0 && z.refaults()[o] == 0) continue;
                 t.append(String.format(Locale.ROOT, "  %5d %10d %10d %10d %14.1f %11d%n", o, z.captures()[o],
                         z.dropped()[o], z.reportedBlocks()[o], z.reportedPages()[o] * 4096.0 / (1 << 20), z.refaults()[o]));

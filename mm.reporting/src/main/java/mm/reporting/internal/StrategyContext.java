@@ -1,9 +1,9 @@
 package mm.reporting.internal;
 
 import java.util.List;
-import mm.core.api.FreeListHook;
-import mm.core.api.FreePageReportingSupport;
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.ZoneType;
 import mm.reporting.api.PageReportingDevice;
 

@@ -2,7 +2,7 @@ package mm.reporting.internal;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import mm.core.api.FreeListHook;
+import mm.core.hook.FreeListHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

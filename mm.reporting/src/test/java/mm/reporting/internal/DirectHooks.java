@@ -1,7 +1,7 @@
 package mm.reporting.internal;
 
-import mm.core.api.FreeListHook;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.FreeListHook;
+import mm.core.hook.PageAllocHook;
 import mm.core.internal.mm.MemoryModelImpl;
 
 /** Hooks bound straight into MemoryModelImpl, as DS would. */

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.machine.MachineServiceImpl;
+import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
 

@@ -160,7 +160,7 @@ class LiveSwitchTest {
         try (Guest g = new Guest("tiny", "bitmap")) {
             g.workloads.idle(10, 0);
             long boot1 = g.support.bootId();
-            g.model.boot(new mm.core.internal.machine.MachineServiceImpl().builtin("tiny-2node").orElseThrow());
+            g.model.boot(new mm.machine.internal.MachineServiceImpl().builtin("tiny-2node").orElseThrow());
             assertTrue(g.support.bootId() > boot1);
             assertEquals("bitmap", g.core.stats().strategy());
             assertTrue(g.core.stats().running());

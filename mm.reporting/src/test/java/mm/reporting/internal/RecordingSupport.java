@@ -2,7 +2,7 @@ package mm.reporting.internal;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import mm.core.api.FreePageReportingSupport;
+import mm.core.spi.FreePageReportingSupport;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.PageAllocHook;
 import mm.core.api.PageFlags;
 import mm.core.api.Task;
 import mm.reporting.api.ReportingStats;

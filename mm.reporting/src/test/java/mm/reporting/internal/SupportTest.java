@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.api.FreePageReportingSupport;
-import mm.core.api.FreePageReportingSupport.ZoneHandle;
+import mm.core.spi.FreePageReportingSupport;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
-import mm.core.internal.machine.MachineServiceImpl;
+import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
 import mm.core.internal.deferred.PerNodeDeferredInit;

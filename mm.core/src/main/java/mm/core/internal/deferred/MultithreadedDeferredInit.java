@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 /**
  * multithreaded (v5.9+, padata): each node's deferred range is cut into section-aligned chunks, at least one
  * section each, and the node's pgdatinit thread plus up to N-1 helper threads take chunks in turn, initialising and
- * freeing each MAX_ORDER chunk by chunk as per-node does (padata_do_multithreaded runs a share in the caller).
+ * freeing each MAX_PAGE_ORDER chunk by chunk as per-node does (padata_do_multithreaded runs a share in the caller).
  * The emulator runs at most as many real threads as this host has cores; the modelled time uses the machine's
  * helper-thread count (timing deferred_threads, default: the node's CPUs).
  */

@@ -8,7 +8,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * per-node (seed 002, v4.20+): one pgdatinit thread per node walks the zone's free ranges and, for every
- * MAX_ORDER-aligned chunk, initialises the struct pages and frees them into the buddy right away, while they are
+ * MAX_PAGE_ORDER-aligned chunk, initialises the struct pages and frees them into the buddy right away, while they are
  * still in cache.
  */
 @Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=per-node", "mm.variant.default=true"})

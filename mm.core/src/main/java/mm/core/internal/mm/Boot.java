@@ -8,25 +8,25 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import mm.core.api.BootContext;
-import mm.core.api.BootOptions;
-import mm.core.api.BootPhase;
-import mm.core.api.BootPhaseListener;
-import mm.core.api.E820Range;
-import mm.core.api.E820Type;
-import mm.core.api.FreeListHook;
-import mm.core.api.HotplugRange;
-import mm.core.api.LateFree;
-import mm.core.api.Machine;
+import mm.core.hook.BootContext;
+import mm.machine.api.BootOptions;
+import mm.core.hook.BootPhase;
+import mm.core.hook.BootPhaseListener;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.core.hook.FreeListHook;
+import mm.machine.api.HotplugRange;
+import mm.machine.api.LateFree;
+import mm.machine.api.Machine;
 import mm.core.api.Memblock;
-import mm.core.api.MemblockOp;
+import mm.machine.api.MemblockOp;
 import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
-import mm.core.api.NumaNode;
-import mm.core.api.PageAllocHook;
-import mm.core.api.PageInitHook;
-import mm.core.api.Reservation;
+import mm.machine.api.NumaNode;
+import mm.core.hook.PageAllocHook;
+import mm.core.hook.PageInitHook;
+import mm.machine.api.Reservation;
 import mm.core.api.Task;
 import mm.core.api.ZoneType;
 
@@ -651,7 +651,7 @@ public final class Boot {
     /** __free_pages_memory: the largest naturally aligned chunks, skipping the deferred part of each node. */
     private void freePagesMemory(long start, long end) {
         while (start < end) {
-            int order = start == 0 ? Mm.MAX_ORDER : Math.min(Mm.MAX_ORDER, Long.numberOfTrailingZeros(start));
+            int order = start == 0 ? Mm.MAX_PAGE_ORDER : Math.min(Mm.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(start));
             while (start + (1L << order) > end) order--;
             MemmapImpl.Section sec = k.mm.section(start);
             long f = sec == null ? 0 : sec.flags[(int) (start & MemmapImpl.MASK)];

@@ -64,7 +64,7 @@ final class Checker {
         long start = z.zoneStartPfn, end = z.endPfn();
         BitSet free = new BitSet((int) Math.max(0, end - start));
         long freeTotal = 0;
-        for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+        for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
             long orderCount = 0;
             for (int mt = 0; mt < Zone.NMT; mt++) {
                 long count = 0;
@@ -152,7 +152,7 @@ final class Checker {
             int pv = s.prev(i);
             if (pv == Kernel.ALLOC_HEAD) {
                 int order = s.next(i);
-                if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
+                if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
                 for (long t = pfn + 1; t < pfn + (1L << order); t++) {
                     if (!k.mm.valid(t) || k.mm.prev(t) != Kernel.ALLOC_TAIL || k.mm.next(t) != pfn)
@@ -165,7 +165,7 @@ final class Checker {
             if (pv == Kernel.ISOLATED) {
                 // isolated for free page reporting: off the free lists, not allocatable, refcount 0
                 int order = s.next(i);
-                if (order < 0 || order > Mm.MAX_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
+                if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] != 0) violation(out, "%s: isolated block %#x has refcount %d", zn, pfn, s.refcount[i]);
                 if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)
                     violation(out, "%s: isolated block %#x order %d is misaligned or crosses the zone span", zn, pfn, order);

@@ -65,14 +65,14 @@ public final class DeferredOps {
     }
 
     /**
-     * deferred_free_range: a whole MAX_ORDER-aligned block goes to the buddy at once, anything else page by page
+     * deferred_free_range: a whole MAX_PAGE_ORDER-aligned block goes to the buddy at once, anything else page by page
      * (__free_pages_core adds to managed). Returns pages freed.
      */
     public long freeRange(Zone z, long s, long e) {
         long pfn = s;
         while (pfn < e) {
             if ((pfn & (Mm.MAX_ORDER_NR_PAGES - 1)) == 0 && pfn + Mm.MAX_ORDER_NR_PAGES <= e) {
-                z.freePagesCore(pfn, Mm.MAX_ORDER);
+                z.freePagesCore(pfn, Mm.MAX_PAGE_ORDER);
                 pfn += Mm.MAX_ORDER_NR_PAGES;
             } else {
                 z.freePagesCore(pfn, 0);
@@ -98,12 +98,12 @@ public final class DeferredOps {
     }
 
     /**
-     * deferred_init_maxorder over a list of ranges starting at {@code from}: initialise up to the next MAX_ORDER
+     * deferred_init_maxorder over a list of ranges starting at {@code from}: initialise up to the next MAX_PAGE_ORDER
      * boundary across ranges, then free what was initialised (the pages are still hot). Returns pages done.
      */
     public long initAndFreeMaxOrder(Zone z, List<long[]> ranges) {
         long done = 0;
-        // whole MAX_ORDER blocks are prepared while hot and listed a section at a time (they never merge, so
+        // whole MAX_PAGE_ORDER blocks are prepared while hot and listed a section at a time (they never merge, so
         // the buddy ends up as if each were freed on its own)
         long[] pending = new long[Mm.PAGES_PER_SECTION / Mm.MAX_ORDER_NR_PAGES];
         int np = 0;
@@ -117,7 +117,7 @@ public final class DeferredOps {
                     hooks.pagesInitialised(z, pfn, chunkEnd);
                     pending[np++] = pfn;
                     done += Mm.MAX_ORDER_NR_PAGES;
-                    if (np == pending.length) { z.freePreparedBlocks(pending, np, Mm.MAX_ORDER); np = 0; }
+                    if (np == pending.length) { z.freePreparedBlocks(pending, np, Mm.MAX_PAGE_ORDER); np = 0; }
                 } else {
                     initPages(z, pfn, chunkEnd);
                     done += freeRange(z, pfn, chunkEnd);
@@ -125,13 +125,13 @@ public final class DeferredOps {
                 pfn = chunkEnd;
             }
         }
-        if (np > 0) z.freePreparedBlocks(pending, np, Mm.MAX_ORDER);
+        if (np > 0) z.freePreparedBlocks(pending, np, Mm.MAX_PAGE_ORDER);
         return done;
     }
 
     /**
      * deferred_grow_zone (6.x): only for the node's last zone; under pgdat_resize_lock initialise and free
-     * MAX_ORDER chunks from first_deferred_pfn until at least ALIGN(1 << order, PAGES_PER_SECTION) pages were
+     * MAX_PAGE_ORDER chunks from first_deferred_pfn until at least ALIGN(1 << order, PAGES_PER_SECTION) pages were
      * added, stopping on a section boundary; first_deferred_pfn moves up. Returns whether the caller should retry.
      */
     public boolean growZone(Zone z, int order) {

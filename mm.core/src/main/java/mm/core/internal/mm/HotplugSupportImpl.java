@@ -17,14 +17,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.MemoryHotplugSupport;
+import mm.core.spi.MemoryHotplugSupport;
 import mm.core.api.MemoryModel;
-import mm.core.api.MemoryNotifier;
+import mm.core.hook.MemoryNotifier;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
-import mm.core.api.PageInitHook;
-import mm.core.api.PageMigrateHook;
+import mm.core.hook.PageInitHook;
+import mm.core.hook.PageMigrateHook;
 import mm.core.api.ZoneType;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -242,7 +242,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         if (invoke) {
             long pfn = startPfn, end = startPfn + nrPages;
             while (pfn < end) {
-                int order = Math.min(Mm.MAX_ORDER, Long.numberOfTrailingZeros(pfn));
+                int order = Math.min(Mm.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
                 while (pfn + (1L << order) > end) order--;
                 callback.onlinePage(pfn, order);
                 done += 1L << order;

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.BadPageException;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.Memblock;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.PageAllocHook;
 import mm.core.api.PageFlags;
 import mm.core.api.Task;
 import mm.core.api.ZoneType;
@@ -63,7 +63,7 @@ public final class Kernel {
     private record TaskSlot(Thread thread, Task task) {}
     final KernelLog log;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
-    volatile mm.core.api.PageSplitHook[] splitHooks = new mm.core.api.PageSplitHook[0];
+    volatile mm.core.hook.PageSplitHook[] splitHooks = new mm.core.hook.PageSplitHook[0];
     /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
     volatile boolean deferredGrowEnabled;
     /** Serves deferred_grow_zone; set by the boot when deferred init is on. */
@@ -165,7 +165,7 @@ public final class Kernel {
      * report are in {@link #allocSlowpath}.
      */
     public long alloc(int order, int gfp, int nid, CallStack caller) {
-        if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
         int cpu = cpu();
         if (nid < 0) nid = cpuNode[cpu];
         int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
@@ -192,7 +192,7 @@ public final class Kernel {
     }
 
     static IllegalArgumentException invalidOrder(int order) {
-        return new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_ORDER + ")");
+        return new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_PAGE_ORDER + ")");
     }
 
     /** __alloc_pages_slowpath as far as boot needs it: the min watermark, then deferred_grow_zone (seed 001). */
@@ -317,7 +317,7 @@ public final class Kernel {
     public void free(long pfn, int order) { free(pfn, order, null); }
 
     public void free(long pfn, int order, CallStack caller) {
-        if (order < 0 || order > Mm.MAX_ORDER) throw invalidOrder(order);
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         long f, head = MemmapImpl.links(ALLOC_HEAD, order);
@@ -456,7 +456,7 @@ public final class Kernel {
 
     /** split_page: every page of the allocated block becomes an order-0 allocation with refcount 1. */
     public void split(long pfn, int order) {
-        if (order < 0 || order > Mm.MAX_ORDER) throw new IllegalArgumentException("invalid order " + order);
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw new IllegalArgumentException("invalid order " + order);
         MemmapImpl.Section s = mm.section(pfn);
         if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
         Zone z = pageZone(mm.flags(pfn) | MemmapImpl.INIT);
@@ -473,7 +473,7 @@ public final class Kernel {
                 if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
             }
         }
-        for (mm.core.api.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
+        for (mm.core.hook.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
     }
 
     /** The order of the allocated block headed at pfn, or -1. */
@@ -499,7 +499,7 @@ public final class Kernel {
         if (s.prev(i) == ALLOC_TAIL) return String.format(Locale.ROOT, "allocated (tail of %#x)", s.next(i));
         if (s.refcount[i] == 0) {
             // a page inside a free block: only the block's head is PageBuddy (page_is_buddy / find_buddy_page_pfn)
-            for (int o = 1; o <= Mm.MAX_ORDER; o++) {
+            for (int o = 1; o <= Mm.MAX_PAGE_ORDER; o++) {
                 long head = pfn & -(1L << o);
                 MemmapImpl.Section hs = mm.section(head);
                 if (hs == null) break;

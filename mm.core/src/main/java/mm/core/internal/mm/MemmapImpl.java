@@ -242,7 +242,7 @@ public final class MemmapImpl implements Memmap {
 
     /**
      * __init_single_page followed at once by the per-page part of __free_pages_core, for deferred init's whole
-     * MAX_ORDER blocks: the refcount goes 1 -> 0 with nobody looking in between, so it is written as 0 (a pristine
+     * MAX_PAGE_ORDER blocks: the refcount goes 1 -> 0 with nobody looking in between, so it is written as 0 (a pristine
      * page already reads 0 and is not touched at all), and PG_reserved is never set.
      */
     void initRangeForFree(long start, long end, int nid, int zoneIdx, int pageblockMt) {

@@ -5,18 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import mm.core.api.BootPhaseListener;
+import mm.core.hook.BootPhaseListener;
+import mm.core.api.ProcFile;
 import mm.core.api.CallStack;
-import mm.core.api.FreeListHook;
-import mm.core.api.Machine;
+import mm.core.hook.FreeListHook;
+import mm.machine.api.Machine;
 import mm.core.api.Memmap;
 import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
 import mm.core.api.NodeInfo;
-import mm.core.api.PageAllocHook;
+import mm.core.hook.PageAllocHook;
 import mm.core.api.PageInfo;
-import mm.core.api.PageInitHook;
-import mm.core.api.Report;
+import mm.core.hook.PageInitHook;
 import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
@@ -37,12 +37,12 @@ public final class MemoryModelImpl implements MemoryModel {
     private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
     private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
-    private final List<mm.core.api.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
+    private final List<mm.core.hook.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
     private final Map<String, DeferredInit> deferredInits = new ConcurrentHashMap<>();
     private volatile String deferredVariant = "per-node";
     /** The variant registry, when running in a framework; plain-Java tests choose with selectDeferredInit. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile mm.core.api.VariantService variants;
+    private volatile mm.variant.api.VariantService variants;
     private volatile Map<String, double[]> lastTimings = Map.of();
 
     // ---- whiteboard
@@ -59,8 +59,8 @@ public final class MemoryModelImpl implements MemoryModel {
     public void removeAllocHook(PageAllocHook h) { allocHooks.remove(h); republish(); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void addSplitHook(mm.core.api.PageSplitHook h) { splitHooks.add(h); republish(); }
-    public void removeSplitHook(mm.core.api.PageSplitHook h) { splitHooks.remove(h); republish(); }
+    public void addSplitHook(mm.core.hook.PageSplitHook h) { splitHooks.add(h); republish(); }
+    public void removeSplitHook(mm.core.hook.PageSplitHook h) { splitHooks.remove(h); republish(); }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addFreeListHook(FreeListHook h) { freeHooks.add(h); republish(); }
@@ -75,7 +75,7 @@ public final class MemoryModelImpl implements MemoryModel {
         Kernel k = kernel;
         if (k == null) return;
         k.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
-        k.splitHooks = splitHooks.toArray(new mm.core.api.PageSplitHook[0]);
+        k.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
         for (Zone z : k.zones()) z.freeHooks = f;
     }
@@ -87,8 +87,9 @@ public final class MemoryModelImpl implements MemoryModel {
         deferredVariant = name;
     }
 
+    @Override
     public String deferredInitVariant() {
-        mm.core.api.VariantService v = variants;
+        mm.variant.api.VariantService v = variants;
         if (v != null) {
             String a = v.active(DeferredInit.SUBSYSTEM);
             return a == null ? "none" : a;
@@ -97,7 +98,7 @@ public final class MemoryModelImpl implements MemoryModel {
     }
 
     private DeferredInit activeDeferredInit() {
-        mm.core.api.VariantService v = variants;
+        mm.variant.api.VariantService v = variants;
         if (v != null) {
             DeferredInit d = v.activeService(DeferredInit.SUBSYSTEM, DeferredInit.class);
             if (d == null) throw new IllegalStateException("no deferred-init variant is active (selected: "
@@ -118,7 +119,7 @@ public final class MemoryModelImpl implements MemoryModel {
         Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
-        b.kernel().splitHooks = splitHooks.toArray(new mm.core.api.PageSplitHook[0]);
+        b.kernel().splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
         kernel = b.kernel();
@@ -138,6 +139,7 @@ public final class MemoryModelImpl implements MemoryModel {
     /** The memblock mm:memblock works on: a bare one after reset (or before any boot), else the last boot's. */
     private MemblockImpl bareMemblock;
 
+    @Override
     public synchronized mm.core.api.Memblock memblockForExperiments(boolean reset) {
         if (reset || (bareMemblock == null && kernel == null)) {
             bareMemblock = new MemblockImpl();
@@ -182,7 +184,8 @@ public final class MemoryModelImpl implements MemoryModel {
     @Override public List<NodeInfo> nodes() {
         List<NodeInfo> out = new ArrayList<>();
         for (Node n : kernel().nodes)
-            out.add(new NodeInfo(n.nid, n.startPfn, n.spannedPages(), n.presentPages, n.firstDeferredPfn, n.cpus));
+            out.add(new NodeInfo(n.nid, n.startPfn, n.spannedPages(), n.presentPages, n.firstDeferredPfn, n.cpus,
+                    n.bootFirstDeferredPfn, n.deferredPagesLeft, n.growEvents));
         return out;
     }
 
@@ -202,10 +205,10 @@ public final class MemoryModelImpl implements MemoryModel {
 
     @Override public long totalFreePages() { return kernel().freePages(); }
     @Override public long totalManagedPages() { return kernel().managedPages(); }
-    @Override public Report zoneinfo() { return Views.zoneinfo(kernel()); }
-    @Override public Report buddyinfo() { return Views.buddyinfo(kernel()); }
-    @Override public Report pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
-    @Override public Report meminfo() { return Views.meminfo(kernel()); }
+    @Override public ProcFile zoneinfo() { return Views.zoneinfo(kernel()); }
+    @Override public ProcFile buddyinfo() { return Views.buddyinfo(kernel()); }
+    @Override public ProcFile pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
+    @Override public ProcFile meminfo() { return Views.meminfo(kernel()); }
     @Override public List<String> check() { return Checker.check(kernel()); }
 
 }

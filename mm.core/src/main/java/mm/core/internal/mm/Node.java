@@ -4,7 +4,7 @@ import mm.core.api.ZoneType;
 
 /** pg_data_t: a node's span, present pages, its zones and the deferred-init boundary. */
 public final class Node {
-    public static final long NO_DEFERRED = Long.MAX_VALUE;
+    public static final long NO_DEFERRED = mm.core.api.NodeInfo.NO_DEFERRED;
 
     public final int nid;
     public final int cpus;

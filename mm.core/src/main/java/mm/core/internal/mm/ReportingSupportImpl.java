@@ -5,7 +5,7 @@ import static mm.core.internal.mm.MemmapImpl.NONE;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import mm.core.api.FreePageReportingSupport;
+import mm.core.spi.FreePageReportingSupport;
 import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
@@ -239,7 +239,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         Zone z = zone(h);
         MemmapImpl mm = mm(h);
         synchronized (z) {
-            for (int o = Math.max(0, minOrder); o <= Mm.MAX_ORDER; o++) {
+            for (int o = Math.max(0, minOrder); o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
                     MigrateType m = MigrateType.VALUES[mt];
                     for (int p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p))
@@ -266,7 +266,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         MemmapImpl mm = mm(h);
         long cleared = 0;
         synchronized (z) {
-            for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+            for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
                     for (int p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p)) {
                         long f = mm.f(p);
@@ -282,7 +282,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
     }
 
     @Override public long[] reportedFreePages(ZoneHandle h) {
-        long[] out = new long[Mm.NR_ORDERS];
+        long[] out = new long[Mm.NR_PAGE_ORDERS];
         forEachFreeBlock(h, 0, (pfn, o, mt, reported) -> { if (reported) out[o] += 1L << o; });
         return out;
     }

@@ -1,6 +1,6 @@
 package mm.core.internal.mm;
 
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.Mm;
 
 /**

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import mm.core.api.ProcFile;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
-import mm.core.api.Report;
 import mm.core.api.ZoneType;
 
 /** /proc/zoneinfo, buddyinfo, pagetypeinfo and meminfo in the kernel's formats (mm/vmstat.c, fs/proc/meminfo.c). */
@@ -32,7 +32,7 @@ final class Views {
         "nr_unaccepted",
     };
 
-    static Report zoneinfo(Kernel k) {
+    static ProcFile zoneinfo(Kernel k) {
         StringBuilder sb = new StringBuilder();
         List<Object> zones = new ArrayList<>();
         for (Node n : k.nodes) {
@@ -95,7 +95,7 @@ final class Views {
                 sb.append(String.format(Locale.ROOT, "  start_pfn:           %d%n", z.zoneStartPfn));
             }
         }
-        return Report.of("zoneinfo", sb.toString(), Map.of("zones", zones));
+        return new ProcFile("zoneinfo", sb.toString(), Map.of("zones", zones));
     }
 
     /** calculate_normal_threshold. */
@@ -108,7 +108,7 @@ final class Views {
 
     static int fls(long x) { return 64 - Long.numberOfLeadingZeros(x); }
 
-    static Report buddyinfo(Kernel k) {
+    static ProcFile buddyinfo(Kernel k) {
         StringBuilder sb = new StringBuilder();
         List<Object> rows = new ArrayList<>();
         for (Node n : k.nodes) for (Zone z : n.zones) {
@@ -120,23 +120,23 @@ final class Views {
             sb.append('\n');
             rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "nr_free", nr));
         }
-        return Report.of("buddyinfo", sb.toString(), Map.of("zones", rows));
+        return new ProcFile("buddyinfo", sb.toString(), Map.of("zones", rows));
     }
 
-    static Report pagetypeinfo(Kernel k) {
+    static ProcFile pagetypeinfo(Kernel k) {
         StringBuilder sb = new StringBuilder();
         sb.append("Page block order: ").append(Mm.PAGEBLOCK_ORDER).append('\n');
         sb.append("Pages per block:  ").append(Mm.PAGEBLOCK_NR_PAGES).append("\n\n");
         sb.append(String.format(Locale.ROOT, "%-43s ", "Free pages count per migrate type at order"));
-        for (int o = 0; o <= Mm.MAX_ORDER; o++) sb.append(String.format(Locale.ROOT, "%6d ", o));
+        for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) sb.append(String.format(Locale.ROOT, "%6d ", o));
         sb.append('\n');
         List<Object> free = new ArrayList<>(), blocks = new ArrayList<>();
         for (Node n : k.nodes) for (Zone z : n.zones) {
             if (!z.populated()) continue;
             for (MigrateType mt : MigrateType.VALUES) {
                 sb.append(String.format(Locale.ROOT, "Node %4d, zone %8s, type %12s ", n.nid, z.type.kernelName(), mt.kernelName()));
-                long[] counts = new long[Mm.NR_ORDERS];
-                synchronized (z) { for (int o = 0; o <= Mm.MAX_ORDER; o++) counts[o] = z.nrFreeMt(o, mt.ordinal()); }
+                long[] counts = new long[Mm.NR_PAGE_ORDERS];
+                synchronized (z) { for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) counts[o] = z.nrFreeMt(o, mt.ordinal()); }
                 for (long c : counts) sb.append(c >= 100000 ? String.format(Locale.ROOT, ">%6d ", 100000) : String.format(Locale.ROOT, "%6d ", c));
                 sb.append('\n');
                 free.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "type", mt.kernelName(), "counts", counts));
@@ -160,10 +160,10 @@ final class Views {
             sb.append('\n');
             blocks.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", c));
         }
-        return Report.of("pagetypeinfo", sb.toString(), Map.of("free", free, "blocks", blocks));
+        return new ProcFile("pagetypeinfo", sb.toString(), Map.of("free", free, "blocks", blocks));
     }
 
-    static Report meminfo(Kernel k) {
+    static ProcFile meminfo(Kernel k) {
         long total = k.managedPages(), free = k.freePages();
         long reserve = 0;
         for (Zone z : k.zones()) {
@@ -179,7 +179,7 @@ final class Views {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Object> e : d.entrySet())
             sb.append(String.format(Locale.ROOT, "%-16s%8d kB%n", e.getKey() + ":", (Long) e.getValue()));
-        return Report.of("meminfo", sb.toString(), d);
+        return new ProcFile("meminfo", sb.toString(), d);
     }
 
 }

@@ -4,7 +4,7 @@ import static mm.core.internal.mm.MemmapImpl.MASK;
 import static mm.core.internal.mm.MemmapImpl.NONE;
 import static mm.core.internal.mm.MemmapImpl.SHIFT;
 
-import mm.core.api.FreeListHook;
+import mm.core.hook.FreeListHook;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
@@ -41,10 +41,10 @@ public final class Zone {
     volatile long freePages;
     /** Pages taken off the free lists by __isolate_free_page for free page reporting (zone->lock). */
     long isolated;
-    public final long[] nrFree = new long[Mm.NR_ORDERS];
-    final long[] nrFreeMt = new long[Mm.NR_ORDERS * NMT];
-    final int[] head = new int[Mm.NR_ORDERS * NMT];
-    final int[] tail = new int[Mm.NR_ORDERS * NMT];
+    public final long[] nrFree = new long[Mm.NR_PAGE_ORDERS];
+    final long[] nrFreeMt = new long[Mm.NR_PAGE_ORDERS * NMT];
+    final int[] head = new int[Mm.NR_PAGE_ORDERS * NMT];
+    final int[] tail = new int[Mm.NR_PAGE_ORDERS * NMT];
     public long wmarkMin, wmarkLow, wmarkHigh, wmarkPromo;
     public final long[] lowmemReserve = new long[ZoneType.VALUES.length];
     Pcp[] pcp = new Pcp[0];
@@ -191,12 +191,12 @@ public final class Zone {
     static boolean mergeable(int mt) { return mt < MigrateType.PCPTYPES; }
 
     /**
-     * __free_one_page: account, merge with free buddies up to MAX_ORDER (not across pageblocks whose types may not
+     * __free_one_page: account, merge with free buddies up to MAX_PAGE_ORDER (not across pageblocks whose types may not
      * mix), then put the block at the head or the tail (FPI_TO_TAIL, or buddy_merge_likely) of its list.
      */
     void freeOneLocked(long pfn, int order, int mt, boolean toTail, boolean notify) {
         freePages += 1L << order;
-        while (order < Mm.MAX_ORDER) {
+        while (order < Mm.MAX_PAGE_ORDER) {
             long buddy = pfn ^ (1L << order);
             if (!isBuddy(buddy, order)) break;
             int buddyMt = mm.pageblockMt(buddy);
@@ -217,7 +217,7 @@ public final class Zone {
 
     /** buddy_merge_likely: the buddy of the next-higher block is free, so this one will probably merge soon. */
     private boolean buddyMergeLikely(long pfn, int order) {
-        if (order >= Mm.MAX_ORDER - 1) return false;
+        if (order >= Mm.MAX_PAGE_ORDER - 1) return false;
         long higher = pfn & ~((1L << (order + 1)) - 1);
         long higherBuddy = higher ^ (1L << (order + 1));
         return isBuddy(higherBuddy, order + 1);
@@ -235,7 +235,7 @@ public final class Zone {
 
     /** __rmqueue_smallest: the smallest free block of {@code order} or more of type {@code mt}, split down. */
     long rmqueueSmallestLocked(int order, int mt) {
-        for (int o = order; o <= Mm.MAX_ORDER; o++) {
+        for (int o = order; o <= Mm.MAX_PAGE_ORDER; o++) {
             int pfn = head[o * NMT + mt];
             if (pfn == NONE) continue;
             delFromList(pfn, o, mt);
@@ -267,7 +267,7 @@ public final class Zone {
     private long rmqueueFallbackLocked(int order, int startMt) {
         int found = -1, fmt = -1;
         boolean steal = false;
-        for (int o = Mm.MAX_ORDER; o >= order; o--) {
+        for (int o = Mm.MAX_PAGE_ORDER; o >= order; o--) {
             int f = findFallback(o, startMt);
             if (f < 0) continue;
             if (!canSteal(o, startMt)) break;
@@ -277,7 +277,7 @@ public final class Zone {
             break;
         }
         if (found < 0) {
-            for (int o = order; o <= Mm.MAX_ORDER; o++) {
+            for (int o = order; o <= Mm.MAX_PAGE_ORDER; o++) {
                 int f = findFallback(o, startMt);
                 if (f >= 0) { found = o; fmt = f; break; }
             }
@@ -367,7 +367,7 @@ public final class Zone {
         long min = mark + lowmemReserve[highestIdx];
         if (free <= min) return false;
         if (order == 0) return true;
-        for (int o = order; o <= Mm.MAX_ORDER; o++) if (nrFree[o] > 0) return true;
+        for (int o = order; o <= Mm.MAX_PAGE_ORDER; o++) if (nrFree[o] > 0) return true;
         return false;
     }
 
@@ -386,7 +386,7 @@ public final class Zone {
     /**
      * __free_pages_core for blocks whose pages are already prepared (PG_reserved clear, refcount 0: {@link
      * #preparePagesCore}, or MemmapImpl.initRangeForFree), under one zone->lock hold:
-     * deferred init hands over a section's worth of MAX_ORDER blocks at a time, so its threads do not take turns
+     * deferred init hands over a section's worth of MAX_PAGE_ORDER blocks at a time, so its threads do not take turns
      * on the lock and on the list tail for every 4 MiB (the state is the same as freeing them one by one).
      */
     void freePreparedBlocks(long[] pfns, int n, int order) {
@@ -417,7 +417,7 @@ public final class Zone {
 
     /** The free block containing pfn, as {pfnOfHead, order}, or null (zone->lock held or quiescent). */
     long[] freeBlockContaining(long pfn) {
-        for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+        for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
             long h = pfn & ~((1L << o) - 1);
             if (spans(h) && isBuddy(h, o)) return new long[] {h, o};
         }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import mm.core.api.BadPageException;
-import mm.core.api.BootWorkload;
+import mm.machine.api.BootWorkload;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Mm;
@@ -128,7 +128,7 @@ class AllocatorTest {
         AtomicReference<Throwable> seen = new AtomicReference<>();
         // a phase listener reading the deferred part before page_alloc_init_late: the 2017 bug shape
         d.addPhaseListener((phase, ctx) -> {
-            if (phase != mm.core.api.BootPhase.MID_ALLOCATIONS) return;
+            if (phase != mm.core.hook.BootPhase.MID_ALLOCATIONS) return;
             long pfn = 0x40000; // deferred (the top of memory holds memblock reservations, initialised early)
             try { ctx.model().memmap().flags(pfn); } catch (UninitialisedPageException ex) { seen.set(ex); }
         });

@@ -11,16 +11,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import mm.core.api.BootPhase;
-import mm.core.api.BootPhaseListener;
-import mm.core.api.BootWorkload;
+import mm.core.hook.BootPhase;
+import mm.core.hook.BootPhaseListener;
+import mm.machine.api.BootWorkload;
 import mm.core.api.CallStack;
-import mm.core.api.E820Range;
-import mm.core.api.E820Type;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
 import mm.core.api.Gfp;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.Mm;
-import mm.core.api.NumaNode;
+import mm.machine.api.NumaNode;
 import mm.core.internal.deferred.MultithreadedDeferredInit;
 import mm.core.internal.deferred.OffDeferredInit;
 import mm.core.internal.deferred.PerNodeDeferredInit;
@@ -163,7 +163,7 @@ class DeferredInitTest {
         List<String> counters = new ArrayList<>();
         for (Zone z : k.zones()) {
             counters.add(z.nid + "/" + z.type + " managed=" + z.managed + " free=" + z.freePages + " present=" + z.present);
-            for (int o = 0; o <= Mm.MAX_ORDER; o++) {
+            for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
                     TreeSet<Long> set = new TreeSet<>();
                     for (int p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mm.core.api.Machine;
+import mm.machine.api.Machine;
 import mm.core.api.ZoneType;
 import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.machine.MachineServiceImpl;
+import mm.machine.internal.MachineServiceImpl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,0 @@
-package mm.core.api;
-
-/**
- * Whiteboard service: a block was migrated (hotplug offline, compaction): its contents and owner now live at
- * {@code newPfn}. page_owner moves its record (__folio_copy_owner).
- */
-public interface PageMigrateHook {
-    void onMigrate(long oldPfn, long newPfn, int order);
-}

@@ -1,0 +1,598 @@
+package mm.machine.internal;
+
+import mm.machine.api.Sizes;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mm.machine.api.BootOptions;
+import mm.machine.api.BootWorkload;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.machine.api.HotplugRange;
+import mm.machine.api.KernelImage;
+import mm.machine.api.LateFree;
+import mm.machine.api.Machine;
+import mm.machine.api.MachineFormatException;
+import mm.machine.api.MachineService.ImportResult;
+import mm.machine.api.MemblockOp;
+import mm.machine.api.NumaNode;
+import mm.machine.api.Reservation;
+
+/**
+ * Builds a {@link Machine} from a real kernel's console log or dmesg (docs/machine-format.md, "Importing a dmesg").
+ * Lines it does not understand are skipped and counted; the result says how many lines of each kind were used.
+ */
+final class DmesgImporter {
+    // Kinds of lines, as reported in ImportResult.used (in this order).
+    static final String E820 = "e820", NUMA = "numa", CPUS = "cpus", CMDLINE = "cmdline", KERNEL = "kernel-image", WORKLOAD = "workload-calibration",
+            INITRD = "initrd", LATE_FREE = "late-free", DUMP = "memblock-dump",
+            DUMP_RESERVED = "memblock-dump-reserved", OP = "memblock-op", ALLOC = "memblock-alloc";
+
+    private static final String HEX = "(0x[0-9a-fA-F]+)";
+    private static final Pattern ANSI =
+            Pattern.compile("\u001B(\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|[@-Z\\\\-_])");
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B-\\x1F\\x7F]");
+    private static final Pattern STAMP = Pattern.compile("^.*?\\[\\s*[0-9]+\\.[0-9]+\\] ?");
+    private static final Pattern STAMP_T = Pattern.compile("^\\[[A-Z][a-z]{2} [^\\]]*[0-9]{4}\\] ?");
+    private static final Pattern SYSLOG = Pattern.compile("^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} \\S+ kernel: ");
+    private static final Pattern MARKER = Pattern.compile("^@@@(BEGIN|END)? ?.*@@@$");
+
+    private static final Pattern P_E820 = Pattern.compile("^BIOS-e820: \\[mem " + HEX + "-" + HEX + "\\] (.+)$");
+    private static final Pattern P_CMDLINE = Pattern.compile("^(?:Kernel )?[Cc]ommand line: ?(.*)$");
+    private static final Pattern P_SRAT = Pattern.compile(
+            "^ACPI: SRAT: Node ([0-9]+) PXM ([0-9]+) \\[mem " + HEX + "-" + HEX + "\\](.*)$");
+    private static final Pattern P_SRAT_CPU =
+            Pattern.compile("^(?:ACPI: )?SRAT: PXM ([0-9]+) -> (?:X2)?APIC 0x[0-9a-fA-F]+ -> Node ([0-9]+)");
+    private static final Pattern P_NUMA_MERGE =
+            Pattern.compile("^NUMA: Node ([0-9]+) \\[mem .*-> \\[mem " + HEX + "-" + HEX + "\\]$");
+    private static final Pattern P_INITMEM =
+            Pattern.compile("^Initmem setup node ([0-9]+) \\[mem " + HEX + "-" + HEX + "\\]$");
+    private static final Pattern P_MEMORYLESS =
+            Pattern.compile("^(?:Initmem setup|Initializing) node ([0-9]+) as memoryless$");
+    private static final Pattern P_FAKE = Pattern.compile("^Faking a node at \\[mem " + HEX + "-" + HEX + "\\]$");
+    private static final Pattern P_BROUGHT = Pattern.compile("^smp: Brought up ([0-9]+) nodes?, ([0-9]+) CPUs?$");
+    private static final Pattern P_ALLOWING = Pattern.compile("Allowing ([0-9]+) (?:present )?CPUs");
+    private static final Pattern P_TOPO = Pattern.compile("^CPU topo: (.*?):\\s*([0-9]+)$");
+    private static final Pattern P_NODE_CPUS = Pattern.compile("^\\.\\.\\.\\. node\\s+#([0-9]+), CPUs:(.*)$");
+    private static final Pattern P_MEMORY = Pattern.compile("^Memory: ([0-9]+)K/([0-9]+)K available \\(([0-9]+)K kernel "
+            + "code, ([0-9]+)K rwdata, ([0-9]+)K rodata, ([0-9]+)K init, ([0-9]+)K bss, ([0-9]+)K reserved");
+    private static final Pattern P_PAGE_EXT = Pattern.compile("^allocated ([0-9]+) bytes of page_ext$");
+    private static final Pattern P_EARLY_FOUND =
+            Pattern.compile("^Node ([0-9]+), zone\\s+(\\S+): page owner found early allocated ([0-9]+) pages$");
+    /**
+     * Share of the boot allocations made before page_alloc_init_late that happen before the early page_ext point
+     * (mm_core_init): 90 of 1012 pages in the two reference 6.12 boots of qemu-2g (early_page_ext vs late).
+     */
+    static final double EARLY_WINDOW_SHARE = 90.0 / 1012.0;
+    private static final Pattern P_RAMDISK = Pattern.compile("^RAMDISK: \\[mem " + HEX + "-" + HEX + "\\]$");
+    private static final Pattern P_FREEING = Pattern.compile("^Freeing (.+) memory: ([0-9]+)K$");
+    private static final Pattern P_DUMP_HEAD = Pattern.compile("^MEMBLOCK configuration:$");
+    private static final Pattern P_DUMP_LINE = Pattern.compile(
+            "^\\s*(memory size = .*|(memory|reserved|physmem)\\.cnt\\s*=.*)$");
+    private static final Pattern P_DUMP_REGION = Pattern.compile("^\\s*(memory|reserved|physmem)\\[0x[0-9a-f]+\\]\\s+\\["
+            + HEX + "-" + HEX + "\\], " + HEX + " bytes( on node ([0-9]+))? flags: .*$");
+    private static final Pattern P_OP = Pattern.compile(
+            "^(memblock_reserve|memblock_phys_free|memblock_free|memblock_add|memblock_remove): \\[" + HEX + "-" + HEX
+                    + "\\] (\\S+).*$");
+    private static final Pattern P_OP_NODE = Pattern.compile(
+            "^memblock_add_node: \\[" + HEX + "-" + HEX + "\\] nid=(-?[0-9]+) flags=\\S+ (\\S+).*$");
+    private static final Pattern P_ALLOC = Pattern.compile("^memblock_\\w*alloc\\w*: [0-9]+ bytes .*$");
+
+    private final String file;
+    private final String name;
+    private final Map<String, Integer> used = new LinkedHashMap<>();
+    private int skipped;
+    private int lineNo;
+
+    private final List<E820Range> e820 = new ArrayList<>();
+    private final List<Integer> e820Lines = new ArrayList<>();
+    private boolean e820Open;
+    private String cmdline;
+    private final Map<Integer, List<long[]>> srat = new TreeMap<>();
+    private final List<long[]> sratHotplug = new ArrayList<>(); // {start, end, node}
+    private final Map<Integer, Integer> sratCpus = new TreeMap<>();
+    private final Map<Integer, List<long[]>> numaMerged = new TreeMap<>();
+    private final Map<Integer, List<long[]>> initmem = new TreeMap<>();
+    private final TreeSet<Integer> memoryless = new TreeSet<>();
+    private long[] fake;
+    private int brought = -1, allowing = -1, topoPackages = -1, topoThreads = -1;
+    private final Map<Integer, Integer> secondaryCpus = new TreeMap<>();
+    private KernelImage kernel;
+    private long ramdiskStart = -1, ramdiskEnd;
+    private final List<LateFree> lateFrees = new ArrayList<>();
+    private int dumps;
+    private boolean inDump;
+    private final List<MemblockOp> dumpReserved = new ArrayList<>();
+    private final List<MemblockOp> ops = new ArrayList<>();
+    private int pendingLines; // memblock lines before the first dump (contained in it, so skipped if a dump follows)
+    private int pendingAllocs;
+    private boolean linuxVersionSeen;
+    private long memLineAllocated = -1, pageExtBytes = -1, earlyFound = -1;
+
+    private DmesgImporter(String file) {
+        this.file = file;
+        this.name = MachineParser.defaultName(file);
+    }
+
+    /**
+     * The boot workload volume calibrated from what the log says (docs/machine-format.md): the pages page_owner's
+     * early scan found minus page_ext's own storage, or else the pages not free at the Memory: line; split between
+     * the early and mid windows (EARLY_WINDOW_SHARE, or exactly when the log is an early_page_ext boot).
+     */
+    private BootWorkload calibratedWorkload(BootOptions o) {
+        BootWorkload d = BootWorkload.defaults();
+        long pageExtPages = pageExtBytes > 0 ? pageExtBytes / 4096 : 0;
+        long early, mid;
+        if (earlyFound >= 0 && pageExtBytes > 0 && o.earlyPageExt()) {
+            early = Math.max(0, earlyFound - pageExtPages);
+            mid = memLineAllocated >= 0 ? Math.max(0, memLineAllocated - pageExtPages - early) : d.midPages();
+        } else if (earlyFound >= 0 && pageExtBytes > 0) {
+            long pre = Math.max(0, earlyFound - pageExtPages);
+            early = Math.round(pre * EARLY_WINDOW_SHARE);
+            mid = pre - early;
+        } else if (memLineAllocated >= 0) {
+            early = Math.round(memLineAllocated * EARLY_WINDOW_SHARE);
+            mid = memLineAllocated - early;
+        } else return d;
+        return new BootWorkload(d.seed(), d.callers(), early, mid, d.latePages(), d.orderWeights());
+    }
+
+    static ImportResult importText(String file, String text) throws MachineFormatException {
+        return new DmesgImporter(file).run(text);
+    }
+
+    private void use(String kind) { used.merge(kind, 1, Integer::sum); }
+
+    /** The kernel message of a console/dmesg line: escapes, the timestamp and syslog prefixes removed. */
+    static String message(String raw) {
+        String s = ANSI.matcher(raw).replaceAll("");
+        s = CONTROL.matcher(s).replaceAll("");
+        Matcher m = SYSLOG.matcher(s);
+        if (m.find()) s = s.substring(m.end());
+        m = STAMP.matcher(s);
+        if (m.find()) return s.substring(m.end());
+        m = STAMP_T.matcher(s);
+        if (m.find()) return s.substring(m.end());
+        return s;
+    }
+
+    private ImportResult run(String text) throws MachineFormatException {
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        boolean inBlock = false;
+        boolean stopped = false;
+        for (int i = 0; i < lines.length; i++) {
+            lineNo = i + 1;
+            String raw = lines[i];
+            if (raw.isBlank()) continue;
+            String stripped = CONTROL.matcher(ANSI.matcher(raw).replaceAll("")).replaceAll("").trim();
+            if (stopped) {
+                skipped++;
+                continue;
+            }
+            Matcher mk = MARKER.matcher(stripped);
+            if (mk.matches()) {
+                // sections a test harness appended to the console (@@@BEGIN name@@@ ... @@@END name@@@)
+                if ("BEGIN".equals(mk.group(1))) inBlock = true;
+                else if ("END".equals(mk.group(1))) inBlock = false;
+                skipped++;
+                continue;
+            }
+            if (inBlock) {
+                skipped++;
+                continue;
+            }
+            String msg = message(raw);
+            if (msg.startsWith("Linux version ")) {
+                if (linuxVersionSeen) {
+                    stopped = true; // a second boot in the same log: only the first one is imported
+                    skipped++;
+                    continue;
+                }
+                linuxVersionSeen = true;
+            }
+            int r = line(msg);
+            if (r < 0) {
+                stopped = true;
+                skipped++;
+            } else if (r == 0) {
+                skipped++;
+            }
+        }
+        lineNo = lines.length;
+        return build();
+    }
+
+    /** 1 if used, 0 if skipped, -1 if the log restarts here (a second boot). */
+    private int line(String msg) throws MachineFormatException {
+        String m = msg.trim();
+        Matcher x;
+
+        if (inDump) {
+            if (P_DUMP_LINE.matcher(msg).matches()) return dumpLine(null);
+            x = P_DUMP_REGION.matcher(msg);
+            if (x.matches()) return dumpLine(x);
+            inDump = false;
+        }
+
+        if ((x = P_E820.matcher(m)).matches()) {
+            if (!e820Open && !e820.isEmpty()) return -1;
+            e820Open = true;
+            E820Type type = e820Type(x.group(3).trim());
+            long s = parseHex(x.group(1)), e = parseHex(x.group(2)) + 1;
+            if (type == null || e <= s) return 0;
+            for (int i = 0; i < e820.size(); i++) {
+                E820Range o = e820.get(i);
+                if (s < o.end() && o.start() < e) {
+                    throw new MachineFormatException(file, lineNo, 1, "BIOS-e820 range " + Sizes.range(s, e)
+                            + " overlaps " + Sizes.range(o.start(), o.end()) + " (line " + e820Lines.get(i) + ")");
+                }
+            }
+            e820.add(new E820Range(s, e, type));
+            e820Lines.add(lineNo);
+            use(E820);
+            return 1;
+        }
+        e820Open = false;
+
+        if ((x = P_OP.matcher(m)).matches()) {
+            MemblockOp.Kind k = switch (x.group(1)) {
+                case "memblock_reserve" -> MemblockOp.Kind.RESERVE;
+                case "memblock_add" -> MemblockOp.Kind.ADD;
+                case "memblock_remove" -> MemblockOp.Kind.REMOVE;
+                default -> MemblockOp.Kind.FREE;
+            };
+            return op(k, x.group(2), x.group(3), -1, x.group(4));
+        }
+        if ((x = P_OP_NODE.matcher(m)).matches()) {
+            return op(MemblockOp.Kind.ADD, x.group(1), x.group(2), Integer.parseInt(x.group(3)), x.group(4));
+        }
+        if (P_ALLOC.matcher(m).matches()) {
+            if (dumps == 0) {
+                pendingLines++;
+                pendingAllocs++;
+            } else {
+                use(ALLOC);
+            }
+            return 1;
+        }
+        if (P_DUMP_HEAD.matcher(m).matches()) {
+            dumps++;
+            inDump = true;
+            if (dumps == 1) {
+                use(DUMP);
+                skipped += pendingLines; // the reservations logged so far are all in this dump
+                pendingLines = 0;
+                pendingAllocs = 0;
+                ops.clear();
+                return 1;
+            }
+            return 0;
+        }
+        if ((x = P_CMDLINE.matcher(m)).matches()) {
+            if (cmdline == null) cmdline = x.group(1);
+            use(CMDLINE);
+            return 1;
+        }
+        if ((x = P_SRAT.matcher(m)).matches()) {
+            int node = Integer.parseInt(x.group(1));
+            long s = parseHex(x.group(3)), e = parseHex(x.group(4)) + 1;
+            if (e <= s) return 0;
+            srat.computeIfAbsent(node, k -> new ArrayList<>()).add(new long[] {s, e});
+            if (x.group(5).contains("hotplug")) sratHotplug.add(new long[] {s, e, node});
+            use(NUMA);
+            return 1;
+        }
+        if ((x = P_SRAT_CPU.matcher(m)).find()) {
+            sratCpus.merge(Integer.parseInt(x.group(2)), 1, Integer::sum);
+            use(CPUS);
+            return 1;
+        }
+        if ((x = P_NUMA_MERGE.matcher(m)).matches()) {
+            long s = parseHex(x.group(2)), e = parseHex(x.group(3)) + 1;
+            if (e <= s) return 0;
+            numaMerged.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
+            use(NUMA);
+            return 1;
+        }
+        if ((x = P_INITMEM.matcher(m)).matches()) {
+            long s = parseHex(x.group(2)), e = parseHex(x.group(3)) + 1;
+            if (e <= s) return 0;
+            initmem.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
+            use(NUMA);
+            return 1;
+        }
+        if ((x = P_MEMORYLESS.matcher(m)).matches()) {
+            memoryless.add(Integer.parseInt(x.group(1)));
+            use(NUMA);
+            return 1;
+        }
+        if (m.equals("No NUMA configuration found")) {
+            use(NUMA);
+            return 1;
+        }
+        if ((x = P_FAKE.matcher(m)).matches()) {
+            long s = parseHex(x.group(1)), e = parseHex(x.group(2)) + 1;
+            if (e <= s) return 0;
+            fake = new long[] {s, e};
+            use(NUMA);
+            return 1;
+        }
+        if ((x = P_BROUGHT.matcher(m)).matches()) {
+            brought = Integer.parseInt(x.group(2));
+            use(CPUS);
+            return 1;
+        }
+        if ((x = P_TOPO.matcher(m)).matches()) {
+            if (x.group(1).equals("Max. logical packages")) topoPackages = Integer.parseInt(x.group(2));
+            if (x.group(1).equals("Num. threads per package")) topoThreads = Integer.parseInt(x.group(2));
+            use(CPUS);
+            return 1;
+        }
+        if ((x = P_ALLOWING.matcher(m)).find()) {
+            allowing = Integer.parseInt(x.group(1));
+            use(CPUS);
+            return 1;
+        }
+        if ((x = P_NODE_CPUS.matcher(m)).matches()) {
+            int count = 0;
+            for (Matcher c = Pattern.compile("#[0-9]+").matcher(x.group(2)); c.find(); ) count++;
+            secondaryCpus.merge(Integer.parseInt(x.group(1)), count, Integer::sum);
+            use(CPUS);
+            return 1;
+        }
+        if ((x = P_MEMORY.matcher(m)).find()) {
+            kernel = new KernelImage(Long.parseLong(x.group(3)), Long.parseLong(x.group(4)),
+                    Long.parseLong(x.group(5)), Long.parseLong(x.group(6)), Long.parseLong(x.group(7)));
+            // pages not free when the Memory: line was printed: physpages - reserved - available
+            memLineAllocated = (Long.parseLong(x.group(2)) - Long.parseLong(x.group(8)) - Long.parseLong(x.group(1))) / 4;
+            use(KERNEL);
+            return 1;
+        }
+        if ((x = P_PAGE_EXT.matcher(m)).matches()) {
+            pageExtBytes = Long.parseLong(x.group(1));
+            use(WORKLOAD);
+            return 1;
+        }
+        if ((x = P_EARLY_FOUND.matcher(m)).matches()) {
+            earlyFound = Math.max(0, earlyFound) + Long.parseLong(x.group(3));
+            use(WORKLOAD);
+            return 1;
+        }
+        if ((x = P_RAMDISK.matcher(m)).matches()) {
+            long s = parseHex(x.group(1)), e = parseHex(x.group(2)) + 1;
+            if (e <= s) return 0;
+            ramdiskStart = s;
+            ramdiskEnd = e;
+            use(INITRD);
+            return 1;
+        }
+        if ((x = P_FREEING.matcher(m)).matches()) {
+            String what = x.group(1);
+            long kib = Long.parseLong(x.group(2));
+            String n;
+            long base = -1;
+            if (what.equals("initrd")) {
+                n = "initrd";
+                base = ramdiskStart;
+            } else if (what.equals("unused kernel") || what.equals("unused kernel image")) {
+                n = "initmem";
+            } else if (what.startsWith("unused kernel image (") && what.endsWith(")")) {
+                n = slug(what.substring("unused kernel image (".length(), what.length() - 1));
+            } else if (what.equals("SMP alternatives")) {
+                n = "smp-alternatives";
+            } else if (what.startsWith("unused ")) {
+                n = slug(what.substring("unused ".length()));
+            } else {
+                n = slug(what);
+            }
+            lateFrees.add(new LateFree(n, kib, base));
+            use(LATE_FREE);
+            return 1;
+        }
+        return 0;
+    }
+
+    private int dumpLine(Matcher region) {
+        if (dumps != 1) return 0; // later dumps are skipped
+        if (region != null && region.group(1).equals("reserved")) {
+            long s = parseHex(region.group(2));
+            long size = parseHex(region.group(4));
+            int nid = region.group(6) != null ? Integer.parseInt(region.group(6)) : -1;
+            dumpReserved.add(new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, s, size, nid, ""));
+            use(DUMP_RESERVED);
+        } else {
+            use(DUMP);
+        }
+        return 1;
+    }
+
+    private int op(MemblockOp.Kind k, String a, String b, int nid, String caller) {
+        long s = parseHex(a), last = parseHex(b);
+        long size = last - s + 1;
+        if (size < 0) return 0;
+        ops.add(new MemblockOp(k, s, size, nid, caller));
+        if (dumps == 0) pendingLines++;
+        else use(OP);
+        return 1;
+    }
+
+    static String slug(String s) {
+        String r = s.toLowerCase().replaceAll("[^a-z0-9_.+]+", "-").replaceAll("^-+|-+$", "");
+        return r.isEmpty() ? "memory" : r;
+    }
+
+    private static long parseHex(String s) {
+        return Long.parseUnsignedLong(s.substring(2), 16);
+    }
+
+    static E820Type e820Type(String kernelText) {
+        for (E820Type t : E820Type.values()) if (t.kernelText().equals(kernelText)) return t;
+        return null;
+    }
+
+    // ---------------------------------------------------------------- building the machine
+
+    private ImportResult build() throws MachineFormatException {
+        if (e820.isEmpty() || e820.stream().noneMatch(r -> r.type().isRam())) {
+            throw new MachineFormatException(file, Math.max(lineNo, 1), 1,
+                    "expected 'BIOS-e820: [mem ...] usable' lines of a kernel boot log or dmesg, found none");
+        }
+        if (dumps == 0 && pendingLines > 0) {
+            // no dump: the memblock lines logged from the start are the whole story
+            used.merge(OP, ops.size(), Integer::sum);
+            if (pendingAllocs > 0) used.merge(ALLOC, pendingAllocs, Integer::sum);
+        }
+        List<E820Range> map = new ArrayList<>(e820);
+        map.sort(Comparator.comparingLong(E820Range::start));
+
+        // node memory: the best source present
+        Map<Integer, List<long[]>> source = !srat.isEmpty() ? srat : !numaMerged.isEmpty() ? numaMerged
+                : !initmem.isEmpty() ? initmem : fake != null ? Map.of(0, List.of(fake)) : Map.of();
+        TreeSet<Integer> ids = new TreeSet<>(source.keySet());
+        ids.addAll(memoryless);
+        ids.addAll(sratCpus.keySet());
+        if (ids.isEmpty()) ids.add(0);
+        Map<Integer, List<long[]>> pieces = new TreeMap<>();
+        for (int id : ids) pieces.put(id, new ArrayList<>());
+        assign(map, source, ids, pieces);
+
+        // CPUs
+        int total = brought > 0 ? brought : allowing > 0 ? allowing
+                : topoPackages > 0 && topoThreads > 0 ? topoPackages * topoThreads : -1;
+        Map<Integer, Integer> perNode = new TreeMap<>();
+        if (!sratCpus.isEmpty() && (total < 0 || sum(sratCpus) == total)) {
+            perNode.putAll(sratCpus);
+        } else if (!secondaryCpus.isEmpty()) {
+            Map<Integer, Integer> c = new TreeMap<>(secondaryCpus);
+            c.merge(ids.first(), 1, Integer::sum); // the boot CPU is not listed
+            if (total < 0 || sum(c) == total) perNode.putAll(c);
+        }
+        if (perNode.isEmpty() || !ids.containsAll(perNode.keySet())) {
+            perNode.clear();
+            int t = total > 0 ? total : 1;
+            int n = ids.size(), i = 0;
+            for (int id : ids) perNode.put(id, t / n + (i++ < t % n ? 1 : 0));
+        }
+
+        List<NumaNode> nodes = new ArrayList<>();
+        for (int id : ids) nodes.add(new NumaNode(id, perNode.getOrDefault(id, 0), pieces.get(id)));
+
+        // hotplug ranges from SRAT: the usable part is present at boot, the rest is not
+        List<HotplugRange> hotplug = new ArrayList<>();
+        for (long[] h : sratHotplug) {
+            long pos = h[0];
+            for (E820Range r : map) {
+                if (!r.type().isRam() || r.end() <= h[0] || r.start() >= h[1]) continue;
+                long s = Math.max(r.start(), h[0]), e = Math.min(r.end(), h[1]);
+                if (s > pos) hotplug.add(new HotplugRange(pos, s, (int) h[2], false));
+                hotplug.add(new HotplugRange(s, e, (int) h[2], true));
+                pos = e;
+            }
+            if (pos < h[1]) hotplug.add(new HotplugRange(pos, h[1], (int) h[2], false));
+        }
+        hotplug.sort(Comparator.comparingLong(HotplugRange::start));
+
+        List<Reservation> reservations = new ArrayList<>();
+        if (ramdiskStart >= 0) reservations.add(new Reservation("initrd", ramdiskStart, ramdiskEnd - ramdiskStart));
+
+        BootOptionParser opts = new BootOptionParser();
+        if (cmdline != null) {
+            for (String tok : cmdline.trim().split("\\s+")) {
+                if (tok.isEmpty() || tok.indexOf('#') >= 0 || tok.indexOf('"') >= 0) continue;
+                try {
+                    opts.apply(tok);
+                } catch (BootOptionParser.OptionException e) {
+                    // options mmkit cannot represent (nokaslr, quiet, ...) are left out
+                }
+            }
+        }
+
+        List<MemblockOp> memblockOps = new ArrayList<>(dumpReserved);
+        memblockOps.addAll(ops);
+
+        Machine m = new Machine(name, file, nodes, null, map, hotplug, reservations, memblockOps, lateFrees,
+                opts.build(), calibratedWorkload(opts.build()), kernel != null ? kernel : KernelImage.defaults(), Map.of());
+        // what we import must be a valid machine file
+        try {
+            MachineParser.parse(file, MachineRenderer.render(m));
+        } catch (MachineFormatException e) {
+            throw new IllegalStateException("dmesg import of " + file + " built an invalid machine: " + e.getMessage(), e);
+        }
+        Map<String, Integer> u = new LinkedHashMap<>();
+        for (String k : List.of(E820, NUMA, CPUS, CMDLINE, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
+            if (used.containsKey(k)) u.put(k, used.get(k));
+        }
+        return new ImportResult(m, u, skipped);
+    }
+
+    private static int sum(Map<Integer, Integer> m) {
+        return m.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Splits every usable e820 range over the nodes whose ranges it intersects (lower node ids win overlaps). Parts
+     * no node claims go to the neighbouring node (the previous piece's, else the next one's, else the nearest node),
+     * so every usable byte belongs to exactly one node.
+     */
+    private static void assign(List<E820Range> map, Map<Integer, List<long[]>> source, TreeSet<Integer> ids,
+                               Map<Integer, List<long[]>> pieces) {
+        List<long[]> all = new ArrayList<>(); // {start, end, node}
+        for (Map.Entry<Integer, List<long[]>> e : source.entrySet()) {
+            for (long[] r : e.getValue()) all.add(new long[] {r[0], r[1], e.getKey()});
+        }
+        all.sort(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[2]));
+        for (E820Range u : map) {
+            if (!u.type().isRam()) continue;
+            List<long[]> out = new ArrayList<>(); // {start, end, node}
+            List<long[]> gaps = new ArrayList<>();
+            long pos = u.start();
+            for (long[] c : all) {
+                long s = Math.max(Math.max(c[0], u.start()), pos), e = Math.min(c[1], u.end());
+                if (s >= e) continue;
+                if (s > pos) gaps.add(new long[] {pos, s});
+                out.add(new long[] {s, e, c[2]});
+                pos = e;
+            }
+            if (pos < u.end()) gaps.add(new long[] {pos, u.end()});
+            for (long[] g : gaps) {
+                long owner = -1;
+                for (long[] p : out) if (p[1] == g[0]) owner = p[2];
+                if (owner < 0) for (long[] p : out) if (p[0] == g[1]) owner = p[2];
+                if (owner < 0) owner = nearest(all, g[0], ids);
+                out.add(new long[] {g[0], g[1], owner});
+            }
+            out.sort(Comparator.comparingLong(a -> a[0]));
+            long[] prev = null;
+            for (long[] p : out) {
+                if (prev != null && prev[2] == p[2] && prev[1] == p[0]) {
+                    prev[1] = p[1];
+                    continue;
+                }
+                if (prev != null) pieces.get((int) prev[2]).add(new long[] {prev[0], prev[1]});
+                prev = p;
+            }
+            if (prev != null) pieces.get((int) prev[2]).add(new long[] {prev[0], prev[1]});
+        }
+        for (List<long[]> l : pieces.values()) l.sort(Comparator.comparingLong(a -> a[0]));
+    }
+
+    private static int nearest(List<long[]> all, long addr, TreeSet<Integer> ids) {
+        long best = Long.MAX_VALUE;
+        int node = ids.first();
+        for (long[] r : all) {
+            long d = addr < r[0] ? r[0] - addr : addr >= r[1] ? addr - r[1] + 1 : 0;
+            if (d < best) {
+                best = d;
+                node = (int) r[2];
+            }
+        }
+        return node;
+    }
+}

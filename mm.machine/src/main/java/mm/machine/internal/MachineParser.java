@@ -1,0 +1,710 @@
+package mm.machine.internal;
+
+import mm.machine.api.Sizes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import mm.machine.api.BootOptions;
+import mm.machine.api.BootWorkload;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.machine.api.HotplugRange;
+import mm.machine.api.KernelImage;
+import mm.machine.api.LateFree;
+import mm.machine.api.Machine;
+import mm.machine.api.MachineFormatException;
+import mm.machine.api.MemblockOp;
+import mm.machine.api.NumaNode;
+import mm.machine.api.Reservation;
+
+/**
+ * Parser of the machine-file format (docs/machine-format.md). All-or-nothing: it either returns a complete, valid
+ * {@link Machine} or throws a {@link MachineFormatException} naming the file, line and column (1-based) and what was
+ * expected there.
+ */
+final class MachineParser {
+    static final String KEYWORDS =
+            "machine, node, distance, e820, memory, hotplug, reserve, latefree, kernel, cmdline, workload, timing, memblock";
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-]+");
+    private static final Pattern SYMBOL_NAME = Pattern.compile("[A-Za-z0-9_./+-]+");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+    private static final Pattern INT = Pattern.compile("-?[0-9]{1,9}");
+
+    /** A token: its text and 1-based column. */
+    record Tok(String text, int col) {}
+
+    /** The tokens of one line (comment removed). */
+    static final class Line {
+        final int no;
+        final List<Tok> toks = new ArrayList<>();
+        final int endCol;
+        int i;
+
+        Line(int no, String raw) {
+            this.no = no;
+            int hash = raw.indexOf('#');
+            String s = hash < 0 ? raw : raw.substring(0, hash);
+            int p = 0;
+            int end = 0;
+            while (p < s.length()) {
+                while (p < s.length() && Character.isWhitespace(s.charAt(p))) p++;
+                if (p >= s.length()) break;
+                int q = p;
+                while (q < s.length() && !Character.isWhitespace(s.charAt(q))) q++;
+                toks.add(new Tok(s.substring(p, q), p + 1));
+                end = q;
+                p = q;
+            }
+            this.endCol = end + 1;
+        }
+    }
+
+    private final String file;
+    private Line line;
+
+    // statement results
+    private String name;
+    private Line nameLine;
+    private final List<NodeDef> nodes = new ArrayList<>();
+    private final List<Row> distance = new ArrayList<>();
+    private final List<RangeDef> e820 = new ArrayList<>();
+    private final List<RangeDef> memory = new ArrayList<>();
+    private final List<RangeDef> hotplug = new ArrayList<>();
+    private final List<Reservation> reservations = new ArrayList<>();
+    private final Map<String, Integer> reservationLines = new HashMap<>();
+    private final List<LateFree> lateFrees = new ArrayList<>();
+    private final List<MemblockOp> memblockOps = new ArrayList<>();
+    private KernelImage kernel;
+    private Line kernelLine;
+    private BootWorkload workload;
+    private Line workloadLine;
+    private final BootOptionParser options = new BootOptionParser();
+    private final Map<String, Double> timing = new LinkedHashMap<>();
+    private final Map<String, Integer> timingLines = new HashMap<>();
+
+    private record NodeDef(int id, int cpus, int line, Tok tok) {}
+
+    private record Row(int[] d, Line line, List<Tok> toks) {}
+
+    /** e820, memory or hotplug statement: the range, its position, and the node reference (or null). */
+    private record RangeDef(long start, long end, E820Type type, int node, Tok nodeTok, boolean present, int line,
+                            Tok rangeTok) {}
+
+    private MachineParser(String file) {
+        this.file = file;
+    }
+
+    static Machine parse(String file, String text) throws MachineFormatException {
+        return new MachineParser(file).run(text);
+    }
+
+    private Machine run(String text) throws MachineFormatException {
+        String[] raw = text.split("\r\n|\r|\n", -1);
+        int n = raw.length;
+        if (n > 0 && raw[n - 1].isEmpty()) n--;
+        for (int i = 0; i < n; i++) {
+            line = new Line(i + 1, raw[i]);
+            if (line.toks.isEmpty()) continue;
+            statement();
+        }
+        line = new Line(Math.max(n, 1), "");
+        return validate(Math.max(n, 1));
+    }
+
+    // ---------------------------------------------------------------- errors and tokens
+
+    private MachineFormatException err(int lineNo, int col, String msg) {
+        return new MachineFormatException(file, lineNo, col, msg);
+    }
+
+    private MachineFormatException err(Tok t, String msg) {
+        return err(line.no, t.col, msg);
+    }
+
+    private MachineFormatException expected(String what) {
+        if (line.i < line.toks.size()) {
+            Tok t = line.toks.get(line.i);
+            return err(t, "expected " + what + ", got '" + t.text + "'");
+        }
+        return err(line.no, line.endCol, "expected " + what + ", got end of line");
+    }
+
+    private boolean more() { return line.i < line.toks.size(); }
+
+    private Tok peek() { return more() ? line.toks.get(line.i) : null; }
+
+    private Tok next(String what) throws MachineFormatException {
+        if (!more()) throw expected(what);
+        return line.toks.get(line.i++);
+    }
+
+    private void end(String after) throws MachineFormatException {
+        if (more()) {
+            Tok t = peek();
+            throw err(t, "unexpected '" + t.text + "' after " + after);
+        }
+    }
+
+    private void word(String w) throws MachineFormatException {
+        Tok t = peek();
+        if (t == null || !t.text.equals(w)) throw expected("'" + w + "'");
+        line.i++;
+    }
+
+    private int integer(String what, int min, int max) throws MachineFormatException {
+        Tok t = next(what);
+        if (INT.matcher(t.text).matches()) {
+            int v = Integer.parseInt(t.text);
+            if (v >= min && v <= max) return v;
+            throw err(t, "expected " + what + " in " + min + ".." + max + ", got '" + t.text + "'");
+        }
+        line.i--;
+        throw expected(what);
+    }
+
+    private long nonNegativeLong(String what) throws MachineFormatException {
+        Tok t = next(what);
+        if (t.text.matches("[0-9]{1,18}")) return Long.parseLong(t.text);
+        line.i--;
+        throw expected(what);
+    }
+
+    private long size(Tok t, String s, int off) throws MachineFormatException {
+        long v = Sizes.parse(s);
+        if (v < 0) throw err(line.no, t.col + off, "expected a size like 4G or 0x100000, got '" + s + "'");
+        return v;
+    }
+
+    private long size(String what) throws MachineFormatException {
+        if (!more()) throw expected(what);
+        Tok t = next(what);
+        return size(t, t.text, 0);
+    }
+
+    private long kib(String what) throws MachineFormatException {
+        if (!more()) throw expected(what);
+        Tok t = next(what);
+        long v = size(t, t.text, 0);
+        if ((v & 1023) != 0) throw err(t, "expected a size in whole KiB like 1008K, got '" + t.text + "'");
+        return v >>> 10;
+    }
+
+    /** START-END (END inclusive, as the kernel prints) or START+SIZE; returns [start, end). */
+    private long[] range(boolean allowEmpty) throws MachineFormatException {
+        String what = "a range like 0x100000-0x7fffffff or 4G+2G";
+        Tok t = next(what);
+        String s = t.text;
+        int dash = s.indexOf('-');
+        int plus = s.indexOf('+');
+        int sep = dash >= 0 && (plus < 0 || dash < plus) ? dash : plus;
+        if (sep <= 0 || sep == s.length() - 1) throw err(t, "expected " + what + ", got '" + s + "'");
+        long start = size(t, s.substring(0, sep), 0);
+        long second = size(t, s.substring(sep + 1), sep + 1);
+        long end;
+        if (sep == dash) {
+            if (second < start) throw err(line.no, t.col + sep + 1, "range end " + Sizes.hex(second)
+                    + " is below its start " + Sizes.hex(start) + " (the end is inclusive)");
+            if (second == Long.MAX_VALUE) throw err(line.no, t.col + sep + 1, "range end is too large");
+            end = second + 1;
+        } else {
+            if (second == 0 && !allowEmpty) throw err(line.no, t.col + sep + 1, "expected a non-empty range, got '"
+                    + s + "'");
+            end = start + second;
+            if (end < start) throw err(t, "range '" + s + "' is too large");
+        }
+        return new long[] {start, end};
+    }
+
+    private Tok name(String what) throws MachineFormatException {
+        Tok t = next(what);
+        if (!NAME.matcher(t.text).matches()) {
+            line.i--;
+            throw expected(what + " (letters, digits, _ . + -)");
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    private void statement() throws MachineFormatException {
+        Tok kw = next("a keyword");
+        switch (kw.text) {
+            case "machine" -> machine();
+            case "node" -> node();
+            case "distance" -> distanceRow();
+            case "e820" -> e820();
+            case "memory" -> memory();
+            case "hotplug" -> hotplug();
+            case "reserve" -> reserve();
+            case "latefree" -> lateFree();
+            case "kernel" -> kernel();
+            case "cmdline" -> cmdline();
+            case "workload" -> workload();
+            case "timing" -> timing();
+            case "memblock" -> memblock();
+            default -> throw err(kw, "unknown keyword '" + kw.text + "' (expected one of " + KEYWORDS + ")");
+        }
+    }
+
+    private void machine() throws MachineFormatException {
+        if (nameLine != null) throw err(line.toks.get(0), "'machine' given twice (first on line " + nameLine.no + ")");
+        name = name("a machine name").text;
+        nameLine = line;
+        end("the machine name");
+    }
+
+    private void node() throws MachineFormatException {
+        Tok idTok = peek();
+        int id = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
+        for (NodeDef d : nodes) {
+            if (d.id == id) throw err(idTok, "node " + id + " is defined twice (first on line " + d.line + ")");
+        }
+        if (!nodes.isEmpty() && nodes.get(nodes.size() - 1).id > id) {
+            throw err(idTok, "node ids must increase: node " + id + " comes after node " + nodes.get(nodes.size() - 1).id);
+        }
+        word("cpus");
+        int cpus = integer("a CPU count", 0, 1 << 20);
+        end("the CPU count");
+        nodes.add(new NodeDef(id, cpus, line.no, idTok));
+    }
+
+    private void distanceRow() throws MachineFormatException {
+        List<Tok> toks = new ArrayList<>();
+        List<Integer> d = new ArrayList<>();
+        if (!more()) throw expected("a distance (one per node)");
+        while (more()) {
+            Tok t = peek();
+            d.add(integer("a distance", 0, 255));
+            toks.add(t);
+        }
+        distance.add(new Row(d.stream().mapToInt(Integer::intValue).toArray(), line, toks));
+    }
+
+    private E820Type e820Type() throws MachineFormatException {
+        String what = "an e820 type (usable, reserved, acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved)";
+        Tok t = next(what);
+        E820Type type = switch (t.text) {
+            case "usable", "ram" -> E820Type.USABLE;
+            case "reserved" -> E820Type.RESERVED;
+            case "acpi-data", "acpi" -> E820Type.ACPI;
+            case "acpi-nvs", "nvs" -> E820Type.NVS;
+            case "unusable" -> E820Type.UNUSABLE;
+            case "pmem", "persistent", "type7" -> E820Type.PMEM;
+            case "pram", "type12" -> E820Type.PRAM;
+            case "soft-reserved", "device" -> E820Type.SOFT_RESERVED;
+            default -> null;
+        };
+        if (type == null) {
+            line.i--;
+            throw expected(what);
+        }
+        return type;
+    }
+
+    static String typeWord(E820Type t) {
+        return switch (t) {
+            case USABLE -> "usable";
+            case RESERVED -> "reserved";
+            case ACPI -> "acpi-data";
+            case NVS -> "acpi-nvs";
+            case UNUSABLE -> "unusable";
+            case PMEM -> "pmem";
+            case PRAM -> "pram";
+            case SOFT_RESERVED -> "soft-reserved";
+        };
+    }
+
+    private void e820() throws MachineFormatException {
+        Tok rt = peek();
+        long[] r = range(false);
+        E820Type type = e820Type();
+        int node = -1;
+        Tok nodeTok = null;
+        if (more()) {
+            Tok w = peek();
+            if (!w.text.equals("node")) throw err(w, "unexpected '" + w.text + "' after the e820 type (only 'node N' may follow)");
+            if (type != E820Type.USABLE) throw err(w, "only usable ranges belong to a node, this one is "
+                    + typeWord(type));
+            line.i++;
+            nodeTok = peek();
+            node = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
+            end("the node id");
+        }
+        for (RangeDef o : e820) {
+            if (r[0] < o.end && o.start < r[1]) throw err(rt, "e820 range " + Sizes.range(r[0], r[1])
+                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        }
+        e820.add(new RangeDef(r[0], r[1], type, node, nodeTok, true, line.no, rt));
+    }
+
+    private void memory() throws MachineFormatException {
+        Tok rt = peek();
+        long[] r = range(false);
+        word("node");
+        Tok nodeTok = peek();
+        int node = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
+        end("the node id");
+        for (RangeDef o : memory) {
+            if (r[0] < o.end && o.start < r[1]) throw err(rt, "memory range " + Sizes.range(r[0], r[1])
+                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        }
+        memory.add(new RangeDef(r[0], r[1], E820Type.USABLE, node, nodeTok, true, line.no, rt));
+    }
+
+    private void hotplug() throws MachineFormatException {
+        Tok rt = peek();
+        long[] r = range(false);
+        word("node");
+        Tok nodeTok = peek();
+        int node = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
+        Tok p = next("'present' or 'absent'");
+        boolean present;
+        if (p.text.equals("present")) present = true;
+        else if (p.text.equals("absent")) present = false;
+        else {
+            line.i--;
+            throw expected("'present' or 'absent'");
+        }
+        end("'" + p.text + "'");
+        for (RangeDef o : hotplug) {
+            if (r[0] < o.end && o.start < r[1]) throw err(rt, "hotplug range " + Sizes.range(r[0], r[1])
+                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        }
+        hotplug.add(new RangeDef(r[0], r[1], null, node, nodeTok, present, line.no, rt));
+    }
+
+    private void reserve() throws MachineFormatException {
+        Tok nt = name("a reservation name");
+        Integer first = reservationLines.get(nt.text);
+        if (first != null) throw err(nt, "reservation '" + nt.text + "' is given twice (first on line " + first + ")");
+        long[] r = range(false);
+        end("the range");
+        reservations.add(new Reservation(nt.text, r[0], r[1] - r[0]));
+        reservationLines.put(nt.text, line.no);
+    }
+
+    private void lateFree() throws MachineFormatException {
+        Tok nt = name("a name like initrd or initmem");
+        long k = kib("a size in KiB like 1008K");
+        long base = -1;
+        if (more()) {
+            word("at");
+            base = size("an address like 0x7fee4000");
+        }
+        end(base < 0 ? "the size" : "the address");
+        lateFrees.add(new LateFree(nt.text, k, base));
+    }
+
+    private void kernel() throws MachineFormatException {
+        if (kernelLine != null) throw err(line.toks.get(0), "'kernel' given twice (first on line " + kernelLine.no + ")");
+        KernelImage d = KernelImage.defaults();
+        long code = d.codeK(), rw = d.rwdataK(), ro = d.rodataK(), init = d.initK(), bss = d.bssK();
+        if (!more()) throw expected("a section (code, rwdata, rodata, init, bss)");
+        while (more()) {
+            Tok k = next("a section");
+            switch (k.text) {
+                case "code" -> code = kib("a size in KiB");
+                case "rwdata" -> rw = kib("a size in KiB");
+                case "rodata" -> ro = kib("a size in KiB");
+                case "init" -> init = kib("a size in KiB");
+                case "bss" -> bss = kib("a size in KiB");
+                default -> {
+                    line.i--;
+                    throw expected("a section (code, rwdata, rodata, init, bss)");
+                }
+            }
+        }
+        kernel = new KernelImage(code, rw, ro, init, bss);
+        kernelLine = line;
+    }
+
+    private void cmdline() throws MachineFormatException {
+        while (more()) {
+            Tok t = next("an option");
+            try {
+                options.apply(t.text);
+            } catch (BootOptionParser.OptionException e) {
+                throw err(line.no, t.col + e.offset, e.getMessage());
+            }
+        }
+    }
+
+    private void workload() throws MachineFormatException {
+        if (workloadLine != null) {
+            throw err(line.toks.get(0), "'workload' given twice (first on line " + workloadLine.no + ")");
+        }
+        BootWorkload d = BootWorkload.defaults();
+        long seed = d.seed(), early = d.earlyPages(), mid = d.midPages(), late = d.latePages();
+        int callers = d.callers();
+        int[] orders = d.orderWeights();
+        String keys = "a workload field (seed, callers, early, mid, late, orders)";
+        if (!more()) throw expected(keys);
+        while (more()) {
+            Tok k = next(keys);
+            switch (k.text) {
+                case "seed" -> {
+                    Tok t = next("a seed");
+                    if (!t.text.matches("-?[0-9]{1,19}")) { line.i--; throw expected("a seed (a whole number)"); }
+                    try {
+                        seed = Long.parseLong(t.text);
+                    } catch (NumberFormatException e) {
+                        throw err(t, "seed '" + t.text + "' does not fit in 64 bits");
+                    }
+                }
+                case "callers" -> callers = integer("a caller count", 1, 1 << 20);
+                case "early" -> early = nonNegativeLong("a page count");
+                case "mid" -> mid = nonNegativeLong("a page count");
+                case "late" -> late = nonNegativeLong("a page count");
+                case "orders" -> orders = weights();
+                default -> {
+                    line.i--;
+                    throw expected(keys);
+                }
+            }
+        }
+        workload = new BootWorkload(seed, callers, early, mid, late, orders);
+        workloadLine = line;
+    }
+
+    private int[] weights() throws MachineFormatException {
+        String what = "order weights like 80,10,6,4 (order 0 first, at most " + Machine.NR_PAGE_ORDERS + ")";
+        Tok t = next(what);
+        String[] parts = t.text.split(",", -1);
+        if (parts.length > Machine.NR_PAGE_ORDERS) throw err(t, "expected " + what + ", got " + parts.length + " weights");
+        int[] w = new int[parts.length];
+        int off = 0;
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].matches("[0-9]{1,9}")) {
+                throw err(line.no, t.col + off, "expected a weight (a whole number), got '" + parts[i] + "'");
+            }
+            w[i] = Integer.parseInt(parts[i]);
+            off += parts[i].length() + 1;
+        }
+        return w;
+    }
+
+    private void timing() throws MachineFormatException {
+        Tok k = next("a timing parameter name");
+        if (!SYMBOL_NAME.matcher(k.text).matches()) {
+            line.i--;
+            throw expected("a timing parameter name");
+        }
+        Integer first = timingLines.get(k.text);
+        if (first != null) throw err(k, "timing '" + k.text + "' is given twice (first on line " + first + ")");
+        Tok v = next("a number like 1.5 or 2e-9");
+        if (!NUMBER.matcher(v.text).matches()) {
+            line.i--;
+            throw expected("a number like 1.5 or 2e-9");
+        }
+        double d = Double.parseDouble(v.text);
+        if (!Double.isFinite(d)) throw err(v, "timing value '" + v.text + "' is out of range");
+        end("the value");
+        timing.put(k.text, d);
+        timingLines.put(k.text, line.no);
+    }
+
+    static String opWord(MemblockOp.Kind k) {
+        return switch (k) {
+            case RESERVE -> "reserve";
+            case FREE -> "free";
+            case ADD -> "add";
+            case REMOVE -> "remove";
+            case DUMP_RESERVED -> "dump-reserved";
+        };
+    }
+
+    private void memblock() throws MachineFormatException {
+        String what = "a memblock operation (reserve, free, add, remove, dump-reserved)";
+        Tok k = next(what);
+        MemblockOp.Kind kind = null;
+        for (MemblockOp.Kind c : MemblockOp.Kind.values()) if (opWord(c).equals(k.text)) kind = c;
+        if (kind == null) {
+            line.i--;
+            throw expected(what);
+        }
+        long[] r = range(true);
+        int nid = -1;
+        String caller = "";
+        boolean sawNid = false, sawCaller = false;
+        while (more()) {
+            Tok a = next("'nid' or 'caller'");
+            if (a.text.equals("nid") && !sawNid) {
+                nid = integer("a node id (or -1)", -1, Machine.MAX_NUMNODES);
+                sawNid = true;
+            } else if (a.text.equals("caller") && !sawCaller) {
+                caller = next("a caller symbol like memblock_alloc_range_nid+0xbd/0x180").text;
+                sawCaller = true;
+            } else {
+                line.i--;
+                throw expected(sawNid && sawCaller ? "end of line" : sawNid ? "'caller'" : sawCaller ? "'nid'"
+                        : "'nid' or 'caller'");
+            }
+        }
+        memblockOps.add(new MemblockOp(kind, r[0], r[1] - r[0], nid, caller));
+    }
+
+    // ---------------------------------------------------------------- whole-file checks
+
+    private Machine validate(int lastLine) throws MachineFormatException {
+        if (nodes.isEmpty()) throw err(lastLine, 1, "expected at least one 'node ID cpus N' line, got none");
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) index.put(nodes.get(i).id, i);
+        String defined = nodes.stream().map(d -> Integer.toString(d.id)).reduce((a, b) -> a + ", " + b).orElse("");
+
+        // node references, in line order
+        List<RangeDef> refs = new ArrayList<>();
+        for (RangeDef r : e820) if (r.nodeTok != null) refs.add(r);
+        refs.addAll(memory);
+        refs.addAll(hotplug);
+        refs.sort(Comparator.comparingInt(RangeDef::line));
+        for (RangeDef r : refs) {
+            if (!index.containsKey(r.node)) {
+                throw err(r.line, r.nodeTok.col, "node " + r.node + " is not defined (defined: " + defined + ")");
+            }
+        }
+
+        // distance table
+        int[][] dist = null;
+        int n = nodes.size();
+        if (!distance.isEmpty()) {
+            for (int i = 0; i < distance.size(); i++) {
+                Row row = distance.get(i);
+                if (i >= n) {
+                    throw err(row.line.no, 1, "the distance table is not square: it has more rows than the " + n
+                            + " node(s) (one row per node, in node order)");
+                }
+                if (row.d.length > n) {
+                    throw err(row.line.no, row.toks.get(n).col, "the distance table is not square: expected " + n
+                            + " distance(s) in this row (one per node), got " + row.d.length);
+                }
+                if (row.d.length < n) {
+                    throw err(row.line.no, row.line.endCol, "the distance table is not square: expected " + n
+                            + " distance(s) in this row (one per node), got " + row.d.length);
+                }
+            }
+            if (distance.size() < n) {
+                Row last = distance.get(distance.size() - 1);
+                throw err(last.line.no, 1, "the distance table is not square: it has " + distance.size()
+                        + " row(s) but there are " + n + " nodes (one row per node, in node order)");
+            }
+            dist = new int[n][];
+            for (int i = 0; i < n; i++) dist[i] = distance.get(i).d.clone();
+            for (int i = 0; i < n; i++) {
+                Row row = distance.get(i);
+                for (int j = 0; j < n; j++) {
+                    int v = dist[i][j];
+                    int col = row.toks.get(j).col;
+                    if (i == j && v != 10) {
+                        throw err(row.line.no, col, "the distance of node " + nodes.get(i).id
+                                + " to itself must be 10, got " + v);
+                    }
+                    if (i != j && (v <= 10 || v > 255)) {
+                        throw err(row.line.no, col, "the distance between nodes " + nodes.get(i).id + " and "
+                                + nodes.get(j).id + " must be 11..255, got " + v);
+                    }
+                    if (j < i && v != dist[j][i]) {
+                        throw err(row.line.no, col, "the distance table is not symmetric: node " + nodes.get(i).id
+                                + " to node " + nodes.get(j).id + " is " + v + " but node " + nodes.get(j).id
+                                + " to node " + nodes.get(i).id + " is " + dist[j][i] + " (line "
+                                + distance.get(j).line.no + ")");
+                    }
+                }
+            }
+        }
+
+        // e820: at least one usable range; every usable byte belongs to exactly one node
+        List<RangeDef> usable = new ArrayList<>();
+        for (RangeDef r : e820) if (r.type == E820Type.USABLE) usable.add(r);
+        if (usable.isEmpty()) throw err(lastLine, 1, "expected at least one 'e820 RANGE usable node N' line, got none");
+        List<List<long[]>> nodeRanges = new ArrayList<>();
+        for (int i = 0; i < n; i++) nodeRanges.add(new ArrayList<>());
+        Map<RangeDef, Long> covered = new HashMap<>();
+        for (RangeDef u : usable) {
+            covered.put(u, 0L);
+            if (u.nodeTok != null) {
+                nodeRanges.get(index.get(u.node)).add(new long[] {u.start, u.end});
+                covered.put(u, u.end - u.start);
+            }
+        }
+        for (RangeDef m : memory) {
+            RangeDef in = null;
+            for (RangeDef u : usable) if (m.start >= u.start && m.end <= u.end) in = u;
+            if (in == null) {
+                throw err(m.line, m.rangeTok.col, "memory range " + Sizes.range(m.start, m.end)
+                        + " is not inside one usable e820 range");
+            }
+            if (in.nodeTok != null) {
+                throw err(m.line, m.rangeTok.col, "memory range " + Sizes.range(m.start, m.end)
+                        + " is inside e820 range " + Sizes.range(in.start, in.end) + " which already belongs to node "
+                        + in.node + " (line " + in.line + ")");
+            }
+            covered.merge(in, m.end - m.start, Long::sum);
+            nodeRanges.get(index.get(m.node)).add(new long[] {m.start, m.end});
+        }
+        for (RangeDef u : usable) {
+            if (covered.get(u) != u.end - u.start) {
+                throw err(u.line, u.rangeTok.col, "usable range " + Sizes.range(u.start, u.end)
+                        + " does not belong to a node: " + "expected 'node N' after 'usable' or 'memory' lines covering it");
+            }
+        }
+        for (List<long[]> l : nodeRanges) l.sort(Comparator.comparingLong(a -> a[0]));
+
+        // hotplug ranges: present ones are memory of their node, absent ones are not memory yet
+        for (RangeDef h : hotplug) {
+            List<long[]> mine = nodeRanges.get(index.get(h.node));
+            if (h.present) {
+                long in = 0;
+                for (long[] r : mine) in += Math.max(0, Math.min(r[1], h.end) - Math.max(r[0], h.start));
+                if (in != h.end - h.start) {
+                    throw err(h.line, h.rangeTok.col, "hotplug range " + Sizes.range(h.start, h.end)
+                            + " is 'present' but is not all usable memory of node " + h.node);
+                }
+            } else {
+                for (RangeDef u : usable) {
+                    if (h.start < u.end && u.start < h.end) {
+                        throw err(h.line, h.rangeTok.col, "hotplug range " + Sizes.range(h.start, h.end)
+                                + " is 'absent' but overlaps usable e820 range " + Sizes.range(u.start, u.end)
+                                + " (line " + u.line + ")");
+                    }
+                }
+            }
+        }
+
+        List<NumaNode> nn = new ArrayList<>();
+        for (int i = 0; i < n; i++) nn.add(new NumaNode(nodes.get(i).id, nodes.get(i).cpus, nodeRanges.get(i)));
+        List<E820Range> map = new ArrayList<>();
+        for (RangeDef r : e820) map.add(new E820Range(r.start, r.end, r.type));
+        map.sort(Comparator.comparingLong(E820Range::start));
+        List<HotplugRange> hp = new ArrayList<>();
+        for (RangeDef h : hotplug) hp.add(new HotplugRange(h.start, h.end, h.node, h.present));
+        hp.sort(Comparator.comparingLong(HotplugRange::start));
+
+        String mname = name != null ? name : defaultName(file);
+        BootOptions opts = options.build();
+        return new Machine(mname, file, nn, dist, map, hp, reservations, memblockOps, lateFrees, opts,
+                workload != null ? workload : BootWorkload.defaults(), kernel != null ? kernel : KernelImage.defaults(),
+                timing);
+    }
+
+    /** The file name without directories and extension, made into a valid machine name. */
+    static String defaultName(String file) {
+        String s = file.replace('\\', '/');
+        s = s.substring(s.lastIndexOf('/') + 1);
+        int dot = s.lastIndexOf('.');
+        if (dot > 0) s = s.substring(0, dot);
+        s = s.replaceAll("[^A-Za-z0-9_.+-]", "-");
+        return s.isEmpty() ? "machine" : s;
+    }
+
+    static boolean sameRanges(List<long[]> a, List<long[]> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!Arrays.equals(a.get(i), b.get(i))) return false;
+        return true;
+    }
+}

@@ -1,0 +1,374 @@
+package mm.machine.internal;
+
+import mm.machine.api.Sizes;
+
+import static mm.machine.internal.Machines.assertSameMachine;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import mm.machine.api.BootOptions;
+import mm.machine.api.BootWorkload;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.machine.api.HotplugRange;
+import mm.machine.api.KernelImage;
+import mm.machine.api.LateFree;
+import mm.machine.api.Machine;
+import mm.machine.api.MachineFormatException;
+import mm.machine.api.MemblockOp;
+import mm.machine.api.NumaNode;
+import mm.machine.api.Reservation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MachineFormatTest {
+    private final MachineServiceImpl svc = new MachineServiceImpl();
+
+    private static final String MINIMAL = """
+            machine m
+            node 0 cpus 1
+            e820 0x0-0x9fbff usable node 0
+            e820 0x100000-0x7ffffff usable node 0
+            """;
+
+    private Machine parse(String text) throws MachineFormatException {
+        return svc.parse("t", text);
+    }
+
+    private void roundTrip(Machine m) throws MachineFormatException {
+        String text = svc.render(m);
+        Machine back = svc.parse(m.source(), text);
+        assertSameMachine(m, back);
+        assertEquals(text, svc.render(back), "render is stable");
+    }
+
+    // ---------------------------------------------------------------- shipped machines
+
+    @ParameterizedTest
+    @MethodSource("builtins")
+    void everyShippedMachineParsesAndRoundTrips(String name) throws Exception {
+        Machine m = svc.builtin(name).orElseThrow();
+        assertEquals(name, m.name());
+        assertEquals("machines/" + name, m.source());
+        assertFalse(m.nodes().isEmpty());
+        assertTrue(m.usableBytes() > 0);
+        roundTrip(m);
+    }
+
+    static Stream<String> builtins() {
+        return MachineServiceImpl.BUILTIN.stream();
+    }
+
+    @Test
+    void machinesDirectoryHoldsExactlyTheBuiltins() throws IOException {
+        Path dir = Path.of("../machines");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(MachineServiceImpl.BUILTIN.stream().sorted().toList(),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void defaultMachineIsTheDescribedOne() throws Exception {
+        Machine m = svc.builtin("default").orElseThrow();
+        assertEquals(2, m.nodes().size());
+        assertEquals(2, m.nodes().get(0).cpus());
+        assertEquals(2, m.nodes().get(1).cpus());
+        long gib = 1L << 30;
+        long installed = 0;
+        for (E820Range r : m.e820()) if (r.type() == E820Type.USABLE) installed += r.size();
+        assertTrue(installed > 8 * gib - 8 * (1 << 20) && installed <= 8 * gib, "about 8 GiB usable: " + installed);
+        assertEquals(new E820Range(0, 0x9fc00, E820Type.USABLE), m.e820().get(0));
+        assertTrue(m.e820().stream().anyMatch(r -> r.type() == E820Type.ACPI));
+        assertTrue(m.e820().stream().anyMatch(r -> r.type() == E820Type.NVS));
+        assertTrue(m.e820().stream().anyMatch(r -> r.type().isRam() && r.start() == 1L << 32), "RAM above 4 GiB");
+        assertTrue(m.e820().stream().noneMatch(r -> r.type().isRam() && r.start() < 1L << 32 && r.end() > 0xc0000000L),
+                "32-bit PCI hole");
+        assertEquals(new Reservation("kernel", 0x1000000, 0x2811000), m.reservations().get(0));
+        Reservation initrd = m.reservations().get(1);
+        assertEquals("initrd", initrd.name());
+        assertTrue(m.nodes().get(0).contains(initrd.base()) && initrd.end() <= 0xc0000000L);
+        assertTrue(m.options().deferredStructPageInit());
+        assertFalse(m.options().pageOwner());
+        assertEquals(20, m.distance(0, 1));
+    }
+
+    @Test
+    void xeonHas52CpusPerNodeAnd384GiBEach() throws Exception {
+        Machine m = svc.builtin("xeon-2x384g").orElseThrow();
+        long gib = 1L << 30;
+        for (NumaNode n : m.nodes()) {
+            assertEquals(52, n.cpus());
+            long b = n.ranges().stream().mapToLong(r -> r[1] - r[0]).sum();
+            assertTrue(b > 383 * gib && b <= 384 * gib, "node " + n.id() + " has " + b);
+        }
+        assertEquals(21, m.distance(1, 0));
+    }
+
+    @Test
+    void tinyMachinesAreSmall() throws Exception {
+        Machine t = svc.builtin("tiny").orElseThrow();
+        assertEquals(1, t.nodes().size());
+        assertTrue(t.usableBytes() <= 256L << 20 && t.usableBytes() > 250L << 20);
+        Machine t2 = svc.builtin("tiny-2node").orElseThrow();
+        assertEquals(2, t2.nodes().size());
+        assertEquals(List.of(0x10000000L, 0x1ffe0000L),
+                List.of(t2.nodes().get(1).ranges().get(0)[0], t2.nodes().get(1).ranges().get(0)[1]));
+    }
+
+    // ---------------------------------------------------------------- the documented example
+
+    static String docExample() throws IOException {
+        String doc = Files.readString(Path.of("../docs/machine-format.md"));
+        int at = doc.indexOf("## Complete example");
+        int start = doc.indexOf("```\n", at) + 4;
+        return doc.substring(start, doc.indexOf("```", start));
+    }
+
+    @Test
+    void documentedExampleParsesWithEveryStatement() throws Exception {
+        Machine m = svc.parse("docs/example", docExample());
+        assertEquals("example", m.name());
+        assertEquals(2, m.nodes().size());
+        long g = 1L << 30;
+        assertArrayEquals(new long[] {4 * g, 6 * g}, m.nodes().get(0).ranges().get(2));
+        assertArrayEquals(new long[] {6 * g, 10 * g}, m.nodes().get(1).ranges().get(0));
+        assertArrayEquals(new int[] {21, 10}, m.distance()[1]);
+        assertTrue(m.e820().contains(new E820Range(10 * g, 11 * g, E820Type.PMEM)));
+        assertTrue(m.e820().contains(new E820Range(11 * g, 11 * g + (512L << 20), E820Type.SOFT_RESERVED)));
+        assertTrue(m.e820().contains(new E820Range(0xfed00000L, 0xfed00400L, E820Type.UNUSABLE)));
+        assertEquals(List.of(new HotplugRange(9 * g, 10 * g, 1, true), new HotplugRange(12 * g, 16 * g, 1, false)),
+                m.hotplug());
+        assertEquals(new Reservation("kernel", 0x1000000, 0x2811000), m.reservations().get(0));
+        assertEquals(List.of(new LateFree("initrd", 1008, 0x7fee4000), new LateFree("initmem", 4268, -1),
+                new LateFree("rodata-data-gap", 1308, -1)), m.lateFrees());
+        assertEquals(new KernelImage(16384, 2500, 6884, 4268, 4896), m.kernel());
+        BootOptions o = m.options();
+        assertTrue(o.pageOwner() && o.memblockDebug() && o.movableNode() && o.deferredStructPageInit());
+        assertEquals(20, o.movablecorePercent());
+        assertEquals(2 * g, o.kernelcoreBytes());
+        assertEquals(-1, o.kernelcorePercent());
+        assertEquals(Map.of("page_reporting.page_reporting_order", "9"), o.extra());
+        BootWorkload w = m.workload();
+        assertEquals(7, w.seed());
+        assertArrayEquals(new int[] {70, 20, 10}, w.orderWeights());
+        assertEquals(12.5, m.timing("init_ns_per_page", 0));
+        assertEquals(6, m.memblockOps().size());
+        assertEquals(new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x1000000, 0x2811000, 0, ""), m.memblockOps().get(1));
+        assertEquals(new MemblockOp(MemblockOp.Kind.REMOVE, 0x7fe00000, 1 << 20, -1,
+                "memblock_mem_limit_remove_map+0x51/0x70"), m.memblockOps().get(5));
+        roundTrip(m);
+    }
+
+    // ---------------------------------------------------------------- syntax details
+
+    @Test
+    void minimalFileGetsDefaults() throws Exception {
+        Machine m = parse(MINIMAL);
+        assertEquals("m", m.name());
+        assertNull(m.distance());
+        assertEquals(10, m.distance(0, 0));
+        assertEquals(KernelImage.defaults(), m.kernel());
+        assertEquals(BootOptions.defaults(), m.options());
+        assertArrayEquals(BootWorkload.defaults().orderWeights(), m.workload().orderWeights());
+        assertEquals(0x9fc00 + 0x7f00000, m.usableBytes());
+        roundTrip(m);
+    }
+
+    @Test
+    void sizesAcceptHexDecimalAndSuffixes() throws Exception {
+        assertEquals(4L << 30, Sizes.parse("4G"));
+        assertEquals(4L << 30, Sizes.parse("4g"));
+        assertEquals(0x100000, Sizes.parse("0x100000"));
+        assertEquals(0x10L << 20, Sizes.parse("0x10M"));
+        assertEquals(1048576, Sizes.parse("1048576"));
+        assertEquals(1L << 40, Sizes.parse("1T"));
+        assertEquals(-1, Sizes.parse("4Q"));
+        assertEquals(-1, Sizes.parse("0x"));
+        assertEquals(-1, Sizes.parse("16E"));
+        assertEquals("1008K", Sizes.format(1008 * 1024));
+        assertEquals("4G", Sizes.format(4L << 30));
+        assertEquals("1000", Sizes.format(1000));
+    }
+
+    @Test
+    void nameDefaultsToTheFileNameAndCommentsAndTabsAreIgnored() throws Exception {
+        Machine m = svc.parse("some/dir/box.machine", "# a comment\n\n\tnode\t0 cpus 3   # trailing\n"
+                + "e820 0+1M usable node 0\r\n");
+        assertEquals("box", m.name());
+        assertEquals(3, m.nodes().get(0).cpus());
+        assertEquals(List.of(new E820Range(0, 1 << 20, E820Type.USABLE)), m.e820());
+    }
+
+    @Test
+    void e820IsSortedAndNodeRangesFollowIt() throws Exception {
+        Machine m = parse("""
+                node 0 cpus 1
+                node 1 cpus 1
+                e820 1G+1G usable node 1
+                e820 0+1G usable node 0
+                """);
+        assertEquals(0, m.e820().get(0).start());
+        assertArrayEquals(new long[] {1L << 30, 2L << 30}, m.nodes().get(1).ranges().get(0));
+    }
+
+    @Test
+    void extraOptionsAndLaterOptionsWin() throws Exception {
+        Machine m = parse(MINIMAL + "cmdline movablecore=1G foo.bar=3 page_owner=on\ncmdline movablecore=10% "
+                + "page_owner=off deferred_struct_page_init=off mem=0x40000000 early_page_ext\n");
+        BootOptions o = m.options();
+        assertEquals(10, o.movablecorePercent());
+        assertEquals(0, o.movablecoreBytes());
+        assertFalse(o.pageOwner());
+        assertFalse(o.deferredStructPageInit());
+        assertTrue(o.earlyPageExt());
+        assertEquals(1L << 30, o.memLimit());
+        assertEquals(Map.of("foo.bar", "3"), o.extra());
+        assertEquals("deferred_struct_page_init=off early_page_ext movablecore=10% mem=1G foo.bar=3",
+                o.cmdline());
+        roundTrip(m);
+    }
+
+    @Test
+    void programmaticMachineRoundTrips() throws Exception {
+        Machine m = new Machine("prog", "prog", List.of(new NumaNode(0, 2, List.of(new long[] {0x1000, 0x9f000})),
+                new NumaNode(3, 0, List.of())), new int[][] {{10, 30}, {30, 10}},
+                List.of(new E820Range(0x1000, 0x9f000, E820Type.USABLE), new E820Range(0x9f000, 0xa0000, E820Type.PRAM)),
+                List.of(new HotplugRange(1L << 32, 2L << 32, 3, false)), List.of(new Reservation("fw", 0x9f000, 0x100)),
+                List.of(new MemblockOp(MemblockOp.Kind.RESERVE, 0x2000, 0, 7, "x+0x1/0x2"),
+                        new MemblockOp(MemblockOp.Kind.ADD, 0x2000, 0x1000, -1, "")),
+                List.of(new LateFree("initmem", 12, -1)),
+                new BootOptions(true, true, false, 3L << 30, -1, 0, 25, 0, false, false, Map.of("a", "b", "c", "")),
+                new BootWorkload(-5, 1, 0, 0, 0, new int[] {1}), new KernelImage(1, 2, 3, 4, 5),
+                Map.of("a.b", 1e-9, "c", 3.0, "d", -2.5, "e", -0.0, "f", 1e300));
+        roundTrip(m);
+    }
+
+    // ---------------------------------------------------------------- broken input: file:line:column: what
+
+    static Stream<Arguments> broken() {
+        return Stream.of(
+                // a bad size (the example of the brief)
+                Arguments.of("""
+                        machine bad
+                        node 0 cpus 1
+                        e820 0x0-0x9fbff usable node 0
+                        # more memory
+                        e820 0x100000+4M usable node 0
+
+                        reserve initrd 4Q+1M
+                        """, "bad:7:16: expected a size like 4G or 0x100000, got '4Q'"),
+                Arguments.of(MINIMAL + "reserve kernel 0x1000000-4Q\n",
+                        "bad:5:26: expected a size like 4G or 0x100000, got '4Q'"),
+                // unknown keyword
+                Arguments.of(MINIMAL + "  zone 0 DMA\n", "bad:5:3: unknown keyword 'zone' (expected one of "
+                        + MachineParser.KEYWORDS + ")"),
+                // overlapping e820 ranges
+                Arguments.of(MINIMAL + "e820 0x7000000-0x8ffffff reserved\n",
+                        "bad:5:6: e820 range 0x7000000-0x8ffffff overlaps 0x100000-0x7ffffff (line 4)"),
+                // a usable range given to an unknown node
+                Arguments.of(MINIMAL + "e820 1G+1G usable node 2\n", "bad:5:24: node 2 is not defined (defined: 0)"),
+                // memory line to an unknown node
+                Arguments.of("node 0 cpus 1\ne820 0+1G usable\nmemory 0+512M node 0\nmemory 512M+512M node 1\n",
+                        "bad:4:23: node 1 is not defined (defined: 0)"),
+                // usable memory without a node
+                Arguments.of("node 0 cpus 1\ne820 0+1G usable\nmemory 0+512M node 0\n",
+                        "bad:2:6: usable range 0x0-0x3fffffff does not belong to a node: expected 'node N' after"
+                                + " 'usable' or 'memory' lines covering it"),
+                // distance: not square (row too long), not square (missing row), not symmetric, diagonal
+                Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20 30\ndistance 20 10\n" + "e820 0+1G usable node 0\n",
+                        "bad:3:16: the distance table is not square: expected 2 distance(s) in this row (one per"
+                                + " node), got 3"),
+                Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ne820 0+1G usable node 0\n",
+                        "bad:3:1: the distance table is not square: it has 1 row(s) but there are 2 nodes (one row"
+                                + " per node, in node order)"),
+                Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ndistance 21 10\ne820 0+1G usable node 0\n",
+                        "bad:4:10: the distance table is not symmetric: node 1 to node 0 is 21 but node 0 to node 1"
+                                + " is 20 (line 3)"),
+                Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ndistance 20 11\ne820 0+1G usable node 0\n",
+                        "bad:4:13: the distance of node 1 to itself must be 10, got 11"),
+                // unknown option, bad option value
+                Arguments.of(MINIMAL + "cmdline page_owner=on nokaslr\n", "bad:5:23: unknown boot option 'nokaslr'"
+                        + " (known: " + BootOptionParser.KNOWN + "; any other option must be key=value)"),
+                Arguments.of(MINIMAL + "cmdline page_owner=yes\n",
+                        "bad:5:20: expected page_owner=on or page_owner=off, got 'page_owner=yes'"),
+                Arguments.of(MINIMAL + "cmdline movablecore=150%\n",
+                        "bad:5:21: expected a percentage 0%..100% in movablecore=N%, got '150%'"),
+                // bad e820 type, missing word, extra word
+                Arguments.of(MINIMAL + "e820 1G+1G ram-ish\n", "bad:5:12: expected an e820 type (usable, reserved,"
+                        + " acpi-data, acpi-nvs, unusable, pmem, pram, soft-reserved), got 'ram-ish'"),
+                Arguments.of(MINIMAL + "node 1 cpus\n", "bad:5:12: expected a CPU count, got end of line"),
+                Arguments.of(MINIMAL + "e820 1G+1G reserved node 0\n",
+                        "bad:5:21: only usable ranges belong to a node, this one is reserved"),
+                Arguments.of(MINIMAL + "timing x 1.5 ns\n", "bad:5:14: unexpected 'ns' after the value"),
+                // range end below its start; node defined twice; no node at all
+                Arguments.of(MINIMAL + "reserve x 0x2000-0x1000\n",
+                        "bad:5:18: range end 0x1000 is below its start 0x2000 (the end is inclusive)"),
+                Arguments.of(MINIMAL + "node 0 cpus 2\n", "bad:5:6: node 0 is defined twice (first on line 2)"),
+                Arguments.of("# nothing\ne820 0+1G usable\n", "bad:2:1: expected at least one 'node ID cpus N'"
+                        + " line, got none"),
+                // late free not in whole KiB; hotplug present outside memory
+                Arguments.of(MINIMAL + "latefree initrd 1000\n",
+                        "bad:5:17: expected a size in whole KiB like 1008K, got '1000'"),
+                Arguments.of(MINIMAL + "hotplug 1G+1G node 0 present\n",
+                        "bad:5:9: hotplug range 0x40000000-0x7fffffff is 'present' but is not all usable memory of"
+                                + " node 0"),
+                Arguments.of(MINIMAL + "workload seed 1 orders 80,x,6\n",
+                        "bad:5:27: expected a weight (a whole number), got 'x'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("broken")
+    void brokenInputIsRejectedWithFileLineAndColumn(String text, String message) {
+        MachineFormatException e = assertThrows(MachineFormatException.class, () -> svc.parse("bad", text));
+        assertEquals(message, e.getMessage());
+        String[] parts = message.split(":", 4);
+        assertEquals("bad", e.file());
+        assertEquals(Integer.parseInt(parts[1]), e.line());
+        assertEquals(Integer.parseInt(parts[2]), e.column());
+    }
+
+    @Test
+    void theExampleOfTheDocs() {
+        String text = MINIMAL.replace("machine m", "machine bad") + "\n# line 6\ne820 0x10000+4Q usable node 0\n";
+        MachineFormatException e = assertThrows(MachineFormatException.class, () -> svc.parse("machines/bad", text));
+        assertEquals("machines/bad:7:14: expected a size like 4G or 0x100000, got '4Q'", e.getMessage());
+    }
+
+    // ---------------------------------------------------------------- all-or-nothing
+
+    @Test
+    void failedLoadLeavesTheCurrentMachine(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Machine before = svc.current();
+        assertEquals("default", before.name());
+        Path bad = tmp.resolve("bad");
+        Files.writeString(bad, MINIMAL + "e820 1G+1G usable node 9\n");
+        assertThrows(MachineFormatException.class, () -> svc.load(bad));
+        assertTrue(before == svc.current());
+
+        Path good = tmp.resolve("good");
+        Files.writeString(good, MINIMAL);
+        Machine m = svc.load(good);
+        assertTrue(m == svc.current());
+        assertEquals(good.toString(), m.source());
+
+        assertEquals("tiny-2node", svc.load(Path.of("machines/tiny-2node")).name());
+        assertEquals("tiny", svc.load(Path.of("tiny")).name());
+        assertEquals("tiny", svc.current().name());
+        IllegalArgumentException nf = assertThrows(IllegalArgumentException.class, () -> svc.load(Path.of("nosuch")));
+        assertTrue(nf.getMessage().startsWith("no machine file 'nosuch' and no built-in machine of that name"));
+        assertEquals("tiny", svc.current().name());
+    }
+}
