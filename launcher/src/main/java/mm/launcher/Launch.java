@@ -41,6 +41,8 @@ public final class Launch implements AutoCloseable {
     static final String JLINE = "jline.jar";
     static final String INTERACTIVE_SHELL = "org.apache.felix.gogo.jline.jar";
     private static final String CM = "org.osgi.service.cm.ConfigurationAdmin";
+    private static final String VARIANTS = "mm.variant.api.VariantService";
+    private static final String VARIANT_PID = "mm.variant";
     /**
      * How long to wait for a service that a started bundle declares it provides: against a real hang only. A healthy
      * start registers it within a second even on a loaded host; a profile that lacks the bundle fails at once.
@@ -136,6 +138,7 @@ public final class Launch implements AutoCloseable {
             long tResolved = System.nanoTime();
             launch.phases.put("resolve", tResolved - tInstalled);
             launch.startBundles(settings.interactive());
+            launch.checkVariantConfig();
             launch.phases.put("start", System.nanoTime() - tResolved);
             return launch;
         } catch (LaunchException e) {
@@ -274,6 +277,42 @@ public final class Launch implements AutoCloseable {
             }
         } catch (ReflectiveOperationException e) {
             throw new LaunchException(profile.describe() + ": cannot apply its config lines: " + Gogo.message(e), e);
+        }
+    }
+
+    /**
+     * A profile's {@code config mm.variant SUBSYSTEM=VARIANT} line must name a registered subsystem and variant:
+     * checked once every bundle has started (the registry knows them all then), so that a misspelling fails the
+     * launch with the known names instead of being ignored.
+     */
+    void checkVariantConfig() throws LaunchException {
+        List<Profile.ConfigLine> lines = profile.config.stream().filter(c -> c.pid().equals(VARIANT_PID)).toList();
+        if (lines.isEmpty()) return;
+        BundleContext ctx = framework.getBundleContext();
+        ServiceReference<?> ref = anyProvides(ctx, VARIANTS) ? awaitService(ctx, VARIANTS, SERVICE_HANG_BOUND_MS) : null;
+        if (ref == null) {
+            throw new LaunchException(profile.describe() + ": " + lines.get(0).source() + ": config "
+                    + VARIANT_PID + " needs the variant registry, and no bundle in the profile provides it (add mm.variant)");
+        }
+        Map<?, ?> known;
+        try {
+            Object svc = ctx.getService(ref);
+            known = (Map<?, ?>) ref.getBundle().loadClass(VARIANTS).getMethod("variants").invoke(svc);
+        } catch (ReflectiveOperationException e) {
+            throw new LaunchException(profile.describe() + ": cannot read the registered variants: " + Gogo.message(e), e);
+        }
+        for (Profile.ConfigLine c : lines) {
+            Object variants = known.get(c.key());
+            String where = c.source() + ": config " + VARIANT_PID + " " + c.key() + "=" + c.value() + ": ";
+            if (variants == null) {
+                throw new LaunchException(where + "unknown subsystem '" + c.key() + "' (subsystems: "
+                        + String.join(", ", known.keySet().stream().map(String::valueOf).sorted().toList()) + ")");
+            }
+            if (!((List<?>) variants).contains(c.value())) {
+                throw new LaunchException(where + "subsystem '" + c.key() + "' has no variant '" + c.value()
+                        + "' (variants: " + String.join(", ", ((List<?>) variants).stream().map(String::valueOf).toList())
+                        + ")");
+            }
         }
     }
 

@@ -73,6 +73,23 @@ class LauncherIT {
     }
 
     @Test
+    void aProfileLineNamingAnUnknownSubsystemOrVariantFailsTheLaunchWithTheKnownNames() throws Exception {
+        Path profile = tmp.resolve("typo.txt");
+        Files.writeString(profile, "@full\nconfig mm.variant pageext=late\n");
+        Mmkit.Result r = Mmkit.run("--profile", profile.toString(), "-c", "mm:version");
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        assertEquals("mmkit: " + profile.toAbsolutePath() + ":2: config mm.variant pageext=late: unknown subsystem"
+                + " 'pageext' (subsystems: deferred-init, device-init, page-ext, reporting, reserved-bit)\n", r.err(),
+                r::toString);
+        Files.writeString(profile, "@full\nconfig mm.variant page-ext=lat\n");
+        r = Mmkit.run("--profile", profile.toString(), "-c", "mm:version");
+        assertEquals(1, r.rc(), r::toString);
+        assertTrue(r.err().contains(":2: config mm.variant page-ext=lat: subsystem 'page-ext' has no variant 'lat'"
+                + " (variants: late, on-touch)"), r::toString);
+    }
+
+    @Test
     void aProfileThatCannotResolveSaysWhichBundleNeedsWhat() throws Exception {
         Path profile = tmp.resolve("nojson.txt");
         Files.writeString(profile, String.join("\n", "# mm.shell without jackson-core", "slf4j-api", "slf4j-simple",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code machines/qemu-2g} is what the importer makes of the reference boot's console log. Regenerate it with
- * {@code mvn -pl mm.core test -Dtest=ShippedMachinesTest -Dmm.regen=true}.
+ * {@code mvn -pl mm.machine test -Dtest=ShippedMachinesTest -Dmm.regen=true}.
  */
 class ShippedMachinesTest {
     static final Path QEMU_2G = Path.of("../machines/qemu-2g");
@@ -30,7 +30,7 @@ class ShippedMachinesTest {
                 + "# 'console=ttyS0 page_owner=on memblock=debug loglevel=8 ignore_loglevel nokaslr'.\n"
                 + "# GENERATED, do not edit: MachineService.importDmesg of\n"
                 + "# mm.core/src/test/resources/refdata/qemu-2g-1node/console.log, renamed to qemu-2g, written with render().\n"
-                + "# Regenerate: mvn -pl mm.core test -Dtest=ShippedMachinesTest -Dmm.regen=true\n"
+                + "# Regenerate: mvn -pl mm.machine test -Dtest=ShippedMachinesTest -Dmm.regen=true\n"
                 + "# Lines used: " + used + "; skipped: " + r.skipped() + ".\n"
                 + "# (nokaslr and ignore_loglevel are not machine options and were left out of the command line.)\n"
                 + svc.render(named);

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import mm.variant.api.VariantConstraint;
 import mm.variant.api.VariantListener;
@@ -37,32 +36,24 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
- * The {@link VariantService}: tracks every service carrying {@code mm.subsystem} and {@code mm.variant} (whatever
- * its interface), keeps the selection from the configuration {@code mm.variant}, and hands out the active variant.
- * It holds no machine state: a variant swap never touches the emulated machine.
+ * The {@link VariantService} in a framework: a thin tracker of every service carrying {@code mm.subsystem} and
+ * {@code mm.variant} (whatever its interface) that feeds the {@link Selection}; the selection is kept in the
+ * configuration {@code mm.variant}. It holds no machine state: a variant swap never touches the emulated machine.
  */
 @Component(service = VariantService.class, configurationPid = VariantService.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
-public final class VariantRegistry implements VariantService, AllServiceListener {
+public final class VariantRegistry extends Variants<ServiceReference<?>> implements AllServiceListener {
     static final String FILTER = "(&(" + SUBSYSTEM + "=*)(" + VARIANT + "=*))";
     /**
-     * A private property of the stored selection: how many selections this registry has stored. Config Admin delivers
-     * updates on its own thread, late; a delivery older than the last store is an echo the registry has already
-     * applied itself, and must not undo a newer selection.
+     * A private property of the stored selection: the sequence number it was stored under. Config Admin delivers
+     * updates on its own thread, late; the registry has applied its own selections already, and an old delivery must
+     * not undo a newer one.
      */
     static final String SEQ = ".mm.variant.seq";
 
     private final BundleContext ctx;
-    /** Guards every field below; never held while calling out (services, constraints, listeners, CM). */
-    private final Object lock = new Object();
-    /** Serialises {@link #select} calls. */
-    private final Object selectLock = new Object();
-    /** subsystem -> variant -> references, the best (highest ranking, then lowest id) first. */
-    private final Map<String, Map<String, List<ServiceReference<?>>>> refs = new TreeMap<>();
+    /** The services fetched for the registry's users (released when they go away or the registry stops). */
     private final Map<ServiceReference<?>, Object> fetched = new HashMap<>();
-    private Map<String, String> configured;
-    /** The {@link #SEQ} of the last selection this registry stored (or saw). */
-    private long stored;
     private boolean closed;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -84,17 +75,13 @@ public final class VariantRegistry implements VariantService, AllServiceListener
 
     @Activate
     public VariantRegistry(BundleContext ctx, Map<String, Object> props) {
+        super(new Selection<ServiceReference<?>>(ServiceReference::compareTo));
         this.ctx = ctx;
-        this.configured = selectionOf(props);
-        this.stored = seqOf(props);
+        selection.deliver(selectionOf(props), seqOf(props));
         try {
             ctx.addServiceListener(this, FILTER);
             ServiceReference<?>[] existing = ctx.getAllServiceReferences(null, FILTER);
-            if (existing != null) {
-                synchronized (lock) {
-                    for (ServiceReference<?> r : existing) add(r);
-                }
-            }
+            if (existing != null) for (ServiceReference<?> r : existing) add(r);
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -102,132 +89,87 @@ public final class VariantRegistry implements VariantService, AllServiceListener
 
     @Modified
     void modified(Map<String, Object> props) {
-        Map<String, String> before;
-        Map<String, String> after;
-        synchronized (lock) {
-            long seq = seqOf(props);
-            // an echo of an older store of ours: the registry applied that selection and a newer one since
-            if (seq >= 0 && seq < stored) return;
-            stored = Math.max(stored, seq);
-            before = activeMap();
-            configured = selectionOf(props);
-            after = activeMap();
-        }
-        fire(before, after);
+        fire(selection.deliver(selectionOf(props), seqOf(props)));
     }
 
     @Deactivate
     void deactivate() {
         ctx.removeServiceListener(this);
         List<ServiceReference<?>> toRelease;
-        synchronized (lock) {
+        synchronized (fetched) {
             closed = true;
             toRelease = new ArrayList<>(fetched.keySet());
             fetched.clear();
-            refs.clear();
         }
+        selection.clear();
         for (ServiceReference<?> r : toRelease) release(r);
     }
 
-    // ---------------------------------------------------------------- VariantService
+    @Override protected List<VariantConstraint> constraints() { return constraints; }
+
+    @Override protected List<VariantListener> listeners() { return listeners; }
+
+    // ---------------------------------------------------------------- service events
 
     @Override
-    public Map<String, List<String>> variants() {
-        synchronized (lock) {
-            Map<String, List<String>> out = new TreeMap<>();
-            refs.forEach((sub, byName) -> out.put(sub, List.copyOf(byName.keySet())));
-            return Collections.unmodifiableMap(out);
-        }
-    }
-
-    @Override
-    public String active(String subsystem) {
-        synchronized (lock) {
-            return activeOf(subsystem);
-        }
-    }
-
-    @Override
-    public Map<String, String> selection() {
-        synchronized (lock) {
-            return Collections.unmodifiableMap(selectionMap());
-        }
-    }
-
-    @Override
-    public void select(String subsystem, String variant) {
-        Objects.requireNonNull(subsystem, "subsystem");
-        Objects.requireNonNull(variant, "variant");
-        synchronized (selectLock) {
-            Map<String, String> next;
-            synchronized (lock) {
-                Map<String, List<ServiceReference<?>>> byName = refs.get(subsystem);
-                if (byName == null) {
-                    throw new IllegalArgumentException(refs.isEmpty()
-                            ? "unknown subsystem '" + subsystem + "': no variants are registered"
-                            : "unknown subsystem '" + subsystem + "' (subsystems: " + String.join(", ", refs.keySet())
-                                    + ")");
-                }
-                if (!byName.containsKey(variant)) {
-                    throw new IllegalArgumentException("subsystem '" + subsystem + "' has no variant '" + variant
-                            + "' (variants: " + String.join(", ", byName.keySet()) + ")");
-                }
-                next = selectionMap();
-                next.put(subsystem, variant);
+    public void serviceChanged(ServiceEvent event) {
+        ServiceReference<?> r = event.getServiceReference();
+        switch (event.getType()) {
+            case ServiceEvent.REGISTERED -> fire(add(r));
+            case ServiceEvent.MODIFIED -> {
+                List<Selection.Change> gone = selection.remove(r);
+                fire(gone);
+                fire(add(r));
             }
-            Map<String, String> view = Collections.unmodifiableMap(next);
-            List<VariantConstraint> cs = constraints;
-            if (cs != null) {
-                for (VariantConstraint c : cs) {
-                    String reason = c.refuse(subsystem, variant, view);
-                    if (reason != null) {
-                        throw new IllegalArgumentException(
-                                "cannot select " + subsystem + "=" + variant + ": " + reason);
-                    }
+            case ServiceEvent.MODIFIED_ENDMATCH, ServiceEvent.UNREGISTERING -> {
+                List<Selection.Change> changes = selection.remove(r);
+                boolean release;
+                synchronized (fetched) {
+                    release = fetched.remove(r) != null;
                 }
+                if (release) release(r);
+                fire(changes);
             }
-            activate(subsystem, variant);
-            // Config Admin only stores the choice (for the next start and for whoever reads it); the registry
-            // applies it here, so the switch is complete when select returns, however slow Config Admin's thread is
-            ConfigurationAdmin cm = configAdmin;
-            if (cm != null) persist(cm, subsystem, variant);
-            applyInMemory(subsystem, variant);
+            default -> { }
         }
     }
 
-    /**
-     * Gets the variant's service before it is selected: a DS component that cannot activate fails the selection
-     * now, with SCR's reason, instead of leaving the subsystem with no usable variant.
-     */
-    private void activate(String subsystem, String variant) {
-        ServiceReference<?> ref;
-        synchronized (lock) {
-            Map<String, List<ServiceReference<?>>> byName = refs.get(subsystem);
-            List<ServiceReference<?>> list = byName == null ? null : byName.get(variant);
-            ref = list == null || list.isEmpty() ? null : list.get(0);
-            if (ref == null || fetched.containsKey(ref)) return;
+    private List<Selection.Change> add(ServiceReference<?> r) {
+        synchronized (fetched) {
+            if (closed) return List.of();
+        }
+        return selection.add(str(r.getProperty(SUBSYSTEM)), str(r.getProperty(VARIANT)),
+                Boolean.parseBoolean(String.valueOf(r.getProperty(DEFAULT))), r);
+    }
+
+    // ---------------------------------------------------------------- services
+
+    /** Gets (once) and keeps the service behind {@code ref}; null when it went away or its component failed. */
+    @Override
+    protected Object service(ServiceReference<?> ref) {
+        synchronized (fetched) {
+            Object svc = fetched.get(ref);
+            if (svc != null) return svc;
         }
         Object got = ctx.getService(ref);
-        if (got == null) {
-            String why = activationFailure(ref);
-            throw new IllegalArgumentException("cannot select " + subsystem + "=" + variant + ": its component"
-                    + (why == null ? " could not be activated" : " failed to activate: " + why));
-        }
-        boolean unget = true;
-        synchronized (lock) {
-            if (!closed && !fetched.containsKey(ref) && contains(ref)) {
+        if (got == null) return null;
+        synchronized (fetched) {
+            Object prior = fetched.get(ref);
+            if (prior == null && !closed && selection.contains(ref)) {
                 fetched.put(ref, got);
-                unget = false;
+                return got;
             }
+            ctx.ungetService(ref);
+            return prior;
         }
-        if (unget) ctx.ungetService(ref);
     }
 
     /** SCR's failure text for the component behind {@code ref}, or null when SCR is not there or says nothing. */
-    private String activationFailure(ServiceReference<?> ref) {
+    @Override
+    protected String activationFailure(ServiceReference<?> ref) {
         ServiceComponentRuntime rt = scr;
         Object name = ref.getProperty("component.name");
-        if (rt == null || name == null) return null;
+        if (rt == null || name == null || ref.getBundle() == null) return null;
         try {
             ComponentDescriptionDTO d = rt.getComponentDescriptionDTO(ref.getBundle(), String.valueOf(name));
             if (d == null) return null;
@@ -240,172 +182,21 @@ public final class VariantRegistry implements VariantService, AllServiceListener
         return null;
     }
 
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    private void release(ServiceReference<?> r) {
+        try {
+            ctx.ungetService(r);
+        } catch (IllegalStateException e) {
+            // our bundle context is already invalid: the framework releases everything itself
+        }
     }
 
+    // ---------------------------------------------------------------- Config Admin
+
+    /** Config Admin only stores the choice (for the next start and for whoever reads it); it is applied already. */
     @Override
-    public <T> T activeService(String subsystem, Class<T> type) {
-        ServiceReference<?> ref;
-        Object svc;
-        synchronized (lock) {
-            ref = activeRef(subsystem);
-            if (ref == null) return null;
-            svc = fetched.get(ref);
-        }
-        if (svc == null) {
-            Object got = ctx.getService(ref);
-            if (got == null) return null; // unregistered meanwhile
-            boolean unget = true;
-            synchronized (lock) {
-                Object prior = fetched.get(ref);
-                if (prior != null) {
-                    svc = prior;
-                } else if (!closed && contains(ref)) {
-                    fetched.put(ref, got);
-                    svc = got;
-                    unget = false;
-                }
-            }
-            if (unget) ctx.ungetService(ref);
-            if (svc == null) return null; // went away while we fetched it
-        }
-        if (!type.isInstance(svc)) {
-            throw new ClassCastException("variant '" + ref.getProperty(VARIANT) + "' of subsystem '" + subsystem
-                    + "' (" + svc.getClass().getName() + ") does not implement " + type.getName());
-        }
-        return type.cast(svc);
-    }
-
-    // ---------------------------------------------------------------- service events
-
-    @Override
-    public void serviceChanged(ServiceEvent event) {
-        ServiceReference<?> r = event.getServiceReference();
-        Map<String, String> before;
-        Map<String, String> after;
-        boolean release = false;
-        synchronized (lock) {
-            if (closed) return;
-            before = activeMap();
-            switch (event.getType()) {
-                case ServiceEvent.REGISTERED -> add(r);
-                case ServiceEvent.MODIFIED -> {
-                    remove(r);
-                    add(r);
-                }
-                case ServiceEvent.MODIFIED_ENDMATCH, ServiceEvent.UNREGISTERING -> {
-                    remove(r);
-                    release = fetched.remove(r) != null;
-                }
-                default -> { }
-            }
-            after = activeMap();
-        }
-        if (release) release(r);
-        fire(before, after);
-    }
-
-    // ---------------------------------------------------------------- internals (callers hold lock)
-
-    private void add(ServiceReference<?> r) {
-        String sub = str(r.getProperty(SUBSYSTEM));
-        String name = str(r.getProperty(VARIANT));
-        if (sub == null || name == null) return;
-        List<ServiceReference<?>> list =
-                refs.computeIfAbsent(sub, k -> new TreeMap<>()).computeIfAbsent(name, k -> new ArrayList<>());
-        if (list.contains(r)) return;
-        list.add(r);
-        list.sort(Collections.reverseOrder()); // ServiceReference order: higher ranking, then lower id, is greater
-    }
-
-    private void remove(ServiceReference<?> r) {
-        for (var subIt = refs.values().iterator(); subIt.hasNext(); ) {
-            Map<String, List<ServiceReference<?>>> byName = subIt.next();
-            for (var it = byName.values().iterator(); it.hasNext(); ) {
-                List<ServiceReference<?>> list = it.next();
-                if (list.remove(r) && list.isEmpty()) it.remove();
-            }
-            if (byName.isEmpty()) subIt.remove();
-        }
-    }
-
-    private boolean contains(ServiceReference<?> r) {
-        for (Map<String, List<ServiceReference<?>>> byName : refs.values()) {
-            for (List<ServiceReference<?>> list : byName.values()) if (list.contains(r)) return true;
-        }
-        return false;
-    }
-
-    private String selectedOf(String subsystem) {
-        String c = configured.get(subsystem);
-        if (c != null) return c;
-        Map<String, List<ServiceReference<?>>> byName = refs.get(subsystem);
-        if (byName == null) return null;
-        ServiceReference<?> best = null;
-        for (List<ServiceReference<?>> list : byName.values()) {
-            for (ServiceReference<?> r : list) {
-                if (Boolean.parseBoolean(String.valueOf(r.getProperty(DEFAULT)))
-                        && (best == null || r.compareTo(best) > 0)) {
-                    best = r;
-                }
-            }
-        }
-        return best == null ? null : str(best.getProperty(VARIANT));
-    }
-
-    private ServiceReference<?> activeRef(String subsystem) {
-        String name = selectedOf(subsystem);
-        if (name == null) return null;
-        Map<String, List<ServiceReference<?>>> byName = refs.get(subsystem);
-        List<ServiceReference<?>> list = byName == null ? null : byName.get(name);
-        return list == null || list.isEmpty() ? null : list.get(0);
-    }
-
-    private String activeOf(String subsystem) {
-        ServiceReference<?> r = activeRef(subsystem);
-        return r == null ? null : str(r.getProperty(VARIANT));
-    }
-
-    private Map<String, String> selectionMap() {
-        Map<String, String> out = new TreeMap<>(configured);
-        for (String sub : refs.keySet()) {
-            String s = selectedOf(sub);
-            if (s != null) out.put(sub, s);
-        }
-        return out;
-    }
-
-    private Map<String, String> activeMap() {
-        Map<String, String> out = new HashMap<>();
-        for (String sub : refs.keySet()) {
-            String a = activeOf(sub);
-            if (a != null) out.put(sub, a);
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- selection changes
-
-    private void applyInMemory(String subsystem, String variant) {
-        Map<String, String> before;
-        Map<String, String> after;
-        synchronized (lock) {
-            before = activeMap();
-            Map<String, String> c = new TreeMap<>(configured);
-            c.put(subsystem, variant);
-            configured = Collections.unmodifiableMap(c);
-            after = activeMap();
-        }
-        fire(before, after);
-    }
-
-    private void persist(ConfigurationAdmin cm, String subsystem, String variant) {
-        long seq;
-        synchronized (lock) {
-            seq = ++stored;
-        }
+    protected void store(String subsystem, String variant, long seq) {
+        ConfigurationAdmin cm = configAdmin;
+        if (cm == null) return;
         try {
             Configuration c = cm.getConfiguration(PID, "?");
             Dictionary<String, Object> props = new Hashtable<>();
@@ -420,29 +211,8 @@ public final class VariantRegistry implements VariantService, AllServiceListener
             props.put(SEQ, seq);
             c.update(props);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the variant selection in configuration " + PID, e);
-        }
-    }
-
-    private void fire(Map<String, String> before, Map<String, String> after) {
-        if (before.equals(after)) return;
-        List<VariantListener> ls = listeners;
-        if (ls == null || ls.isEmpty()) return;
-        Map<String, String> all = new TreeMap<>(before);
-        all.putAll(after);
-        for (String sub : all.keySet()) {
-            String b = before.get(sub);
-            String a = after.get(sub);
-            if (Objects.equals(a, b)) continue;
-            for (VariantListener l : ls) l.activeChanged(sub, b, a);
-        }
-    }
-
-    private void release(ServiceReference<?> r) {
-        try {
-            ctx.ungetService(r);
-        } catch (IllegalStateException e) {
-            // our bundle context is already invalid: the framework releases everything itself
+            throw new UncheckedIOException("cannot store the variant selection in configuration " + PID + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -474,6 +244,11 @@ public final class VariantRegistry implements VariantService, AllServiceListener
     static boolean isReservedKey(String k) {
         return k.isEmpty() || k.startsWith(".") || k.startsWith("component.") || k.startsWith("service.")
                 || k.startsWith("felix.") || k.startsWith("osgi.") || k.equals(Constants.OBJECTCLASS);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
     private static String str(Object o) {
