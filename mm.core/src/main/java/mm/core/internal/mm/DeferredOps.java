@@ -141,7 +141,7 @@ public final class DeferredOps {
         if (seen == Node.NO_DEFERRED) return false;
         long t0 = System.nanoTime();
         synchronized (n) {
-            if (!k.deferredGrowEnabled) return false;
+            if (!k.pageAlloc.deferredGrowEnabled) return false;
             long first = n.firstDeferredPfn;
             if (first != seen) return true;     // someone grew (or deferred init took over) meanwhile
             long needed = Mm.alignUp(1L << order, Mm.PAGES_PER_SECTION);
