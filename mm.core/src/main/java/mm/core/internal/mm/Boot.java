@@ -1,7 +1,6 @@
 package mm.core.internal.mm;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import mm.core.api.Memblock;
 import mm.core.api.MemoryModel;
@@ -9,9 +8,6 @@ import mm.core.api.Task;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
-import mm.core.hook.FreeListHook;
-import mm.core.hook.PageAllocHook;
-import mm.core.hook.PageInitHook;
 import mm.machine.api.BootOptions;
 import mm.machine.api.Machine;
 
@@ -23,19 +19,9 @@ import mm.machine.api.Machine;
  * {@link Watermarks} (init_per_zone_wmark_min) and {@link FreeInitmem} (the late frees).
  */
 public final class Boot {
-    /**
-     * The whiteboard hooks bound when the boot starts; {@code phases} is in calling order (service ranking, highest
-     * first, then service id).
-     */
-    public record Hooks(List<BootPhaseListener> phases, PageInitHook[] init, PageAllocHook[] alloc, FreeListHook[] free) {
-        void pagesInitialised(Zone z, long s, long e) {
-            for (PageInitHook h : init) h.onPagesInitialised(z.nid, z.type, s, e);
-        }
-    }
-
     private final Machine machine;
     private final Memblock mb;
-    private final Hooks hooks;
+    private final BootHooks hooks;
     private final MemoryModel model;
     private final Kernel k;
     private final KernelLog log;
@@ -47,7 +33,7 @@ public final class Boot {
     private boolean memblockGone;
     private DeferredOps deferredOps;
 
-    public Boot(Machine machine, Memblock mb, Hooks hooks, DeferredInit deferredInit, MemoryModel model) {
+    public Boot(Machine machine, Memblock mb, BootHooks hooks, DeferredInit deferredInit, MemoryModel model) {
         this.machine = machine;
         this.mb = mb;
         this.hooks = hooks;

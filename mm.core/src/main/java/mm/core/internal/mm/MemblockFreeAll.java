@@ -12,11 +12,11 @@ import mm.core.api.Mm;
  */
 final class MemblockFreeAll {
     private final Memblock mb;
-    private final Boot.Hooks hooks;
+    private final BootHooks hooks;
     private final Kernel k;
     private final MmInit mmInit;
 
-    MemblockFreeAll(Memblock mb, Boot.Hooks hooks, Kernel k, MmInit mmInit) {
+    MemblockFreeAll(Memblock mb, BootHooks hooks, Kernel k, MmInit mmInit) {
         this.mb = mb;
         this.hooks = hooks;
         this.k = k;

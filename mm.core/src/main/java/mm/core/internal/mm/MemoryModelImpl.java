@@ -174,7 +174,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
         List<BootPhaseListener> listeners = List.of(phaseOrder);
-        Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
+        BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
         b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);

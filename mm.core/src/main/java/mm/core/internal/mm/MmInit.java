@@ -22,7 +22,7 @@ import mm.machine.api.Machine;
 final class MmInit {
     private final Machine machine;
     private final Memblock mb;
-    private final Boot.Hooks hooks;
+    private final BootHooks hooks;
     private final DeferredInit deferredInit;
     private final Kernel k;
     private final KernelLog log;
@@ -31,7 +31,7 @@ final class MmInit {
     private long[] zoneMovablePfn;
     private int movableZone;
 
-    MmInit(Machine machine, Memblock mb, Boot.Hooks hooks, DeferredInit deferredInit, Kernel k) {
+    MmInit(Machine machine, Memblock mb, BootHooks hooks, DeferredInit deferredInit, Kernel k) {
         this.machine = machine;
         this.mb = mb;
         this.hooks = hooks;
@@ -315,7 +315,6 @@ final class MmInit {
             pfn++;
         }
     }
-
 
     // -------------------------------------------------------------------------------- page_alloc_init_late
 
