@@ -1,6 +1,7 @@
 package mm.pageext.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class OnTouchTest {
             assertEquals(s.nid(), s.tableNid());
             long first = s.where() >>> Mm.PAGE_SHIFT;
             for (long pfn = first; pfn < first + s.bytes() / Mm.PAGE_SIZE; pfn += 97)
-                assertEquals("reserved", rig.model.page(pfn).state());
+                assertEquals(PageState.RESERVED, rig.model.page(pfn).pageState());
         }
         // clients start when the buddy does, on the boot CPU
         assertEquals(1, c.contexts.size());

@@ -1,6 +1,7 @@
 package mm.pageext.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -101,9 +102,9 @@ class PageExtStorageTest {
             long head = s.where();
             assertEquals(0, head & (Mm.MAX_ORDER_NR_PAGES - 1));
             PageInfo kept = rig.model.page(head + 575), back = rig.model.page(head + 576);
-            assertTrue(kept.state().startsWith("allocated (head, order 0"), kept.state());
-            assertTrue(back.state().startsWith("free") || rig.model.page(head + 576).state().startsWith("allocated"),
-                    back.state());
+            assertEquals(PageState.ALLOCATED_HEAD, kept.pageState(), kept.state());
+            assertEquals("allocated (head, order 0)", kept.state());
+            assertTrue(back.pageState().free() || back.pageState().allocated(), back.state());
         }
         // every pfn of a present section has an entry; the table costs exactly entrySize bytes per page
         for (long nr : present) {

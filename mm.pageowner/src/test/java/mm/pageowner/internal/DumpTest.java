@@ -1,6 +1,8 @@
 package mm.pageowner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -46,17 +48,18 @@ class DumpTest {
         Set<Long> heads = new HashSet<>();
         for (NodeInfo node : rig.model.nodes()) {
             for (long pfn = node.startPfn(); pfn < node.startPfn() + node.spannedPages(); pfn++) {
-                if (rig.model.memmap().valid(pfn) && rig.model.page(pfn).state().startsWith("allocated (head")) heads.add(pfn);
+                if (rig.model.memmap().valid(pfn) && rig.model.page(pfn).pageState() == PageState.ALLOCATED_HEAD) heads.add(pfn);
             }
         }
         Set<Long> dumped = new HashSet<>();
         long pages = 0;
         for (PageOwnerSortParser.Block b : blocks) {
             dumped.add(b.pfn());
-            String state = rig.model.page(b.pfn()).state();
-            if (state.startsWith("allocated (head")) pages += 1L << b.order();
-            else assertTrue((state.equals("free (per-cpu list)") || state.startsWith("allocated (tail"))
-                    && rig.owner.record(b.pfn()).early() && b.order() == 0, b.pfn() + " " + state);
+            PageInfo pi = rig.model.page(b.pfn());
+            PageState state = pi.pageState();
+            if (state == PageState.ALLOCATED_HEAD) pages += 1L << b.order();
+            else assertTrue((state == PageState.FREE_PCP || state == PageState.ALLOCATED_TAIL)
+                    && rig.owner.record(b.pfn()).early() && b.order() == 0, b.pfn() + " " + pi.state());
         }
         assertTrue(dumped.containsAll(heads), "every allocated block is dumped");
         assertTrue(dumped.size() - heads.size() < 600, "early records of tails and pcp pages: " + (dumped.size() - heads.size()));

@@ -1,6 +1,7 @@
 package mm.pageowner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,18 +82,18 @@ class VariantMatrixTest {
                 if (!rig.model.memmap().valid(pfn)) continue;
                 PageInfo p = rig.model.page(pfn);
                 PageOwnerRecord rec = rig.owner.record(pfn);
-                if (p.state().startsWith("allocated (head")) {
+                if (p.pageState() == PageState.ALLOCATED_HEAD) {
                     heads++;
                     assertNotNull(rec, "allocated pfn " + pfn + " has a record");
                     assertTrue(rec.allocated(), "pfn " + pfn + ": " + rec);
                     assertNotNull(rec.stack());
                     if (rec.early()) earlyRecords++;
-                } else if (p.state().startsWith("free (buddy")) {
+                } else if (p.pageState() == PageState.FREE_BUDDY || p.pageState() == PageState.FREE_INSIDE_BUDDY_BLOCK) {
                     if (rec != null && rec.allocated()) {
                         assertTrue(rec.early() && rec.order() == 0, "free pfn " + pfn + " " + rec);
                         staleOnFree++;
                     }
-                } else if (p.state().equals("reserved")) {
+                } else if (p.pageState() == PageState.RESERVED) {
                     assertTrue(rec == null, "reserved pfn " + pfn + " " + rec);
                 }
             }
@@ -100,7 +101,7 @@ class VariantMatrixTest {
         assertTrue(heads > 0);
         if (variant.equals("on-touch")) assertEquals(0, staleOnFree);
         assertTrue(staleOnFree <= 300, staleOnFree + " free pages with an early record (more than per-cpu lists hold)");
-        rig.owner.forEachPrintable(rec -> assertFalse(rig.model.page(rec.pfn()).state().startsWith("free"),
+        rig.owner.forEachPrintable(rec -> assertFalse(rig.model.page(rec.pfn()).pageState().free(),
                 "dump prints free pfn " + rec));
         assertTrue(earlyRecords <= total, earlyRecords + " early records of " + total + " found");
         if (variant.equals("on-touch")) assertEquals(0, earlyRecords);

@@ -78,7 +78,7 @@ final class Guest implements AutoCloseable {
 
     /** Free pages in the buddy and on the pcp lists (after draining them). */
     long freeAfterDrain() {
-        model.kernel().drainAllPages();
+        model.kernel().pageAlloc.drainAllPages();
         return model.totalFreePages();
     }
 

@@ -1,6 +1,7 @@
 package mm.reporting.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,7 @@ class SupportTest {
         assertEquals(free - 4 * 1024, z.freePages(), "NR_FREE_PAGES no longer counts them");
         assertEquals(4 * 1024, z.isolatedPages());
         assertEquals(List.of(), model.check(), "isolated pages are accounted: managed = free + pcp + allocated + isolated");
+        assertEquals(PageState.ISOLATED_FOR_REPORTING, model.page(out[0]).pageState());
         assertEquals("isolated for reporting (order 10)", model.page(out[0]).state());
         assertThrows(mm.core.api.BadPageException.class, () -> model.free(out[0], 10), "an isolated block is not allocated");
         for (int i = 0; i < n; i++) assertTrue(s.putback(z, out[i], 10, true), "put back unmerged: marked reported");

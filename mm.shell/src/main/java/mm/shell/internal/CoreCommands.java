@@ -212,9 +212,9 @@ public final class CoreCommands {
             sb.append(String.format(Locale.ROOT, "flags: %#x (page_init_poison: never initialised)%n", PageFlags.POISON));
             sb.append("State: ").append(pi.state()).append('\n');
         } else {
-            long pg = pi.flags() & ~PageFlags.TYPE_MASK;
+            long pg = pi.flags();
             sb.append(String.format(Locale.ROOT, "flags: %#x(%s)%n", pg, PageFlags.names(pg)));
-            if ((pi.flags() & PageFlags.TYPE_BUDDY) != 0) sb.append("page_type: buddy\n");
+            if ((pi.pageType() & PageFlags.TYPE_BUDDY) != 0) sb.append("page_type: buddy\n");
             sb.append(String.format(Locale.ROOT, "_refcount: %d%n", pi.refcount()));
             sb.append(String.format(Locale.ROOT, "_mapcount: %d%n", pi.mapcount()));
             sb.append(String.format(Locale.ROOT, "private: %d%n", pi.privateField()));

@@ -96,8 +96,8 @@ public final class BootWorkloadRunner {
         int nSites = Math.max(1, Math.min(sites.length, w.callers() * sites.length / (EARLY.length + MID.length + LATE.length) + 1));
         List<CallStack> stacks = new ArrayList<>();
         for (int i = 0; i < nSites; i++) stacks.add(stack(sites[i], window == BootPhase.MID_ALLOCATIONS && i >= 3 ? INITCALL_CTX : ctx));
-        Task prev = k.taskOrNull();
-        k.setTask(task);
+        Task prev = k.cpus.taskOrNull();
+        k.cpus.setTask(task);
         try {
             long managed = Math.max(1, k.managedPages());
             for (Node n : k.nodes) {
@@ -107,7 +107,7 @@ public final class BootWorkloadRunner {
                 allocate(k, n.nid, target, sites, stacks, nSites);
             }
         } finally {
-            k.setTask(prev);
+            k.cpus.setTask(prev);
         }
     }
 
@@ -127,20 +127,20 @@ public final class BootWorkloadRunner {
             }
             if ((s.gfp() & Gfp.__GFP_MOVABLE) != 0) order = 0;
             order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, target - done)));
-            long pfn = k.alloc(order, s.gfp(), nid, stacks.get(si));
+            long pfn = k.pageAlloc.alloc(order, s.gfp(), nid, stacks.get(si));
             k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
             if (pfn < 0) break;
             done += 1L << order;
             if (rnd.nextInt(8) == 0) temporaries.add(new long[] {pfn, order});
         }
         for (long[] t : temporaries) {
-            k.free(t[0], (int) t[1]);
+            k.pageAlloc.free(t[0], (int) t[1]);
             done -= 1L << t[1];
         }
         // top up what the temporaries gave back so the window's net volume is the calibrated one
         while (done < target) {
             int si = rnd.nextInt(nSites);
-            long pfn = k.alloc(0, sites[si].gfp(), nid, stacks.get(si));
+            long pfn = k.pageAlloc.alloc(0, sites[si].gfp(), nid, stacks.get(si));
             if (pfn < 0) break;
             done++;
         }

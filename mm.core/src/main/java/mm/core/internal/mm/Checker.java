@@ -113,7 +113,7 @@ final class Checker {
                     int bit = (int) (pfn - start);
                     if (free.get(bit)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
                     free.set(bit);
-                    if (k.mm.prev(pfn) != Kernel.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
+                    if (k.mm.prev(pfn) != PageAlloc.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
                 }
             }
             if (sum != p.count) violation(out, "%s: pcp count %d but its lists hold %d", zn, p.count, sum);
@@ -150,19 +150,19 @@ final class Checker {
             if ((f & Zone.BUDDY) != 0) { violation(out, "%s: pfn %#x has PageBuddy but is on no free list", zn, pfn); continue; }
             if ((f & Zone.RESERVED) != 0) continue;
             int pv = s.prev(i);
-            if (pv == Kernel.ALLOC_HEAD) {
+            if (pv == PageAlloc.ALLOC_HEAD) {
                 int order = s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
                 for (long t = pfn + 1; t < pfn + (1L << order); t++) {
-                    if (!k.mm.valid(t) || k.mm.prev(t) != Kernel.ALLOC_TAIL || k.mm.next(t) != pfn)
+                    if (!k.mm.valid(t) || k.mm.prev(t) != PageAlloc.ALLOC_TAIL || k.mm.next(t) != pfn)
                         violation(out, "%s: pfn %#x should be a tail of the order-%d block at %#x", zn, t, order, pfn);
                 }
                 allocated += 1L << order;
                 pfn += (1L << order) - 1;
                 continue;
             }
-            if (pv == Kernel.ISOLATED) {
+            if (pv == PageAlloc.ISOLATED) {
                 // isolated for free page reporting: off the free lists, not allocatable, refcount 0
                 int order = s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
@@ -177,7 +177,7 @@ final class Checker {
                 pfn += (1L << order) - 1;
                 continue;
             }
-            if (pv == Kernel.ALLOC_TAIL) { violation(out, "%s: tail pfn %#x has no head before it", zn, pfn); continue; }
+            if (pv == PageAlloc.ALLOC_TAIL) { violation(out, "%s: tail pfn %#x has no head before it", zn, pfn); continue; }
             if (s.refcount[i] == 0) violation(out, "%s: pfn %#x is in no state (refcount 0, not free, not reserved: %s)", zn, pfn, PageFlags.names(f & ~MemmapImpl.INIT));
             else allocated++;
         }

@@ -13,12 +13,12 @@ import mm.core.api.MigrateType;
  */
 public final class DeferredOps {
     final Kernel k;
-    final Boot.Hooks hooks;
+    final BootHooks hooks;
     /** Per node: free PFN ranges [start, end) at or above first_deferred_pfn, in address order. */
     final List<long[]>[] freeRanges;
 
     @SuppressWarnings("unchecked")
-    DeferredOps(Kernel k, Boot.Hooks hooks, List<List<long[]>> ranges) {
+    DeferredOps(Kernel k, BootHooks hooks, List<List<long[]>> ranges) {
         this.k = k;
         this.hooks = hooks;
         this.freeRanges = ranges.toArray(new List[0]);
@@ -141,7 +141,7 @@ public final class DeferredOps {
         if (seen == Node.NO_DEFERRED) return false;
         long t0 = System.nanoTime();
         synchronized (n) {
-            if (!k.deferredGrowEnabled) return false;
+            if (!k.pageAlloc.deferredGrowEnabled) return false;
             long first = n.firstDeferredPfn;
             if (first != seen) return true;     // someone grew (or deferred init took over) meanwhile
             long needed = Mm.alignUp(1L << order, Mm.PAGES_PER_SECTION);

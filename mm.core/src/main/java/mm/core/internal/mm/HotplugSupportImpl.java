@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.spi.MemoryHotplugSupport;
-import mm.core.api.MemoryModel;
 import mm.core.hook.MemoryNotifier;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
@@ -46,7 +45,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     static final long HEAD = PageFlags.bit(PageFlags.PG_head);
     static final int EAGAIN = 11, ENOMEM = 12;
 
-    private final MemoryModelImpl model;
+    private final BootedKernel model;
     private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
     private final List<PageMigrateHook> migrateHooks = new CopyOnWriteArrayList<>();
     private final List<MemoryNotifier> notifiers = new CopyOnWriteArrayList<>();
@@ -65,8 +64,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     }
 
     @Activate
-    public HotplugSupportImpl(@Reference(name = "model") MemoryModel model) {
-        this.model = (MemoryModelImpl) model;
+    public HotplugSupportImpl(@Reference(name = "model") BootedKernel model) {
+        this.model = model;
     }
 
     // ---- whiteboard
@@ -269,7 +268,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         boolean wasPopulated = z.populated();
         synchronized (z) { z.present += nrPages; }
         synchronized (n) { n.presentPages += nrPages; }
-        if (!wasPopulated) rebuildZonelists(k);
+        if (!wasPopulated) Zonelists.buildAllZonelists(k); // a zone became (un)populated
         // undo_isolate_page_range(..., MIGRATE_MOVABLE)
         for (long pb = startPfn; pb < startPfn + nrPages; pb += Mm.PAGEBLOCK_NR_PAGES)
             z.setPageblockMigratetype(pb, MigrateType.MOVABLE.ordinal());
@@ -330,30 +329,16 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         }
     }
 
-    /** build_all_zonelists after a zone became (un)populated, with the kernel's lines. */
-    private static void rebuildZonelists(Kernel k) {
-        k.buildZonelists();
-        for (String l : k.fallbackOrderLines()) k.log.log(l);
-        long total = 0;
-        for (Node n : k.nodes) total += n.presentPages;
-        k.log.log(String.format(Locale.ROOT, "Built %d zonelists, mobility grouping on.  Total pages: %d",
-                k.nodes.size(), total));
-        ZoneType policy = ZoneType.DMA;
-        for (Node n : k.nodes) for (int i = 0; i <= ZoneType.NORMAL.ordinal(); i++)
-            if (n.zones[i].populated() && i > policy.ordinal()) policy = ZoneType.VALUES[i];
-        k.log.log("Policy zone: " + policy.kernelName());
-    }
-
     /** init_per_zone_wmark_min (and THP's recommendation, as at boot), then zone_pcp_update for every zone. */
     private static void recomputeWatermarks(Kernel k) {
         Watermarks.initPerZoneWmarkMin(k, false);
         Watermarks.initPerZoneWmarkMin(k, true);
-        for (Node n : k.nodes) for (Zone z : n.zones) Boot.updatePcp(z, n);
+        for (Node n : k.nodes) for (Zone z : n.zones) PageAlloc.zonePcpUpdate(z, n);
     }
 
     // ---------------------------------------------------------------------------------------------- offline
 
-    @Override public void drainAllPages() { k().drainAllPages(); }
+    @Override public void drainAllPages() { k().pageAlloc.drainAllPages(); }
 
     private static Zone zoneOfPage(Kernel k, long pfn) {
         long f = k.mm.f(pfn);
@@ -394,14 +379,14 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             if ((f & RESERVED) != 0) return p;
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
             // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
-            if (s.refcount[i] == 0 && s.prev(i) != Kernel.ALLOC_TAIL) { p++; continue; }
+            if (s.refcount[i] == 0 && s.prev(i) != PageAlloc.ALLOC_TAIL) { p++; continue; }
             int pv = s.prev(i);
-            if (pv == Kernel.ALLOC_HEAD) {
+            if (pv == PageAlloc.ALLOC_HEAD) {
                 if ((f & LRU) == 0) return p;
                 p += 1L << s.next(i);
                 continue;
             }
-            if (pv == Kernel.ALLOC_TAIL) {
+            if (pv == PageAlloc.ALLOC_TAIL) {
                 long head = s.next(i);
                 if ((k.mm.f(head) & LRU) == 0) return p;
                 p = head + (1L << k.mm.next(head));
@@ -446,7 +431,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
-            if (s.prev(i) == Kernel.ALLOC_HEAD) {
+            if (s.prev(i) == PageAlloc.ALLOC_HEAD) {
                 if ((f & LRU) != 0) return p;
                 p += 1L << s.next(i);
                 continue;
@@ -458,22 +443,22 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     @Override public long migratePage(long pfn, CallStack caller) {
         Kernel k = k();
-        int order = k.allocatedOrder(pfn);
+        int order = k.pageAlloc.allocatedOrder(pfn);
         if (order < 0) throw new IllegalArgumentException(String.format(Locale.ROOT,
-                "pfn %#x does not head an allocated block (%s)", pfn, k.state(pfn)));
+                "pfn %#x does not head an allocated block (%s)", pfn, k.pageAlloc.describe(pfn)));
         long f = k.mm.f(pfn);
         if (k.mm.ref(pfn) != 1) return -EAGAIN;
         int gfp = Gfp.GFP_USER | Gfp.__GFP_MOVABLE | Gfp.__GFP_RETRY_MAYFAIL | Gfp.__GFP_NOWARN;
         if (PageFlags.zoneIdx(f) == ZoneType.MOVABLE.ordinal()) gfp |= Gfp.__GFP_HIGHMEM;
         if ((f & HEAD) != 0) gfp |= Gfp.__GFP_COMP;
-        long np = k.alloc(order, gfp, PageFlags.nid(f), caller);
+        long np = k.pageAlloc.alloc(order, gfp, PageFlags.nid(f), caller);
         if (np < 0) return -ENOMEM;
         for (PageMigrateHook h : migrateHooks) h.onMigrate(pfn, np, order);
-        k.free(pfn, order, caller);
+        k.pageAlloc.free(pfn, order, caller);
         return np;
     }
 
-    @Override public int allocatedOrder(long pfn) { return k().allocatedOrder(pfn); }
+    @Override public int allocatedOrder(long pfn) { return k().pageAlloc.allocatedOrder(pfn); }
 
     @Override public long testPagesIsolated(long startPfn, long nrPages) {
         Kernel k = k();
@@ -515,7 +500,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             k.mm.setOnline(nr, false);
             synchronized (st) { st.onlineZone.remove(nr); }
         }
-        if (!z.populated()) rebuildZonelists(k);
+        if (!z.populated()) Zonelists.buildAllZonelists(k); // a zone became (un)populated
         recomputeWatermarks(k);
         return taken;
     }

@@ -1,6 +1,7 @@
 package mm.core.internal.mm;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,12 +16,14 @@ import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
 import mm.core.api.NodeInfo;
 import mm.core.hook.PageAllocHook;
+import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
 import mm.core.hook.PageInitHook;
 import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
 import mm.core.internal.memblock.MemblockImpl;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -30,10 +33,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The long-lived model service: holds the booted {@link Kernel} and the whiteboard hooks (snapshotted into arrays
  * on bind/unbind, so the allocation path only reads an array). Variants never hold machine state.
  */
-@Component(service = MemoryModel.class, immediate = true)
-public final class MemoryModelImpl implements MemoryModel {
+// also the internal BootedKernel service: HotplugSupportImpl and ReportingSupportImpl reach the kernel through it
+@Component(service = {MemoryModel.class, BootedKernel.class}, immediate = true)
+public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     private volatile Kernel kernel;
-    private final List<BootPhaseListener> phaseListeners = new CopyOnWriteArrayList<>();
+    /** Bound BootPhaseListeners with their ranking and id, sorted into calling order on every change. */
+    private final List<RankedListener> phaseListeners = new ArrayList<>();
+    private volatile BootPhaseListener[] phaseOrder = new BootPhaseListener[0];
+    /** Ids for listeners added without service properties (plain Java): after every real service id. */
+    private long nextPlainId = 1L << 62;
     private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
     private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
@@ -46,9 +54,59 @@ public final class MemoryModelImpl implements MemoryModel {
     private volatile Map<String, double[]> lastTimings = Map.of();
 
     // ---- whiteboard
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void addPhaseListener(BootPhaseListener l) { phaseListeners.add(l); }
-    public void removePhaseListener(BootPhaseListener l) { phaseListeners.remove(l); }
+    private record RankedListener(BootPhaseListener listener, int ranking, long id) {}
+
+    /** The hook's promise: highest service.ranking first, then lowest service.id (the registry's order). */
+    private static final Comparator<RankedListener> CALL_ORDER =
+            Comparator.comparingInt(RankedListener::ranking).reversed().thenComparingLong(RankedListener::id);
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            updated = "updatedPhaseListener")
+    public void bindPhaseListener(BootPhaseListener l, Map<String, Object> props) {
+        synchronized (phaseListeners) {
+            phaseListeners.add(new RankedListener(l, ranking(props), serviceId(props)));
+            reorderPhaseListeners();
+        }
+    }
+
+    public void updatedPhaseListener(BootPhaseListener l, Map<String, Object> props) {
+        synchronized (phaseListeners) {
+            phaseListeners.replaceAll(r -> r.listener() == l ? new RankedListener(l, ranking(props), r.id()) : r);
+            reorderPhaseListeners();
+        }
+    }
+
+    public void unbindPhaseListener(BootPhaseListener l) {
+        synchronized (phaseListeners) {
+            phaseListeners.removeIf(r -> r.listener() == l);
+            reorderPhaseListeners();
+        }
+    }
+
+    /** Plain-Java wiring (tests, benchmarks): ranking 0, called after equally ranked services, in the order added. */
+    public void addPhaseListener(BootPhaseListener l) {
+        synchronized (phaseListeners) {
+            bindPhaseListener(l, Map.of(Constants.SERVICE_ID, nextPlainId++));
+        }
+    }
+
+    public void removePhaseListener(BootPhaseListener l) { unbindPhaseListener(l); }
+
+    private void reorderPhaseListeners() {
+        List<RankedListener> sorted = new ArrayList<>(phaseListeners);
+        sorted.sort(CALL_ORDER);
+        BootPhaseListener[] a = new BootPhaseListener[sorted.size()];
+        for (int i = 0; i < a.length; i++) a[i] = sorted.get(i).listener();
+        phaseOrder = a;
+    }
+
+    private static int ranking(Map<String, Object> props) {
+        return props.get(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
+    }
+
+    private static long serviceId(Map<String, Object> props) {
+        return props.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addInitHook(PageInitHook h) { initHooks.add(h); }
@@ -74,8 +132,8 @@ public final class MemoryModelImpl implements MemoryModel {
     private void republish() {
         Kernel k = kernel;
         if (k == null) return;
-        k.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
-        k.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
+        k.pageAlloc.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
+        k.pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
         for (Zone z : k.zones()) z.freeHooks = f;
     }
@@ -115,11 +173,11 @@ public final class MemoryModelImpl implements MemoryModel {
     // ---- boot
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
-        List<BootPhaseListener> listeners = new ArrayList<>(phaseListeners);
-        Boot.Hooks hooks = new Boot.Hooks(listeners, initHooks.toArray(new PageInitHook[0]),
+        List<BootPhaseListener> listeners = List.of(phaseOrder);
+        BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
-        b.kernel().splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
+        b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
         kernel = b.kernel();
@@ -149,7 +207,7 @@ public final class MemoryModelImpl implements MemoryModel {
         return bareMemblock != null ? bareMemblock : kernel().memblock();
     }
 
-    public Kernel kernel() {
+    @Override public Kernel kernel() {
         Kernel k = kernel;
         if (k == null) throw new IllegalStateException("not booted: run mm:boot first");
         return k;
@@ -161,13 +219,15 @@ public final class MemoryModelImpl implements MemoryModel {
     @Override public void log(String line) { kernel().log.log(line); }
     @Override public long clockNanos() { return kernel().now(); }
     @Override public void advanceClock(long nanos) { kernel().clock.addAndGet(nanos); }
-    @Override public Task currentTask() { return kernel().currentTask(); }
-    @Override public void setCurrentTask(Task t) { kernel().setTask(t); }
+    @Override public Task currentTask() { return kernel().cpus.currentTask(); }
+    @Override public void setCurrentTask(Task t) { kernel().cpus.setTask(t); }
 
-    @Override public long alloc(int order, int gfp, int nid, CallStack caller) { return kernel().alloc(order, gfp, nid, caller); }
-    @Override public void free(long pfn, int order) { kernel().free(pfn, order); }
-    @Override public void free(long pfn, int order, CallStack caller) { kernel().free(pfn, order, caller); }
-    @Override public void split(long pfn, int order) { kernel().split(pfn, order); }
+    @Override public long alloc(int order, int gfp, int nid, CallStack caller) {
+        return kernel().pageAlloc.alloc(order, gfp, nid, caller);
+    }
+    @Override public void free(long pfn, int order) { kernel().pageAlloc.free(pfn, order); }
+    @Override public void free(long pfn, int order, CallStack caller) { kernel().pageAlloc.free(pfn, order, caller); }
+    @Override public void split(long pfn, int order) { kernel().pageAlloc.split(pfn, order); }
     @Override public Memmap memmap() { return kernel().mm; }
 
     @Override public PageInfo page(long pfn) {
@@ -176,9 +236,13 @@ public final class MemoryModelImpl implements MemoryModel {
         boolean init = k.mm.initialised(pfn);
         long f = k.mm.rawFlags(pfn);
         Zone z = init ? k.pageZone(f) : k.zoneOf(pfn);
-        return new PageInfo(pfn, valid, init, f, init ? k.mm.ref(pfn) : 0, init && (f & Zone.BUDDY) != 0 ? -129 : -1,
-                init ? k.mm.priv(pfn) : 0, z == null ? -1 : z.nid, z == null ? null : z.type,
-                valid ? MigrateType.VALUES[k.mm.pageblockMt(pfn)] : null, k.state(pfn));
+        // page->flags and page_type share mmkit's memmap word; the kernel (and PageInfo) keeps them apart
+        long flags = init ? f & ~PageFlags.TYPE_MASK : f, pageType = init ? f & PageFlags.TYPE_MASK : 0;
+        PageAlloc pa = k.pageAlloc;
+        return new PageInfo(pfn, valid, init, flags, pageType, init ? k.mm.ref(pfn) : 0,
+                init && (f & Zone.BUDDY) != 0 ? -129 : -1, init ? k.mm.priv(pfn) : 0, z == null ? -1 : z.nid,
+                z == null ? null : z.type, valid ? MigrateType.VALUES[k.mm.pageblockMt(pfn)] : null,
+                pa.pageState(pfn), pa.describe(pfn));
     }
 
     @Override public List<NodeInfo> nodes() {

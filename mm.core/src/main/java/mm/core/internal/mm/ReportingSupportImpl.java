@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import mm.core.spi.FreePageReportingSupport;
-import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
@@ -20,7 +19,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = FreePageReportingSupport.class)
 public final class ReportingSupportImpl implements FreePageReportingSupport {
-    private final MemoryModelImpl model;
+    private final BootedKernel model;
     private final Object refreshLock = new Object();
     private volatile Snapshot snap;
 
@@ -65,8 +64,8 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
     }
 
     @Activate
-    public ReportingSupportImpl(@Reference(name = "model") MemoryModel model) {
-        this.model = (MemoryModelImpl) model;
+    public ReportingSupportImpl(@Reference(name = "model") BootedKernel model) {
+        this.model = model;
     }
 
     /** Which zones are populated: a kernel still booting (or onlining memory) gets new handles. */
@@ -148,7 +147,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         if (!z.watermarkOk(0, z.wmarkMin + (1L << order), 0)) return false;
         z.delFromList(pfn, order, mt);
         z.freePages -= 1L << order;
-        mm.setPrev(pfn, Kernel.ISOLATED);
+        mm.setPrev(pfn, PageAlloc.ISOLATED);
         mm.setNext(pfn, order);
         z.isolated += 1L << order;
         return true;
@@ -208,9 +207,9 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         Zone z = zone(h);
         MemmapImpl mm = mm(h);
         synchronized (z) {
-            if (mm.section(pfn) == null || mm.prev(pfn) != Kernel.ISOLATED || mm.next(pfn) != order)
+            if (mm.section(pfn) == null || mm.prev(pfn) != PageAlloc.ISOLATED || mm.next(pfn) != order)
                 throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                        "pfn %#x is not an order-%d block isolated for reporting (%s)", pfn, order, ((ZoneRef) h).k.state(pfn)));
+                        "pfn %#x is not an order-%d block isolated for reporting (%s)", pfn, order, ((ZoneRef) h).k.pageAlloc.describe(pfn)));
             mm.setPrev(pfn, NONE);
             mm.setNext(pfn, NONE);
             z.isolated -= 1L << order;
@@ -289,7 +288,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
 
     @Override public boolean isIsolated(long pfn) {
         MemmapImpl.Section s = model.kernel().mm.section(pfn);
-        return s != null && s.prev((int) (pfn & MemmapImpl.MASK)) == Kernel.ISOLATED;
+        return s != null && s.prev((int) (pfn & MemmapImpl.MASK)) == PageAlloc.ISOLATED;
     }
 
     @Override public boolean isReported(long pfn) {

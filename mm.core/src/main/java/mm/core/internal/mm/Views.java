@@ -101,7 +101,7 @@ final class Views {
     /** calculate_normal_threshold. */
     static int threshold(Kernel k, Zone z) {
         long mem = z.managed >> (27 - Mm.PAGE_SHIFT);
-        int cpus = k.cpuNode.length;
+        int cpus = k.cpus.count();
         int t = 2 * fls(cpus) * (1 + fls(mem));
         return Math.min(125, t);
     }

@@ -1,6 +1,8 @@
 package mm.core.internal.mm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +58,7 @@ class AllocatorTest {
     @Test
     void migratetypeFollowsTheGfpFlagsAndMovablePagesAreOnTheLru() {
         long pfn = m.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE, 0, ME);
-        assertTrue(m.page(pfn).state().startsWith("allocated"));
+        assertEquals(PageState.ALLOCATED_HEAD, m.page(pfn).pageState());
         assertTrue(mm.core.api.PageFlags.names(m.page(pfn).flags()).contains("lru"));
         long r = m.alloc(2, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE, 0, ME);
         assertEquals(mm.core.api.MigrateType.RECLAIMABLE, m.page(r).pageblockMt(), "a reclaimable block was stolen");
@@ -66,18 +68,18 @@ class AllocatorTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 3, 9, 10})
     void splitAndMergeGiveBackTheSameFreeLists(int order) {
-        m.kernel().drainAllPages();
+        m.kernel().pageAlloc.drainAllPages();
         String before = m.buddyinfo().text();
         long managed = m.totalManagedPages();
         List<Long> pfns = new ArrayList<>();
         for (int i = 0; i < 50; i++) pfns.add(m.alloc(order, Gfp.GFP_KERNEL, 0, ME));
         for (long p : pfns) {
             assertEquals(0, p & ((1L << order) - 1), "blocks are naturally aligned");
-            assertEquals(order, m.kernel().allocatedOrder(p));
+            assertEquals(order, m.kernel().pageAlloc.allocatedOrder(p));
         }
         assertEquals(List.of(), m.check());
         for (long p : pfns) m.free(p, order);
-        m.kernel().drainAllPages();
+        m.kernel().pageAlloc.drainAllPages();
         assertEquals(before, m.buddyinfo().text(), "every split merged back");
         assertEquals(managed, m.totalManagedPages());
         assertEquals(List.of(), m.check());
@@ -101,7 +103,7 @@ class AllocatorTest {
         long a = m.alloc(2, Gfp.GFP_KERNEL, 0, ME);
         long b = m.alloc(0, Gfp.GFP_KERNEL, 0, ME);
         m.free(b, 0);
-        m.kernel().drainAllPages();
+        m.kernel().pageAlloc.drainAllPages();
         String state = stateOf();
         expectBad(() -> m.free(b, 0), b, "double free: page is already free");
         expectBad(() -> m.free(a, 1), a, "freed with order 1 but allocated with order 2");
@@ -156,7 +158,7 @@ class AllocatorTest {
     void aFullPerCpuListDrainsListByListOldestFirst() {
         Kernel k = m.kernel();
         Zone z = k.pageZone(k.mm.f(m.alloc(0, Gfp.GFP_KERNEL, 0, ME)));
-        Zone.Pcp p = z.pcp[k.currentCpu()];
+        Zone.Pcp p = z.pcp[k.cpus.cpu()];
         int high = p.high, batch = p.batch;
         assertTrue(high > batch + 2, "pcp high " + high + ", batch " + batch);
         // pages of this zone whose pageblocks put them on the unmovable (0) and movable (1) lists when freed
@@ -170,15 +172,18 @@ class AllocatorTest {
             if (mt == 1 && movable.size() < batch + 1) movable.add(pfn);
             else if (mt == 0 && unmovable.size() < high - batch - 1) unmovable.add(pfn);
         }
-        k.drainAllPages();
+        k.pageAlloc.drainAllPages();
         for (long pfn : movable) m.free(pfn, 0);
         for (long pfn : unmovable) m.free(pfn, 0); // the last one brings the lists to pcp->high
         assertEquals(high - batch, p.count);
         for (int i = 0; i < movable.size(); i++) {
-            String state = m.page(movable.get(i)).state();
-            assertTrue(state.startsWith(i < batch ? "free (buddy" : "free (per-cpu list)"), i + ": " + state);
+            PageInfo pi = m.page(movable.get(i));
+            // the oldest batch went back to the buddy: a block's head, or a page inside a merged block
+            if (i < batch) assertTrue(pi.pageState() == PageState.FREE_BUDDY
+                    || pi.pageState() == PageState.FREE_INSIDE_BUDDY_BLOCK, i + ": " + pi.state());
+            else assertEquals(PageState.FREE_PCP, pi.pageState(), i + ": " + pi.state());
         }
-        for (long pfn : unmovable) assertEquals("free (per-cpu list)", m.page(pfn).state());
+        for (long pfn : unmovable) assertEquals(PageState.FREE_PCP, m.page(pfn).pageState());
         assertEquals(List.of(), m.check());
     }
 
@@ -192,7 +197,7 @@ class AllocatorTest {
         long warm = m.alloc(0, Gfp.GFP_KERNEL, 0, ME);
         m.free(warm, 0);
         Zone z = k.pageZone(k.mm.f(warm));
-        Zone.Pcp p = z.pcp[k.currentCpu()];
+        Zone.Pcp p = z.pcp[k.cpus.cpu()];
         int listed = p.count;
         long free = z.freePages;
         assertTrue(listed > 0, "the free went to the per-cpu list");
@@ -208,7 +213,8 @@ class AllocatorTest {
         } finally {
             p.unlock();
         }
-        assertTrue(m.page(pfn).state().startsWith("free (buddy"), m.page(pfn).state());
+        PageState st = m.page(pfn).pageState();
+        assertTrue(st == PageState.FREE_BUDDY || st == PageState.FREE_INSIDE_BUDDY_BLOCK, m.page(pfn).state());
         assertEquals(List.of(), m.check());
     }
 
@@ -250,7 +256,7 @@ class AllocatorTest {
         for (Thread th : ts) th.join();
         if (failure.get() != null) throw new AssertionError(failure.get());
         assertEquals(List.of(), m.check());
-        m.kernel().drainAllPages();
+        m.kernel().pageAlloc.drainAllPages();
         assertEquals(managed, m.totalManagedPages());
         assertEquals(managed, m.totalFreePages(), "every page is free again");
         assertEquals(List.of(), m.check());

@@ -146,7 +146,7 @@ class DeferredInitTest {
             MemoryModelImpl m = model(v);
             m.boot(mach);
             assertEquals(List.of(), m.check(), v);
-            m.kernel().drainAllPages();
+            m.kernel().pageAlloc.drainAllPages();
             Map<String, Object> snap = snapshot(m.kernel());
             if (v.equals("off")) { offFreePages = snap.get("freePages"); offCounters = snap.get("counters"); continue; }
             assertEquals(offFreePages, snap.get("freePages"), v + " vs off: the set of free pages");
@@ -240,11 +240,11 @@ class DeferredInitTest {
         m.addPhaseListener(racer);
         m.boot(TestMachines.oneNode(1024, true).withWorkload(idle()));
         assertEquals(List.of(), m.check(), "after the race");
-        assertFalse(m.kernel().deferredGrowEnabled, "growth is switched off for good");
+        assertFalse(m.kernel().pageAlloc.deferredGrowEnabled, "growth is switched off for good");
         assertTrue(held.size() > 0);
         long managedBefore = m.totalManagedPages();
         for (long[] h : held) m.free(h[0], (int) h[1]);
-        m.kernel().drainAllPages();
+        m.kernel().pageAlloc.drainAllPages();
         assertEquals(managedBefore, m.totalFreePages(), "every page came back: nothing lost or doubled");
         assertEquals(List.of(), m.check());
     }

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mm.machine.api.Machine;
+import mm.core.api.PageFlags;
+import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import mm.core.api.ZoneType;
 import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
@@ -124,5 +127,19 @@ class FidelityQemu2gTest {
             else if (cur != null && t.startsWith("start_pfn:")) cur[3] = Long.parseLong(t.split("\\s+")[1]);
         }
         return out;
+    }
+
+    /**
+     * mm:page of a free page (pfn 0x100, as the issue report used): page->flags carries only PG_ bits, node and zone
+     * (what %pGp prints), PageBuddy is the page_type, and the allocator's view says the same as its words.
+     */
+    @Test
+    void pageFlagsAndPageTypeAreApart() {
+        PageInfo pi = model.page(0x100);
+        assertEquals(0, pi.flags() & PageFlags.TYPE_MASK, "no page_type bits in page->flags");
+        assertEquals(PageFlags.TYPE_BUDDY, pi.pageType());
+        assertEquals(PageState.FREE_BUDDY, pi.pageState());
+        assertTrue(pi.state().startsWith("free (buddy, order "), pi.state());
+        assertEquals(ZoneType.DMA.ordinal(), PageFlags.zoneIdx(pi.flags()));
     }
 }

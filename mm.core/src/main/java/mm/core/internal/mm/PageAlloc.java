@@ -1,0 +1,483 @@
+package mm.core.internal.mm;
+
+import static mm.core.internal.mm.MemmapImpl.MASK;
+import static mm.core.internal.mm.MemmapImpl.NONE;
+
+import java.util.Locale;
+import mm.core.api.BadPageException;
+import mm.core.api.CallStack;
+import mm.core.api.Gfp;
+import mm.core.api.MigrateType;
+import mm.core.api.Mm;
+import mm.core.api.PageFlags;
+import mm.core.api.PageState;
+import mm.core.api.Task;
+import mm.core.hook.PageAllocHook;
+import mm.core.hook.PageSplitHook;
+
+/**
+ * mm/page_alloc.c of one booted kernel: alloc_pages / __free_pages with the per-cpu lists (rmqueue, rmqueue_pcplist,
+ * free_unref_page, free_pcppages_bulk, drain_all_pages), split_page, zone_pcp_update and free_reserved_area. The
+ * buddy free lists themselves (__free_one_page, __rmqueue, expand) are {@link Zone}'s, under zone->lock.
+ */
+public final class PageAlloc {
+    /** Allocated-block markers in the link words of allocated pages (free pages use them as list links). */
+    static final int ALLOC_HEAD = -2, ALLOC_TAIL = -3, ON_PCP = -4;
+    /** Head of a block isolated for free page reporting (lru.next holds its order): neither free nor allocated. */
+    static final int ISOLATED = -5;
+    static final long LRU = PageFlags.bit(PageFlags.PG_lru);
+    static final long HEAD = PageFlags.bit(PageFlags.PG_head);
+
+    private final Kernel k;
+    private final MemmapImpl mm;
+    private final Cpus cpus;
+    private final Zonelists zonelists;
+    volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
+    volatile PageSplitHook[] splitHooks = new PageSplitHook[0];
+    /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
+    volatile boolean deferredGrowEnabled;
+    /** Serves deferred_grow_zone; set by memblock_free_all when deferred init is on. */
+    volatile DeferredGrower grower;
+
+    /** deferred_grow_zone as a callback so the deferred-init code stays in one place (mm_init.c). */
+    interface DeferredGrower {
+        boolean grow(Zone zone, int order);
+    }
+
+    PageAlloc(Kernel k) {
+        this.k = k;
+        this.mm = k.mm;
+        this.cpus = k.cpus;
+        this.zonelists = k.zonelists;
+    }
+
+    // ------------------------------------------------------------------------------------------------ allocation
+
+    /**
+     * alloc_pages_node(nid, gfp, order) with a caller tag; -1 on failure. The fast path (first zone that passes the
+     * low watermark) is kept small so the JIT inlines it; the min-watermark retry, deferred growth and the failure
+     * report are in {@link #allocSlowpath}.
+     */
+    public long alloc(int order, int gfp, int nid, CallStack caller) {
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
+        int cpu = cpus.cpu();
+        if (nid < 0) nid = cpus.cpuNode[cpu];
+        int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
+        int high = zoneMt >>> 4, mt = zoneMt & 15;
+        Zone[][] lists = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelists.thisNodeByNid : zonelists.byNid;
+        Zone[] zl;
+        if (nid >= lists.length >>> Zonelists.SHIFT || (zl = lists[nid << Zonelists.SHIFT | high]) == null)
+            throw new IllegalArgumentException("no node " + nid + " on this machine");
+        long pfn = getPageFromFreelist(zl, order, mt, high, true, cpu);
+        if (pfn < 0 && (pfn = allocSlowpath(zl, order, gfp, mt, high, cpu)) < 0) return -1;
+        prepNewPage(pfn, order, gfp);
+        PageAllocHook[] hooks = allocHooks;
+        if (hooks.length != 0) postAlloc(hooks, pfn, order, gfp, caller);
+        return pfn;
+    }
+
+    /** gfp_zone() and gfp_migratetype() of the five GFP bits they read, as one table lookup (like GFP_ZONE_TABLE). */
+    private static final int GFP_ZONE_MT_BITS = Gfp.__GFP_DMA | Gfp.__GFP_HIGHMEM | Gfp.__GFP_DMA32 | Gfp.__GFP_MOVABLE
+            | Gfp.__GFP_RECLAIMABLE;
+    private static final int[] ZONE_AND_MT = new int[GFP_ZONE_MT_BITS + 1];
+    static {
+        for (int g = 0; g <= GFP_ZONE_MT_BITS; g++)
+            ZONE_AND_MT[g] = Gfp.highestZone(g).ordinal() << 4 | Gfp.migratetype(g).ordinal();
+    }
+
+    static IllegalArgumentException invalidOrder(int order) {
+        return new IllegalArgumentException("invalid order " + order + " (orders are 0.." + Mm.MAX_PAGE_ORDER + ")");
+    }
+
+    /** __alloc_pages_slowpath as far as boot needs it: the min watermark, then deferred_grow_zone (seed 001). */
+    private long allocSlowpath(Zone[] zl, int order, int gfp, int mt, int high, int cpu) {
+        long pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
+        // deferred_grow_zone: while the static key is on, grow the node's last zone and retry (seed 001)
+        while (pfn < 0 && deferredGrowEnabled) {
+            boolean grew = false;
+            DeferredGrower g = grower;
+            for (Zone z : zl) if (g != null && g.grow(z, order)) { grew = true; break; }
+            if (!grew) break;
+            pfn = getPageFromFreelist(zl, order, mt, high, false, cpu);
+        }
+        if (pfn < 0 && (gfp & Gfp.__GFP_NOWARN) == 0) {
+            Task t = cpus.currentTask();
+            k.log.log(String.format(Locale.ROOT, "%s: page allocation failure: order:%d, mode:%s, nodemask=(null)",
+                    t.comm(), order, Gfp.format(gfp)));
+        }
+        return pfn;
+    }
+
+    private void postAlloc(PageAllocHook[] hooks, long pfn, int order, int gfp, CallStack caller) {
+        Task t = cpus.currentTask();
+        long ts = k.clock.incrementAndGet();
+        for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
+    }
+
+    private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
+        for (Zone z : zl) {
+            if (z.managed == 0) continue;
+            long mark = lowMark ? z.wmarkLow : z.wmarkMin;
+            if (!z.watermarkOk(order, mark, highIdx)) continue;
+            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu) : rmqueueBuddy(z, order, mt);
+            if (pfn >= 0) return pfn;
+        }
+        return -1;
+    }
+
+    private static long rmqueueBuddy(Zone z, int order, int mt) {
+        synchronized (z) {
+            return z.rmqueueLocked(order, mt);
+        }
+    }
+
+    /**
+     * rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. When the pcp lock is taken
+     * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
+     */
+    private long rmqueuePcp(Zone z, int mt, int cpu) {
+        Zone.Pcp p = z.pcp[cpu];
+        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
+        int[] l = p.list(mt);
+        int c = l[0];
+        if (c == 0) return refillPopAndUnlock(z, p, mt);
+        int pfn = l[c];
+        l[0] = c - 1;
+        p.count--;
+        p.unlock();
+        return pfn;
+    }
+
+    /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
+    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt) {
+        try {
+            synchronized (z) {
+                for (int i = 0; i < p.batch; i++) {
+                    long pfn = z.rmqueueLocked(0, mt);
+                    if (pfn < 0) break;
+                    // rmqueue_bulk keeps allocation order: the first page taken ends up on top
+                    p.push(mt, (int) pfn);
+                    mm.setPrev(pfn, ON_PCP);
+                }
+                reverseTop(p, mt);
+            }
+            int[] l = p.list(mt);
+            int c = l[0];
+            if (c == 0) return -1;
+            l[0] = c - 1;
+            p.count--;
+            return l[c];
+        } finally {
+            p.unlock();
+        }
+    }
+
+    private static void reverseTop(Zone.Pcp p, int mt) {
+        int[] l = p.list(mt);
+        for (int i = 1, j = l[0]; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
+    }
+
+    /** prep_new_page + the allocated-block markers: head refcount 1, tails marked, compound if __GFP_COMP. */
+    private void prepNewPage(long pfn, int order, int gfp) {
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        s.refcount[i] = 1;
+        s.setLinks(i, ALLOC_HEAD, order);
+        s.setPriv(i, 0);
+        long f = s.flags[i] & ~(Zone.REPORTED);
+        if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
+        if (order == 0) { s.flags[i] = f; return; }
+        if ((gfp & Gfp.__GFP_COMP) != 0) f |= HEAD;
+        s.flags[i] = f;
+        markTails(s, pfn, order);
+    }
+
+    private void markTails(MemmapImpl.Section s, long pfn, int order) {
+        {
+            int n = 1 << order;
+            for (long p = pfn + 1; p < pfn + n; p++) {
+                MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
+                s = t;
+                int k = (int) (p & MASK);
+                t.setLinks(k, ALLOC_TAIL, (int) pfn);
+                t.setPriv(k, 0);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ freeing
+
+    /** __free_pages: validates like free_pages_prepare's bad_page checks, then frees (pcp for order 0). */
+    public void free(long pfn, int order) { free(pfn, order, null); }
+
+    public void free(long pfn, int order, CallStack caller) {
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
+        MemmapImpl.Section s = mm.section(pfn);
+        int i = (int) (pfn & MASK);
+        long f, head = MemmapImpl.links(ALLOC_HEAD, order);
+        if (s == null || ((f = s.flags[i]) & (MemmapImpl.INIT | Zone.BUDDY | Zone.RESERVED)) != MemmapImpl.INIT
+                || s.lru[i] != head || s.refcount[i] != 1)
+            throw badFree(pfn, order, s, i);
+        // claim the block (put_page_testzero): of two racing frees of one page only one gets past this
+        if (!s.casLinks(i, head, MemmapImpl.links(NONE, NONE)))
+            throw new BadPageException(pfn, "double free: page was freed concurrently (refcount " + s.refcount[i] + ")");
+        s.refcount[i] = 0;
+        PageAllocHook[] hooks = allocHooks;
+        if (hooks.length != 0) preFree(hooks, pfn, order, caller);
+        s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
+        if (order != 0) clearTails(pfn, order);
+        int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
+        Zone z = k.pageZone(f);
+        if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt);
+    }
+
+    private void preFree(PageAllocHook[] hooks, long pfn, int order, CallStack caller) {
+        Task t = cpus.currentTask();
+        long ts = k.clock.incrementAndGet();
+        for (PageAllocHook h : hooks) h.preFree(pfn, order, caller, t, ts);
+    }
+
+    private void clearTails(long pfn, int order) {
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setLinks((int) (p & MASK), NONE, NONE);
+    }
+
+    /** free_one_page: straight to the buddy under zone->lock. */
+    private static void freeOne(Zone z, long pfn, int order, int mt) {
+        synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+    }
+
+    /** The bad_page report for a free that failed the fast checks, in free_pages_prepare's order. */
+    private BadPageException badFree(long pfn, int order, MemmapImpl.Section s, int i) {
+        if (s == null) return new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        long f = s.flags[i];
+        if ((f & MemmapImpl.INIT) == 0)
+            return new BadPageException(pfn, "struct page is not initialised (deferred or never initialised)");
+        BadPageException bad = validateFree(pfn, order, s, i, f);
+        return bad != null ? bad : new BadPageException(pfn, "page changed while it was being freed (" + describe(pfn) + ")");
+    }
+
+    /** free_pages_prepare's bad_page checks: the reason a free is refused, or null. */
+    private BadPageException validateFree(long pfn, int order, MemmapImpl.Section s, int i, long f) {
+        if ((f & Zone.BUDDY) != 0)
+            return new BadPageException(pfn, "double free: page is already free (PageBuddy, order " + s.priv(i) + ")");
+        if ((f & Zone.RESERVED) != 0)
+            return new BadPageException(pfn, "PG_reserved is set (" + PageFlags.names(f & ~MemmapImpl.INIT)
+                    + "): reserved pages are never freed with __free_pages");
+        if (s.prev(i) == ON_PCP)
+            return new BadPageException(pfn, "double free: page is free on a per-cpu list (refcount 0)");
+        if (s.prev(i) == ALLOC_TAIL)
+            return new BadPageException(pfn, String.format(Locale.ROOT,
+                    "tail page: it belongs to the block allocated at pfn %#x, free that head instead", s.next(i)));
+        if (s.prev(i) != ALLOC_HEAD)
+            return new BadPageException(pfn, "page is not allocated (refcount " + s.refcount[i] + ", flags "
+                    + PageFlags.names(f & ~MemmapImpl.INIT) + ")");
+        if (s.next(i) != order)
+            return new BadPageException(pfn, "freed with order " + order + " but allocated with order " + s.next(i));
+        if (s.refcount[i] != 1)
+            return new BadPageException(pfn, "nonzero refcount after put: refcount " + s.refcount[i]);
+        return null;
+    }
+
+    /**
+     * free_unref_page: push on the pcp list; above pcp->high return a batch to the buddy. False when the pcp lock
+     * is busy: the caller then frees straight to the buddy (free_one_page), as 6.x does.
+     */
+    private boolean freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
+        Zone.Pcp p = z.pcp[cpus.cpu()];
+        if (!p.tryLock()) return false;
+        int[] l = p.list(mt);
+        int c = l[0] + 1;
+        if (c == l.length) l = p.grow(mt);
+        l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
+        l[0] = c;
+        s.setLinks(i, ON_PCP, NONE);
+        if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
+        else p.unlock();
+        return true;
+    }
+
+    private void drainBatchAndUnlock(Zone z, Zone.Pcp p, int mt) {
+        try {
+            drainPcpLocked(z, p, p.batch, mt);
+        } finally {
+            p.unlock();
+        }
+    }
+
+    /**
+     * free_pcppages_bulk (6.x): return up to {@code n} pages to the buddy, starting with the list after
+     * {@code pindex} and emptying each list, oldest page first, before moving on to the next (kernels before 5.14
+     * took one page from each list in turn).
+     */
+    void drainPcpLocked(Zone z, Zone.Pcp p, int n, int pindex) {
+        synchronized (z) {
+            while (n > 0 && p.count > 0) {
+                do { if (++pindex >= MigrateType.PCPTYPES) pindex = 0; } while (p.size(pindex) == 0);
+                int[] l = p.list(pindex);
+                int take = Math.min(n, l[0]);
+                for (int k = 1; k <= take; k++) {
+                    int pfn = l[k];
+                    mm.setPrev(pfn, NONE);
+                    z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
+                }
+                p.removeOldest(pindex, take);
+                n -= take;
+            }
+        }
+    }
+
+    /** drain_all_pages: empty every pcp list (before checks, offlining, reporting hand-over). */
+    public void drainAllPages() {
+        for (Node n : k.nodes) {
+            for (Zone z : n.zones) {
+                for (Zone.Pcp p : z.pcp) {
+                    p.lock();
+                    try { drainPcpLocked(z, p, Integer.MAX_VALUE, 0); } finally { p.unlock(); }
+                }
+            }
+        }
+    }
+
+    /** Pages on the per-cpu lists of a zone. */
+    public long pcpPages(Zone z) {
+        long n = 0;
+        for (Zone.Pcp p : z.pcp) {
+            p.lock();
+            try { n += p.count; } finally { p.unlock(); }
+        }
+        return n;
+    }
+
+    /** split_page: every page of the allocated block becomes an order-0 allocation with refcount 1. */
+    public void split(long pfn, int order) {
+        if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw new IllegalArgumentException("invalid order " + order);
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) throw new BadPageException(pfn, "pfn outside the machine's memory (no struct page)");
+        Zone z = k.pageZone(mm.flags(pfn) | MemmapImpl.INIT);
+        synchronized (z) {
+            int i = (int) (pfn & MASK);
+            if (s.prev(i) != ALLOC_HEAD || s.next(i) != order)
+                throw new BadPageException(pfn, "split_page of a block that is not an allocated order-" + order + " head ("
+                        + describe(pfn) + ")");
+            if ((s.flags[i] & HEAD) != 0) throw new BadPageException(pfn, "split_page of a compound page");
+            for (long p = pfn; p < pfn + (1L << order); p++) {
+                mm.setPrev(p, ALLOC_HEAD);
+                mm.setNext(p, 0);
+                mm.setRef(p, 1);
+                if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
+            }
+        }
+        for (mm.core.hook.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
+    }
+
+    /** The order of the allocated block headed at pfn, or -1. */
+    public int allocatedOrder(long pfn) {
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) return -1;
+        int i = (int) (pfn & MASK);
+        return s.prev(i) == ALLOC_HEAD ? s.next(i) : -1;
+    }
+
+
+    /** What pfn is to the allocator, for mm:page, the checker and error messages (no object per call but the enum). */
+    PageState pageState(long pfn) {
+        MemmapImpl.Section s = mm.section(pfn);
+        if (s == null) return PageState.INVALID;
+        int i = (int) (pfn & MASK);
+        long f = s.flags[i];
+        if ((f & MemmapImpl.INIT) == 0) return PageState.UNINITIALISED;
+        if ((f & Zone.BUDDY) != 0) return PageState.FREE_BUDDY;
+        if (s.prev(i) == ON_PCP) return PageState.FREE_PCP;
+        if (s.prev(i) == ISOLATED) return PageState.ISOLATED_FOR_REPORTING;
+        if ((f & Zone.RESERVED) != 0) return PageState.RESERVED;
+        if (s.prev(i) == ALLOC_HEAD) return PageState.ALLOCATED_HEAD;
+        if (s.prev(i) == ALLOC_TAIL) return PageState.ALLOCATED_TAIL;
+        if (s.refcount[i] == 0 && freeBlockHead(pfn) >= 0) return PageState.FREE_INSIDE_BUDDY_BLOCK;
+        return PageState.ALLOCATED;
+    }
+
+    /**
+     * The head of the free buddy block pfn lies inside, or -1: only the block's head is PageBuddy
+     * (page_is_buddy / find_buddy_page_pfn).
+     */
+    private long freeBlockHead(long pfn) {
+        for (int o = 1; o <= Mm.MAX_PAGE_ORDER; o++) {
+            long head = pfn & -(1L << o);
+            MemmapImpl.Section hs = mm.section(head);
+            if (hs == null) break;
+            int hi = (int) (head & MASK);
+            if ((hs.flags[hi] & (MemmapImpl.INIT | Zone.BUDDY)) == (MemmapImpl.INIT | Zone.BUDDY) && hs.priv(hi) >= o)
+                return head;
+        }
+        return -1;
+    }
+
+    /** {@link #pageState} in words, with the order / head it refers to (mm:page's State line). */
+    String describe(long pfn) {
+        PageState st = pageState(pfn);
+        return switch (st) {
+            case INVALID -> "invalid";
+            case UNINITIALISED -> "uninitialised";
+            case FREE_BUDDY -> "free (buddy, order " + mm.priv(pfn) + ")";
+            case FREE_PCP -> "free (per-cpu list)";
+            case ISOLATED_FOR_REPORTING -> "isolated for reporting (order " + mm.next(pfn) + ")";
+            case RESERVED -> "reserved";
+            case ALLOCATED_HEAD -> "allocated (head, order " + mm.next(pfn) + ")";
+            case ALLOCATED_TAIL -> String.format(Locale.ROOT, "allocated (tail of %#x)", mm.next(pfn));
+            case FREE_INSIDE_BUDDY_BLOCK -> {
+                long head = freeBlockHead(pfn);
+                yield String.format(Locale.ROOT, "free (buddy, inside the order-%d block at %#x)", mm.priv(head), head);
+            }
+            case ALLOCATED -> "allocated";
+        };
+    }
+
+    // ------------------------------------------------------------------------------------- per-cpu pagesets
+
+    /** The boot pagesets build_all_zonelists_init gives every zone (pcp->high 0, batch 1) before the real ones. */
+    void bootPagesets(mm.core.hook.FreeListHook[] freeHooks) {
+        for (Node n : k.nodes) for (Zone z : n.zones) {
+            z.pcp = new Zone.Pcp[cpus.count()];
+            for (int c = 0; c < z.pcp.length; c++) { z.pcp[c] = new Zone.Pcp(); z.pcp[c].high = 0; z.pcp[c].batch = 1; }
+            z.freeHooks = freeHooks;
+        }
+    }
+
+    /** setup_per_cpu_pageset: zone_pcp_update for every zone. */
+    void setupPerCpuPagesets() {
+        for (Node n : k.nodes) for (Zone z : n.zones) zonePcpUpdate(z, n);
+    }
+
+    /** zone_pcp_update: batch from zone_batchsize, high from the low watermark. */
+    static void zonePcpUpdate(Zone z, Node n) {
+        long batch = Math.min(z.managed >> 10, (1L << 20) / Mm.PAGE_SIZE) / 4;
+        if (batch < 1) batch = 1;
+        batch = Long.highestOneBit(batch + batch / 2) - 1;
+        batch = Math.max(1, batch);
+        long high = Math.max(z.wmarkLow / Math.max(1, n.cpus), batch << 2);
+        if (!z.populated()) high = 0;
+        for (Zone.Pcp p : z.pcp) { p.batch = (int) batch; p.high = (int) high; }
+    }
+
+    // ---------------------------------------------------------------------------------- free_reserved_area
+
+    /** free_reserved_area: free_reserved_page for every reserved page of [s, e) (clear PG_reserved, managed++, free). */
+    long freeReservedArea(long s, long e) {
+        long n = 0;
+        for (long pfn = s; pfn < e; pfn++) {
+            MemmapImpl.Section sec = mm.section(pfn);
+            if (sec == null) continue;
+            int i = (int) (pfn & MASK);
+            if ((sec.flags[i] & (MemmapImpl.INIT | Zone.RESERVED)) != (MemmapImpl.INIT | Zone.RESERVED)) continue;
+            Zone z = k.pageZone(sec.flags[i]);
+            sec.flags[i] &= ~Zone.RESERVED;
+            sec.refcount[i] = 1;
+            sec.setPrev(i, ALLOC_HEAD);
+            sec.setNext(i, 0);
+            synchronized (z) { z.managed++; }
+            free(pfn, 0);
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,224 @@
+package mm.core.internal.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import mm.core.api.Memblock;
+import mm.core.api.Mm;
+import mm.machine.api.BootOptions;
+import mm.machine.api.E820Range;
+import mm.machine.api.E820Type;
+import mm.machine.api.HotplugRange;
+import mm.machine.api.Machine;
+import mm.machine.api.MemblockOp;
+import mm.machine.api.NumaNode;
+import mm.machine.api.Reservation;
+
+/**
+ * setup_arch's memory part (arch/x86/kernel/setup.c): the e820 map into memblock (e820__memblock_setup), the early
+ * reservations (replayed from a memblock=debug log, or synthesised), initmem_init / numa_init (arch/x86/mm/numa.c),
+ * sparse_init (mm/sparse.c), and the per-cpu areas and large system hashes that come from memblock
+ * (setup_per_cpu_areas, vfs_caches_init_early).
+ */
+final class SetupArch {
+    static final long SZ_1M = 1L << 20;
+    static final long PMD_SIZE = 2 * SZ_1M;
+    static final long NODE_DATA_SIZE = 0x2a980;
+    static final long SMP_CACHE_BYTES = 64;
+    static final long PCPU_UNIT = SZ_1M, PCPU_USED = 0x42000;
+    static final long PHYSICAL_START = 0x1000000;
+
+    private final Machine machine;
+    private final Memblock mb;
+    private final Kernel k;
+    private final KernelLog log;
+    /** The kernel image's reservation, from its top down: what free_initmem and the gap frees give back. */
+    final List<long[]> kernelImageFree = new ArrayList<>();
+
+    SetupArch(Machine machine, Memblock mb, Kernel k) {
+        this.machine = machine;
+        this.mb = mb;
+        this.k = k;
+        this.log = k.log;
+    }
+
+    void run() {
+        BootOptions o = machine.options();
+        mb.reset();
+        if (o.memblockDebug()) mb.setDebug(true, log::log);
+        log.log("Command line: " + o.cmdline());
+        log.log("BIOS-provided physical RAM map:");
+        for (E820Range r : machine.e820()) log.log(r.kernelLine());
+        List<E820Range> e820 = trimBiosRange(machine.e820());
+        long maxPfn = 0;
+        for (E820Range r : e820) if (r.type().isRam()) maxPfn = Math.max(maxPfn, Mm.pfnDown(r.end()));
+        k.maxPfn = maxPfn;
+        log.log(String.format(Locale.ROOT, "last_pfn = %#x max_arch_pfn = %#x", maxPfn, 1L << 40));
+        boolean replay = !machine.memblockOps().isEmpty();
+        // e820__memblock_setup
+        mb.allowResize();
+        for (E820Range r : e820) {
+            if (r.type() == E820Type.SOFT_RESERVED) mb.caller("e820__memblock_setup+0x73/0xb0").reserve(r.start(), r.size());
+            else if (r.type().isRam()) mb.caller("e820__memblock_setup+0x73/0xb0").add(r.start(), r.size());
+        }
+        mb.trimMemory(Mm.PAGE_SIZE);
+        if (o.memLimit() > 0) mb.enforceMemoryLimit(o.memLimit());
+        if (o.memblockDebug()) log.log(mb.dumpAll());
+        if (replay) replayMemblockOps();
+        else synthesizeEarlyReservations();
+        // initmem_init: NUMA node ids for memory; hotplug ranges
+        numaInit(!replay);
+        for (HotplugRange h : machine.hotplug()) {
+            if (h.presentAtBoot()) mb.markHotplug(h.start(), h.end() - h.start());
+        }
+        if (o.memblockDebug()) log.log(mb.dumpAll());
+        sparseInit(!replay);
+        if (!replay) synthesizePercpuAndHashes();
+    }
+
+    /** trim_bios_range: page 0 becomes reserved, and the legacy BIOS area 640K..1M is never RAM. */
+    static List<E820Range> trimBiosRange(List<E820Range> in) {
+        List<E820Range> out = new ArrayList<>();
+        for (E820Range r : in) {
+            if (!r.type().isRam()) { out.add(r); continue; }
+            long s = r.start(), e = r.end();
+            List<long[]> pieces = new ArrayList<>();
+            pieces.add(new long[] {s, e});
+            pieces = subtract(pieces, 0, Mm.PAGE_SIZE);
+            pieces = subtract(pieces, 0xa0000, 0x100000);
+            for (long[] p : pieces) out.add(new E820Range(p[0], p[1], r.type()));
+        }
+        return out;
+    }
+
+    private static List<long[]> subtract(List<long[]> pieces, long s, long e) {
+        List<long[]> out = new ArrayList<>();
+        for (long[] p : pieces) {
+            if (p[1] <= s || p[0] >= e) { out.add(p); continue; }
+            if (p[0] < s) out.add(new long[] {p[0], s});
+            if (p[1] > e) out.add(new long[] {e, p[1]});
+        }
+        return out;
+    }
+
+    private void replayMemblockOps() {
+        for (MemblockOp op : machine.memblockOps()) {
+            String caller = op.caller() == null ? "setup_arch" : op.caller();
+            switch (op.kind()) {
+                case RESERVE, DUMP_RESERVED -> mb.caller(caller).reserve(op.base(), op.size());
+                case FREE -> mb.caller(caller).physFree(op.base(), op.size());
+                case ADD -> mb.caller(caller).add(op.base(), op.size());
+                case REMOVE -> mb.caller(caller).remove(op.base(), op.size());
+                default -> throw new IllegalStateException("unknown memblock op " + op.kind());
+            }
+            if (op.kind() == MemblockOp.Kind.RESERVE && op.base() <= PHYSICAL_START && PHYSICAL_START < op.base() + op.size())
+                kernelImageFree.add(new long[] {op.base(), op.base() + op.size()});
+        }
+        if (kernelImageFree.isEmpty()) {
+            for (Memblock.Region r : mb.reserved()) {
+                if (r.base() <= PHYSICAL_START && PHYSICAL_START < r.end()) kernelImageFree.add(new long[] {r.base(), r.end()});
+            }
+        }
+    }
+
+    /** The reservations x86 makes before the page allocator exists, when no memblock=debug log is replayed. */
+    private void synthesizeEarlyReservations() {
+        // the first MiB is always reserved on x86 since 5.13 (real mode trampoline, BIOS, EBDA)
+        mb.caller("setup_arch+0x891/0xe70").reserve(0, SZ_1M);
+        for (Reservation r : machine.reservations()) {
+            mb.caller("setup_arch").reserve(r.base(), r.size());
+            String n = r.name().toLowerCase(Locale.ROOT);
+            if (n.contains("kernel")) kernelImageFree.add(new long[] {r.base(), r.end()});
+            if (n.contains("initrd") || n.contains("ramdisk"))
+                log.log(String.format(Locale.ROOT, "RAMDISK: [mem %#010x-%#010x]", r.base(), r.end() - 1));
+        }
+    }
+
+    private void numaInit(boolean allocNodeData) {
+        List<NumaNode> nodes = machine.nodes();
+        if (nodes.size() == 1 && nodes.get(0).ranges().size() <= 1) {
+            log.log("No NUMA configuration found");
+            log.log(String.format(Locale.ROOT, "Faking a node at [mem %s-%s]", Mm.hex18(0), Mm.hex18(mb.endOfDram() - 1)));
+            mb.setNode(0, Memblock.PHYS_ADDR_MAX, false, nodes.get(0).id());
+        } else {
+            for (NumaNode n : nodes) {
+                for (long[] r : n.ranges()) mb.setNode(r[0], r[1] - r[0], false, n.id());
+            }
+        }
+        int maxNid = 0;
+        for (NumaNode n : nodes) maxNid = Math.max(maxNid, n.id());
+        k.nodeIndexByNid = new int[maxNid + 1];
+        java.util.Arrays.fill(k.nodeIndexByNid, -1);
+        List<Integer> cpuNodes = new ArrayList<>();
+        for (NumaNode n : nodes) {
+            k.nodeIndexByNid[n.id()] = k.nodes.size();
+            k.nodes.add(new Node(n.id(), n.cpus(), k.mm));
+            for (int c = 0; c < Math.max(1, n.cpus()); c++) cpuNodes.add(n.id());
+            if (allocNodeData) {
+                long pa = mb.caller("alloc_node_data+0x3c/0x110").allocTryNid(NODE_DATA_SIZE, SMP_CACHE_BYTES, 0,
+                        Memblock.ALLOC_ACCESSIBLE, n.id());
+                if (pa != 0) log.log(String.format(Locale.ROOT, "NODE_DATA(%d) allocated [mem %#010x-%#010x]", n.id(),
+                        pa, pa + NODE_DATA_SIZE - 1));
+            }
+        }
+        k.cpus.cpuNode = cpuNodes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** sparse_init: a memmap for every section that holds memory; the vmemmap itself comes from memblock. */
+    private void sparseInit(boolean allocMemmap) {
+        for (Node n : k.nodes) {
+            long sections = 0;
+            long last = -1;
+            for (Memblock.PfnRange r : mb.memPfnRanges(n.nid)) {
+                for (long s = Mm.sectionOf(r.startPfn()); s <= Mm.sectionOf(r.endPfn() - 1); s++) {
+                    k.mm.addSection(s);
+                    k.mm.setOnline(s, true);
+                    if (s != last) { sections++; last = s; }
+                }
+            }
+            if (allocMemmap && sections > 0) {
+                mb.caller("sparse_init_nid+0x9f/0x5b0").allocTryNid(sections * 56, SMP_CACHE_BYTES, 0,
+                        Memblock.ALLOC_ACCESSIBLE, n.nid);
+                mb.caller("sparse_init_nid+0x111/0x5b0").allocExactNidRaw(
+                        sections * (Mm.PAGES_PER_SECTION * (long) Mm.STRUCT_PAGE_SIZE), PMD_SIZE, 16 * SZ_1M,
+                        Memblock.ALLOC_ACCESSIBLE, n.nid);
+            }
+        }
+    }
+
+    private void synthesizePercpuAndHashes() {
+        int cpus = 0;
+        for (Node n : k.nodes) cpus += Math.max(1, n.cpus);
+        log.log(String.format(Locale.ROOT, "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:%d nr_cpu_ids:%d nr_node_ids:%d",
+                cpus, cpus, k.nodes.size()));
+        for (Node n : k.nodes) {
+            int c = Math.max(1, n.cpus);
+            long base = mb.caller("pcpu_fc_alloc+0x79/0x160").allocTryNid(c * PCPU_UNIT, PMD_SIZE, 16 * SZ_1M,
+                    Memblock.ALLOC_ACCESSIBLE, n.nid);
+            if (base == 0) continue;
+            for (int i = 0; i < c; i++)
+                mb.caller("pcpu_embed_first_chunk+0x1f4/0x7e0").physFree(base + i * PCPU_UNIT + PCPU_USED,
+                        PCPU_UNIT - PCPU_USED);
+        }
+        long kernelPages = 0;
+        for (Memblock.Range r : mb.freeRanges(Mm.NUMA_NO_NODE, Memblock.FLAG_NONE, false))
+            kernelPages += Mm.pfnDown(r.end()) - Mm.pfnUp(r.start());
+        if (k.nodes.size() == 1) {
+            // hashdist is off on one node: the dentry and inode hashes come from memblock (vfs_caches_init_early)
+            largeSystemHash("Dentry cache", kernelPages >> 1, 8);
+            largeSystemHash("Inode-cache", kernelPages >> 2, 8);
+        }
+        if (machine.options().pageOwner()) largeSystemHash("stackdepot", Math.min(1L << 20, Math.max(1L << 12, kernelPages >> 2)), 16);
+    }
+
+    private void largeSystemHash(String name, long entries, long bucket) {
+        long n = Long.highestOneBit(Math.max(1, entries - 1)) << 1;
+        long bytes = n * bucket;
+        long pa = mb.caller("alloc_large_system_hash+0x21b/0x2d0").allocTryNid(bytes, SMP_CACHE_BYTES, 0,
+                Memblock.ALLOC_ACCESSIBLE, Mm.NUMA_NO_NODE);
+        if (pa == 0) return;
+        int order = 63 - Long.numberOfLeadingZeros(Math.max(1, bytes >> Mm.PAGE_SHIFT));
+        String label = name.equals("stackdepot") ? "stackdepot hash table" : name + " hash table";
+        log.log(String.format(Locale.ROOT, "%s entries: %d (order: %d, %d bytes, linear)", label, n, order, bytes));
+    }
+}
