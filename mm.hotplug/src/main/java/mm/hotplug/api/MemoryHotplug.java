@@ -1,6 +1,9 @@
 package mm.hotplug.api;
 
 import java.util.List;
+import java.util.Map;
+import mm.core.spi.MemoryHotplugSupport.RawPage;
+import mm.machine.api.E820Range;
 import mm.machine.api.HotplugRange;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -54,4 +57,17 @@ public interface MemoryHotplug {
 
     /** The live dev_pagemaps, by id. */
     List<DevPagemap> pagemaps();
+
+    /** The machine's e820 ranges memremap is for: persistent memory (pmem, pram) and soft reserved memory. */
+    List<E820Range> deviceRanges();
+
+    /** The struct page at {@code pfn} as the memmap holds it now (poisoned: not initialised). */
+    RawPage structPage(long pfn);
+
+    /**
+     * Runs the PG_reserved scenario (add, move_pfn_range_to_zone, the PFN walkers, online, offline, remove of one
+     * block past the end of memory) under the active {@code reserved-bit} policy. Returns the facts of every policy
+     * run so far in this session, by policy name, the one just run last.
+     */
+    Map<String, Map<String, Object>> reservedBitScenario();
 }

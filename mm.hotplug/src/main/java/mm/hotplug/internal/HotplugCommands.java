@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import mm.machine.api.E820Range;
-import mm.machine.api.E820Type;
 import mm.machine.api.HotplugRange;
 import mm.core.spi.MemoryHotplugSupport.Altmap;
 import mm.core.spi.MemoryHotplugSupport.RawPage;
@@ -18,6 +17,7 @@ import mm.hotplug.api.DevPagemap;
 import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.MemoryBlock;
+import mm.hotplug.api.MemoryHotplug;
 import mm.hotplug.api.OnlineType;
 import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
@@ -43,12 +43,12 @@ public final class HotplugCommands {
     /** Framework property set by the launcher's {@code --json}. */
     static final String JSON_PROPERTY = "mm.json";
 
-    private final MemoryHotplugImpl hp;
+    private final MemoryHotplug hp;
     private final VariantService variants;
     private final BundleContext ctx;
 
     @Activate
-    public HotplugCommands(@Reference(name = "hotplug") MemoryHotplugImpl hp,
+    public HotplugCommands(@Reference(name = "hotplug") MemoryHotplug hp,
                            @Reference(name = "variants") VariantService variants, BundleContext ctx) {
         this.hp = hp;
         this.variants = variants;
@@ -236,7 +236,7 @@ public final class HotplugCommands {
     }
 
     private void reservedBit() {
-        Map<String, Map<String, Object>> all = hp.runReservedBitScenario();
+        Map<String, Map<String, Object>> all = hp.reservedBitScenario();
         String policy = new ArrayList<>(all.keySet()).get(all.size() - 1);
         String text = "reserved-bit scenario under '" + policy + "'"
                 + (all.size() > 1 ? " (every policy run so far, side by side)" : "") + ":\n"
@@ -397,8 +397,7 @@ public final class HotplugCommands {
         sb.append("dev_pagemaps:").append(pms.isEmpty() ? " none\n" : "\n");
         for (DevPagemap pm : pms) sb.append("  ").append(pagemapLine(pm)).append('\n');
         List<Object> ranges = new ArrayList<>();
-        for (E820Range r : hp.model().machine().e820()) {
-            if (r.type() != E820Type.PMEM && r.type() != E820Type.PRAM && r.type() != E820Type.SOFT_RESERVED) continue;
+        for (E820Range r : hp.deviceRanges()) {
             sb.append("  e820 ").append(Units.mem(r.start(), r.end())).append(' ').append(r.type().kernelText())
                     .append(" (").append(Units.human(r.size())).append(")\n");
             ranges.add(Map.of("start", r.start(), "end", r.end(), "type", r.type().kernelText()));
@@ -439,7 +438,7 @@ public final class HotplugCommands {
         }
         pfns.add(pm.firstDevicePfn());
         for (long p : pfns) {
-            RawPage pg = hp.support().readPage(p);
+            RawPage pg = hp.structPage(p);
             String what = a != null && p < a.basePfn() + a.reserve() ? "altmap reserve"
                     : a != null && p < pm.firstDevicePfn() ? "memmap storage" : "device page";
             if (!pg.initialised()) sb.append(String.format(Locale.ROOT, "    pfn %#x (%s): uninitialised%n", p, what));
@@ -454,7 +453,9 @@ public final class HotplugCommands {
     public void memunmap(@Descriptor("pgmap id, or the start address it was mapped at") String which) {
         int id;
         if (which.startsWith("0x") || which.matches(".*[KMGTkmgt]$")) {
-            DevPagemap pm = hp.pagemapAt(Units.parse(which));
+            long addr = Units.parse(which);
+            DevPagemap pm = null;
+            for (DevPagemap p : hp.pagemaps()) if (pm == null && p.startPfn() << Mm.PAGE_SHIFT == addr) pm = p;
             if (pm == null) throw new IllegalArgumentException("no dev_pagemap starts at " + which);
             id = pm.id();
         } else {

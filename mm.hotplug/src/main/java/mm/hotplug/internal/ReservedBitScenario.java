@@ -37,18 +37,13 @@ import mm.hotplug.api.ReservedBitPolicy;
 final class ReservedBitScenario {
     private ReservedBitScenario() {}
 
-    /** The facts of one run, in table order (label -> value). */
-    static Map<String, Object> run(MemoryHotplugImpl mh) {
-        return mh.locked(() -> runLocked(mh));
-    }
-
-    private static Map<String, Object> runLocked(MemoryHotplugImpl mh) {
-        MemoryHotplugSupport hs = mh.support();
-        MemoryModel model = mh.model();
-        ReservedBitPolicy policy = mh.activePolicy();
+    /** The facts of one run, in table order (label -> value); the caller holds the hotplug lock. */
+    static Map<String, Object> run(MemoryModel model, MemoryHotplugSupport hs, MemoryBlocks blocks, ZoneChoice zones,
+                                   MemoryHotplugOps ops) {
+        ReservedBitPolicy policy = ops.policy();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("policy", policy.name());
-        long bs = mh.blockSizeBytes();
+        long bs = blocks.blockSizeBytes();
         long nr = bs >>> Mm.PAGE_SHIFT;
         // a free block slot above everything that has a memmap
         long addr = Mm.alignUp(hs.sectionLimit() << (Mm.PFN_SECTION_SHIFT + Mm.PAGE_SHIFT), bs);
@@ -64,7 +59,7 @@ final class ReservedBitScenario {
                 : "initialised");
 
         // 2. move_pfn_range_to_zone, then the walkers in the window before online_pages_range
-        ZoneType zone = mh.zoneFor(OnlineType.ONLINE, nid, pfn, nr);
+        ZoneType zone = zones.zoneFor(OnlineType.ONLINE, nid, pfn, nr);
         ZoneInfo before = model.zone(nid, zone);
         hs.movePfnRangeToZone(nid, zone, pfn, nr, null, MigrateType.ISOLATE, policy.reserveOnInit());
         out.put("zone", "Node " + nid + " " + zone.kernelName());
@@ -100,8 +95,8 @@ final class ReservedBitScenario {
         out.put("check after online", v.isEmpty() ? "OK" : v.size() + " violations: " + v.get(0));
 
         // 5. back to how it was
-        HotplugResult off = mh.offlineBlock(pfn);
-        HotplugResult rm = off.ok() ? mh.remove(addr, bs) : off;
+        HotplugResult off = ops.offlineBlock(pfn);
+        HotplugResult rm = off.ok() ? ops.remove(addr, bs) : off;
         out.put("offline + remove", off.ok() && rm.ok() ? "done" : "failed: " + rm.reason());
         v = model.check();
         out.put("check at the end", v.isEmpty() ? "OK" : v.size() + " violations: " + v.get(0));

@@ -36,13 +36,13 @@ class MemoryBlocksTest {
     void blockSizeFollowsTheX86Rule() {
         Machine bare = Rig.machine("tiny");
         Machine vm = Rig.withExtra(bare, Map.of("hypervisor", "kvm"));
-        assertEquals(128 * M, MemoryHotplugImpl.probeMemoryBlockSize(2 * G, bare), "below 64 GiB: 128 MiB");
-        assertEquals(128 * M, MemoryHotplugImpl.probeMemoryBlockSize(64 * G - 128 * M, bare));
-        assertEquals(2 * G, MemoryHotplugImpl.probeMemoryBlockSize(64 * G + 128 * M, bare), "bare metal: 2 GiB");
-        assertEquals(2 * G, MemoryHotplugImpl.probeMemoryBlockSize(768 * G, vm), "VM, end aligned to 2 GiB");
-        assertEquals(512 * M, MemoryHotplugImpl.probeMemoryBlockSize(64 * G + 512 * M, vm),
+        assertEquals(128 * M, MemoryBlocks.probeMemoryBlockSize(2 * G, bare), "below 64 GiB: 128 MiB");
+        assertEquals(128 * M, MemoryBlocks.probeMemoryBlockSize(64 * G - 128 * M, bare));
+        assertEquals(2 * G, MemoryBlocks.probeMemoryBlockSize(64 * G + 128 * M, bare), "bare metal: 2 GiB");
+        assertEquals(2 * G, MemoryBlocks.probeMemoryBlockSize(768 * G, vm), "VM, end aligned to 2 GiB");
+        assertEquals(512 * M, MemoryBlocks.probeMemoryBlockSize(64 * G + 512 * M, vm),
                 "VM: the largest power of two <= 2 GiB dividing the end of boot memory");
-        assertEquals(128 * M, MemoryHotplugImpl.probeMemoryBlockSize(64 * G + 128 * M, vm));
+        assertEquals(128 * M, MemoryBlocks.probeMemoryBlockSize(64 * G + 128 * M, vm));
     }
 
     @Test

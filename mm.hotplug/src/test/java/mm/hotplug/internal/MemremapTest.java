@@ -30,7 +30,7 @@ class MemremapTest {
         assertTrue(r.ok(), r.toString());
         rig.clean("memremap");
         // 8 KiB info block, then 1 GiB * 64/4096 = 16 MiB of struct pages rounded up to 2 MiB: 18 MiB
-        Altmap a = MemoryHotplugImpl.altmapFor(BASE, NR);
+        Altmap a = Memremap.altmapFor(BASE, NR);
         assertEquals(2, a.reserve());
         assertEquals(4096, a.alloc());
         assertEquals(18 * M >>> Mm.PAGE_SHIFT, a.offset());

@@ -24,7 +24,7 @@ class ReservedBitTest {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (String policy : new String[] {"keep", "drop"}) {
             rig.variants.select("reserved-bit", policy);
-            out.put(policy, ReservedBitScenario.run(rig.hp));
+            out.put(policy, rig.hp.reservedBitScenario().get(policy));
             rig.clean("scenario " + policy);
         }
         Map<String, Object> keep = out.get("keep"), drop = out.get("drop");

@@ -80,7 +80,7 @@ final class Rig {
             sb.append(n).append('\n');
             for (ZoneType t : ZoneType.VALUES) {
                 ZoneInfo z = model.zone(n.nid(), t);
-                sb.append(MemoryHotplugImpl.row(z)).append(java.util.Arrays.toString(z.nrFree())).append('\n');
+                sb.append(Op.row(z)).append(java.util.Arrays.toString(z.nrFree())).append('\n');
             }
         }
         for (long p = startPfn; p < startPfn + nrPages; p++) {

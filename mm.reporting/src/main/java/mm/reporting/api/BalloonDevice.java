@@ -32,11 +32,18 @@ public interface BalloonDevice {
     /** Emulated host time per report. */
     long latencyNanos();
 
+    /** Sets the emulated host time per report; refuses a negative one. */
     void setLatencyNanos(long nanos);
+
+    /** Sets the reporting virtqueue's size: the most blocks one report carries (at least 1). */
+    void setCapacity(int entries);
 
     /** Host RSS over time: {emulated clock ns, host RSS pages} samples, oldest first. */
     List<long[]> rssHistory();
 
     /** Records a host RSS sample now. */
     void sample();
+
+    /** Clears the counters kept for statistics (reports, re-faults, the RSS history), not the host view. */
+    void resetStatistics();
 }

@@ -28,4 +28,10 @@ public interface PageReportingDevice {
 
     /** The guest booted (or the device was registered on a running guest): the host view starts from this state. */
     default void guestBooted(FreePageReportingSupport support) {}
+
+    /** page_reporting_register accepted this device: it counts the re-faults it sees into {@code refaults}. */
+    default void registered(RefaultCounter refaults) {}
+
+    /** The host's view of what this device reported when it models one (virtio-balloon), else null. */
+    default BalloonDevice balloon() { return null; }
 }

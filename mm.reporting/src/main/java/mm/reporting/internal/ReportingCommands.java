@@ -9,6 +9,7 @@ import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.shell.api.Report;
 import mm.reporting.api.BalloonDevice;
+import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.Workloads;
 import org.apache.felix.service.command.Descriptor;
@@ -128,7 +129,8 @@ public final class ReportingCommands {
         if (eq <= 0) throw new IllegalArgumentException("expected KEY=VALUE, got '" + kv + "'");
         String k = kv.substring(0, eq).trim(), v = kv.substring(eq + 1).trim();
         StrategyContext.Params p = core.params();
-        BalloonDevice b = core.device() instanceof BalloonDevice d ? d : null;
+        PageReportingDevice dev = core.device();
+        BalloonDevice b = dev == null ? null : dev.balloon();
         try {
             switch (k) {
                 case "latency.us" -> {
@@ -136,8 +138,8 @@ public final class ReportingCommands {
                     b.setLatencyNanos((long) (Double.parseDouble(v) * 1000));
                 }
                 case "capacity" -> {
-                    if (!(core.device() instanceof VirtioBalloon vb)) throw new IllegalArgumentException("no balloon device is registered");
-                    vb.setCapacity(Integer.parseInt(v));
+                    if (b == null) throw new IllegalArgumentException("no balloon device is registered");
+                    b.setCapacity(Integer.parseInt(v));
                     core.setParams(p);
                 }
                 case "array.capacity" -> core.setParams(new StrategyContext.Params(Integer.parseInt(v), p.arrayThreshold(), p.bitmapThreshold(), p.delayNanos()));
@@ -155,8 +157,10 @@ public final class ReportingCommands {
     private Report config() {
         StrategyContext.Params p = core.params();
         Map<String, Object> m = new LinkedHashMap<>();
-        if (core.device() instanceof BalloonDevice b) m.put("latency.us", b.latencyNanos() / 1000.0);
-        if (core.device() != null) m.put("capacity", core.device().capacity());
+        PageReportingDevice dev = core.device();
+        BalloonDevice b = dev == null ? null : dev.balloon();
+        if (b != null) m.put("latency.us", b.latencyNanos() / 1000.0);
+        if (dev != null) m.put("capacity", dev.capacity());
         m.put("array.capacity", p.arrayCapacity());
         m.put("array.threshold", p.arrayThreshold());
         m.put("bitmap.threshold", p.bitmapThreshold());

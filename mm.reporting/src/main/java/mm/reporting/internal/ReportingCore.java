@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
@@ -19,6 +20,7 @@ import mm.variant.api.VariantListener;
 import mm.variant.api.VariantService;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
+import mm.reporting.api.RefaultCounter;
 import mm.reporting.api.ReportingBusyException;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.ReportingStats;
@@ -27,6 +29,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reporting core (the part of mm/page_reporting.c that is not a strategy): device registration (one at a time),
@@ -36,8 +41,10 @@ import org.osgi.service.component.annotations.Reference;
  * before the next one starts.
  */
 @Component(service = {ReportingService.class, VariantListener.class, BootPhaseListener.class,
-        IsolatedPageHolder.class}, immediate = true, configurationPid = "mm.reporting")
+        IsolatedPageHolder.class}, immediate = true, configurationPid = ReportingConfig.PID)
+@Designate(ocd = ReportingConfig.class)
 public final class ReportingCore implements ReportingService, VariantListener, BootPhaseListener, IsolatedPageHolder {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportingCore.class);
     private final MemoryModel model;
     private final FreePageReportingSupport support;
     private final Hooks hooks;
@@ -60,9 +67,9 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     public ReportingCore(@Reference(name = "model") MemoryModel model,
                          @Reference(name = "support") FreePageReportingSupport support,
                          @Reference(name = "variants") VariantService variants, BundleContext ctx,
-                         Map<String, Object> config) {
+                         ReportingConfig config) {
         this(model, support, new OsgiHooks(ctx), () -> variants.activeService(SUBSYSTEM, Strategy.class));
-        configure(config);
+        configure(config, LOG::warn);
     }
 
     /** Outside OSGi (tests, benchmarks): {@code activeStrategy} says which strategy should run. */
@@ -75,22 +82,20 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         this.clock = new EmuClock(model);
     }
 
-    void configure(Map<String, Object> config) {
-        if (config == null) return;
-        Object o = config.get("order");
-        if (o != null) orderParam = Integer.parseInt(o.toString().trim());
-        Object e = config.get("enabled");
-        if (e != null) enabled = Boolean.parseBoolean(e.toString().trim());
-        StrategyContext.Params p = params;
-        params = new StrategyContext.Params(intOr(config, "array.capacity", p.arrayCapacity()),
-                intOr(config, "array.threshold", p.arrayThreshold()), intOr(config, "bitmap.threshold", p.bitmapThreshold()),
-                config.get("delay.ms") == null ? p.delayNanos()
-                        : (long) (Double.parseDouble(config.get("delay.ms").toString()) * 1_000_000));
-    }
-
-    private static int intOr(Map<String, Object> c, String k, int d) {
-        Object v = c.get(k);
-        return v == null ? d : Integer.parseInt(v.toString().trim());
+    /**
+     * The configuration of PID {@value ReportingConfig#PID}; a value that cannot be used is reported to {@code warn}
+     * and its default kept.
+     */
+    void configure(ReportingConfig config, Consumer<String> warn) {
+        ConfigReader r = new ConfigReader(ReportingConfig.PID, warn);
+        StrategyContext.Params d = StrategyContext.Params.defaults();
+        orderParam = r.integer("order", config::order, -1, -1, Mm.MAX_PAGE_ORDER);
+        enabled = r.bool("enabled", config::enabled, true);
+        params = new StrategyContext.Params(
+                r.integer("array.capacity", config::array_capacity, d.arrayCapacity(), 1, Integer.MAX_VALUE),
+                r.integer("array.threshold", config::array_threshold, d.arrayThreshold(), 1, Integer.MAX_VALUE),
+                r.integer("bitmap.threshold", config::bitmap_threshold, d.bitmapThreshold(), 1, Integer.MAX_VALUE),
+                (long) (r.decimal("delay.ms", config::delay_ms, d.delayNanos() / 1e6, 0) * 1_000_000));
     }
 
     @Deactivate
@@ -142,7 +147,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             if (device != null && device != dev)
                 throw new ReportingBusyException("page_reporting_register: a reporting device is already registered");
             device = dev;
-            if (dev instanceof VirtioBalloon vb) vb.attach(metrics);
+            dev.registered(refaults);
             if (support.booted() && !booting) dev.guestBooted(support);
             reconcileLocked();
         }
@@ -281,7 +286,15 @@ public final class ReportingCore implements ReportingService, VariantListener, B
 
     private BalloonDevice balloon() {
         PageReportingDevice d = device;
-        return d instanceof BalloonDevice b ? b : null;
+        return d == null ? null : d.balloon();
+    }
+
+    /** The device's re-faults, counted per zone and order. */
+    private final RefaultCounter refaults = this::countRefault;
+
+    private void countRefault(long pfn, int order, long pages) {
+        ZoneHandle z = support.zoneOfPfn(pfn);
+        if (z != null) metrics.refault(z.nid(), z.type(), order, pages);
     }
 
     @Override
@@ -306,8 +319,8 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     @Override
     public void resetStats() {
         metrics.reset();
-        PageReportingDevice d = device;
-        if (d instanceof VirtioBalloon vb) vb.resetHistory();
+        BalloonDevice b = balloon();
+        if (b != null) b.resetStatistics();
     }
 
     static String mib(long pages) {

@@ -2,10 +2,11 @@ package mm.reporting.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import mm.core.api.CallStack;
+import mm.core.api.Mm;
 import mm.core.spi.FreePageReportingSupport;
 import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.Memmap;
@@ -15,12 +16,14 @@ import mm.core.api.PageFlags;
 import mm.core.api.Task;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
+import mm.reporting.api.RefaultCounter;
 import mm.reporting.api.ReportingService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * registered while the device has a booted guest: allocating a page backs it; allocating a discarded one is a
  * re-fault.
  *
- * <p>Configuration (PID {@code mm.reporting.balloon}): {@code latency.us} (default 5000: the virtqueue round trip and the host's MADV_DONTNEED of up to 64 MiB), {@code capacity}
- * (default 32), {@code order} (default 0: page_reporting_order).
+ * <p>Configuration: {@link BalloonConfig} (PID {@value BalloonConfig#PID}).
  */
-@Component(service = {BalloonDevice.class}, immediate = true, configurationPid = "mm.reporting.balloon")
+@Component(service = {BalloonDevice.class}, immediate = true, configurationPid = BalloonConfig.PID)
+@Designate(ocd = BalloonConfig.class)
 public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VirtioBalloon.class);
     public static final int PAGE_REPORTING_CAPACITY = 32;
@@ -53,7 +56,7 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     private volatile boolean ready;
     private volatile AtomicLongArray host = new AtomicLongArray(0);
     private volatile FreePageReportingSupport support;
-    private volatile Metrics metrics;
+    private volatile RefaultCounter refaultCounter;
     private final AtomicLong rss = new AtomicLong(), discarded = new AtomicLong(), refaults = new AtomicLong();
     private final AtomicLong reports = new AtomicLong(), blocks = new AtomicLong(), pages = new AtomicLong();
     private final List<long[]> history = new ArrayList<>();
@@ -61,9 +64,9 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
 
     @Activate
     public VirtioBalloon(@Reference(name = "reporting") ReportingService reporting,
-                         @Reference(name = "model") MemoryModel model, BundleContext ctx, Map<String, Object> config) {
+                         @Reference(name = "model") MemoryModel model, BundleContext ctx, BalloonConfig config) {
         this(model, new OsgiHooks(ctx), reporting);
-        configure(config);
+        configure(config, LOG::warn);
         reporting.register(this); // virtballoon_probe -> page_reporting_register
     }
 
@@ -74,13 +77,15 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         this.reporting = reporting;
     }
 
-    void configure(Map<String, Object> config) {
-        Object l = config.get("latency.us");
-        if (l != null) latencyNanos = (long) (Double.parseDouble(l.toString()) * 1000);
-        Object c = config.get("capacity");
-        if (c != null) capacity = Math.max(1, Integer.parseInt(c.toString()));
-        Object o = config.get("order");
-        if (o != null) order = Integer.parseInt(o.toString());
+    /**
+     * The configuration of PID {@value BalloonConfig#PID}; a value that cannot be used is reported to {@code warn}
+     * and its default kept.
+     */
+    void configure(BalloonConfig config, Consumer<String> warn) {
+        ConfigReader r = new ConfigReader(BalloonConfig.PID, warn);
+        latencyNanos = (long) (r.decimal("latency.us", config::latency_us, DEFAULT_LATENCY_NANOS / 1e3, 0) * 1000);
+        capacity = r.integer("capacity", config::capacity, PAGE_REPORTING_CAPACITY, 1, Integer.MAX_VALUE);
+        order = r.integer("order", config::order, 0, 0, Mm.MAX_PAGE_ORDER);
     }
 
     @Deactivate
@@ -103,8 +108,10 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         if (allocHookRegistration == null) allocHookRegistration = hooks.addAllocHook(allocHook);
     }
 
-    /** The core's counters, for re-faults per zone and order. */
-    void attach(Metrics m) { metrics = m; }
+    /** page_reporting_register: re-faults are counted into the core's statistics from now on. */
+    @Override public void registered(RefaultCounter counter) { refaultCounter = counter; }
+
+    @Override public BalloonDevice balloon() { return this; }
 
     // ---------------------------------------------------------------- PageReportingDevice
 
@@ -112,7 +119,7 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
 
     @Override public int order() { return order; }
 
-    public void setCapacity(int c) { capacity = Math.max(1, c); }
+    @Override public void setCapacity(int c) { capacity = Math.max(1, c); }
 
     @Override
     public void guestBooting() {
@@ -228,12 +235,8 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
             if (order == 0 && ((h.get((int) (pfn >>> 5)) >>> ((pfn & 31) << 1)) & 3) == BACKED) return;
             long n = 0;
             for (long p = pfn; p < end; p++) if (touch(h, p)) n++;
-            Metrics m = metrics;
-            FreePageReportingSupport s = support;
-            if (n > 0 && m != null && s != null) {
-                ZoneHandle z = s.zoneOfPfn(pfn);
-                if (z != null) m.refault(z.nid(), z.type(), order, n);
-            }
+            RefaultCounter c = refaultCounter;
+            if (n > 0 && c != null && support != null) c.refaulted(pfn, order, n);
         }
 
         @Override
@@ -278,8 +281,8 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         }
     }
 
-    /** Clears the counters kept for statistics (not the host view). */
-    void resetHistory() {
+    @Override
+    public void resetStatistics() {
         synchronized (history) { history.clear(); }
         refaults.set(0);
         reports.set(0);
