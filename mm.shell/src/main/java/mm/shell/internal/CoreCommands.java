@@ -89,21 +89,17 @@ public final class CoreCommands {
         if (!quiet) for (String l : r.log()) if (!l.contains("memblock_") && !l.contains("] MEMBLOCK") && !l.matches(".*\\]  (memory|reserved)(\\[|\\.cnt| size).*")) sb.append(l).append('\n');
         sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s) in %.1f ms%n", r.machine().name(),
                 model.deferredInitVariant(), wallMs));
-        sb.append(String.format(Locale.ROOT, "  %-44s %12s %24s%n", "phase", "measured ms", "modelled kernel ms"));
-        Map<String, Object> phases = new LinkedHashMap<>();
-        r.timings().forEach((k, v) -> {
-            sb.append(String.format(Locale.ROOT, "  %-44s %12.1f %24s%n", k, v[0],
-                    Double.isNaN(v[1]) ? "-" : String.format(Locale.ROOT, "%.1f (modelled)", v[1])));
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("measured_ms", v[0]);
-            p.put("modelled_ms", Double.isNaN(v[1]) ? null : v[1]);
-            phases.put(k, p);
-        });
+        Table phases = Table.of(Column.text("phase", "phase").width(44),
+                Column.number("measured_ms", "measured ms").width(12).format(v -> String.format(Locale.ROOT, "%.1f", v)),
+                Column.number("modelled_ms", "modelled kernel ms").width(24)
+                        .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)));
+        r.timings().forEach((k, v) -> phases.row(k, v[0], Double.isNaN(v[1]) ? null : v[1]));
+        phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("machine", r.machine().name());
         d.put("deferred_init", model.deferredInitVariant());
         d.put("wall_ms", wallMs);
-        d.put("phases", phases);
+        d.put("phases", phases.rows());
         d.put("log", r.log());
         return Report.of("boot", sb.toString(), d);
     }
