@@ -12,6 +12,7 @@ import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.variant.api.VariantService;
 import mm.hotplug.api.DevPagemap;
 import mm.hotplug.api.DeviceMemmapInit;
@@ -23,7 +24,7 @@ import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -33,26 +34,19 @@ import org.osgi.service.component.annotations.Reference;
  * log lines it produced, then one line saying what happened. A refusal by the kernel (EBUSY, EINVAL... as sysfs
  * would return it) is printed, not thrown, so a script goes on; malformed commands throw.
  */
-@Component(service = HotplugCommands.class, immediate = true, property = {
-        "osgi.command.scope=mm",
-        "osgi.command.function=memory",
-        "osgi.command.function=hotplug",
-        "osgi.command.function=memremap",
-        "osgi.command.function=memunmap"})
+@Component(service = HotplugCommands.class, immediate = true)
+@GogoCommand(scope = "mm", function = {"memory", "hotplug", "memremap", "memunmap"})
 public final class HotplugCommands {
-    /** Framework property set by the launcher's {@code --json}. */
-    static final String JSON_PROPERTY = "mm.json";
-
     private final MemoryHotplug hp;
     private final VariantService variants;
-    private final BundleContext ctx;
+    private final ReportPrinter out;
 
     @Activate
     public HotplugCommands(@Reference(name = "hotplug") MemoryHotplug hp,
-                           @Reference(name = "variants") VariantService variants, BundleContext ctx) {
+                           @Reference(name = "variants") VariantService variants, @Reference ReportPrinter out) {
         this.hp = hp;
         this.variants = variants;
-        this.ctx = ctx;
+        this.out = out;
     }
 
     // ---------------------------------------------------------------------------------------------- mm:memory
@@ -137,7 +131,7 @@ public final class HotplugCommands {
     @Descriptor("hotplug ranges | add (every absent hotplug range of the machine) | reserved-bit (run the PG_reserved"
             + " scenario under the active policy and print every policy's outcome side by side)")
     public void hotplug(@Descriptor("node to add the memory to (default: from the machine description)") @Parameter(names = {"-n", "--node"}, absentValue = "-1") int node,
-                        @Descriptor("ranges | add | reserved-bit") String sub) {
+                        @Descriptor("ranges | add | reserved-bit (alias: scenario)") String sub) {
         switch (sub) {
             case "ranges" -> print(Report.of("hotplug-ranges", rangesText(), Map.of("ranges", rangeRows())));
             case "add" -> addAbsentRanges(node);
@@ -147,10 +141,10 @@ public final class HotplugCommands {
     }
 
     @Descriptor("hotplug online|offline|remove BLOCK [--zone normal|movable|auto] | auto-online"
-            + " offline|online|online_kernel|online_movable")
+            + " offline|online|online_kernel|online_movable | scenario reserved-bit")
     public void hotplug(@Descriptor("zone to online to: normal, movable or auto (the kernel's choice)") @Parameter(names = {"-z", "--zone"}, absentValue = "auto") String zone,
-                        @Descriptor("online | offline | remove | auto-online") String sub,
-                        @Descriptor("memoryN or N; for auto-online the policy") String arg) {
+                        @Descriptor("online | offline | remove | auto-online | scenario") String sub,
+                        @Descriptor("memoryN or N; for auto-online the policy; for scenario reserved-bit") String arg) {
         if (sub.equals("auto-online")) {
             hp.setAutoOnlineBlocks(arg);
             print(Report.of("hotplug-auto-online", "auto_online_blocks=" + hp.autoOnlineBlocks() + "\n",
@@ -163,6 +157,7 @@ public final class HotplugCommands {
             reservedBit();
             return;
         }
+        if (!sub.equals("online") && !sub.equals("offline") && !sub.equals("remove")) throw usage(sub);
         long id = blockId(arg);
         long bs = hp.blockSizeBytes();
         operate(sub, id * bs, bs, zone, -1);
@@ -246,7 +241,7 @@ public final class HotplugCommands {
 
     private static IllegalArgumentException usage(String sub) {
         return new IllegalArgumentException("unknown mm:hotplug subcommand '" + sub + "' (expected ranges, add,"
-                + " online, offline, remove, auto-online, reserved-bit)");
+                + " online, offline, remove, auto-online, reserved-bit or scenario)");
     }
 
     static long blockId(String s) {
@@ -494,9 +489,6 @@ public final class HotplugCommands {
     // ------------------------------------------------------------------------------------------------- output
 
     private void print(Report r) {
-        boolean json = ctx != null && Boolean.parseBoolean(ctx.getProperty(JSON_PROPERTY));
-        String s = r.render(json);
-        System.out.print(s.isEmpty() || s.endsWith("\n") ? s : s + "\n");
-        System.out.flush();
+        out.print(r);
     }
 }

@@ -29,7 +29,7 @@ class HotplugCommandsTest {
     @Test
     void eachOperationPrintsTheKernelLinesThenWhatHappened() {
         Rig rig = new Rig(Rig.machine("hotplug-demo"));
-        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, null);
+        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, TextPrinter.INSTANCE);
         String out = print(() -> c.hotplug(-1, "ranges"));
         assertTrue(out.contains("[mem 0x0000000100000000-0x000000013fffffff] node 1 absent at boot (1 GiB)"), out);
         out = print(() -> c.hotplug(-1, "add"));

@@ -8,23 +8,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import mm.core.api.Mm;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.pageext.api.PageExt;
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:pageext}: the page_ext storage of the booted machine, per node, and its clients. */
-@Component(service = PageExtCommands.class, property = {"osgi.command.scope=mm", "osgi.command.function=pageext"})
+@Component(service = PageExtCommands.class)
+@GogoCommand(scope = "mm", function = "pageext")
 public class PageExtCommands {
     private final PageExt ext;
-    private final BundleContext context;
+    private final ReportPrinter out;
 
     @Activate
-    public PageExtCommands(@Reference PageExt ext, BundleContext context) {
+    public PageExtCommands(@Reference PageExt ext, @Reference ReportPrinter out) {
         this.ext = ext;
-        this.context = context;
+        this.out = out;
     }
 
     @Descriptor("page_ext of the booted machine: init variant, entry size and layout (clients and their offsets),"
@@ -33,8 +35,9 @@ public class PageExtCommands {
         print(report(ext, false));
     }
 
-    @Descriptor("page_ext details: 'sections' lists every section's table (node, bytes, where it came from)")
-    public void pageext(@Descriptor("sections | summary") String sub) {
+    @Descriptor("page_ext details: 'summary' as mm:pageext, 'sections' also lists every section's table (node, bytes,"
+            + " where it came from)")
+    public void pageext(@Descriptor("summary | sections") String sub) {
         switch (sub) {
             case "summary" -> print(report(ext, false));
             case "sections" -> print(report(ext, true));
@@ -125,9 +128,6 @@ public class PageExtCommands {
     }
 
     private void print(Report r) {
-        boolean json = Boolean.parseBoolean(context.getProperty("mm.json"));
-        String s = r.render(json);
-        System.out.print(s.endsWith("\n") ? s : s + "\n");
-        System.out.flush();
+        out.print(r);
     }
 }

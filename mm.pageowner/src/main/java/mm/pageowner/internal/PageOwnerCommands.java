@@ -14,13 +14,14 @@ import mm.machine.api.MachineFormatException;
 import mm.machine.api.MachineService;
 import mm.core.api.MemoryModel;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.variant.api.VariantService;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtInit;
 import mm.pageowner.api.PageOwner;
 import mm.pageowner.api.PageOwnerRecord;
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -28,13 +29,13 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** {@code mm:pageowner}: page_owner's records (dump, summary, one pfn) and its early-allocated counts. */
-@Component(service = PageOwnerCommands.class,
-        property = {"osgi.command.scope=mm", "osgi.command.function=pageowner"})
+@Component(service = PageOwnerCommands.class)
+@GogoCommand(scope = "mm", function = "pageowner")
 public class PageOwnerCommands {
     static final String USAGE = "expected: dump [FILE] | summary [--by stack|caller|order|pid] | early | pfn PFN"
             + " | on | off | compare [MACHINE]";
     private final PageOwner owner;
-    private final BundleContext context;
+    private final ReportPrinter out;
     private final MemoryModel model;
     private final PageExt ext;
     private final MachineService machines;
@@ -43,12 +44,12 @@ public class PageOwnerCommands {
 
     @Activate
     public PageOwnerCommands(@Reference PageOwner owner, @Reference MemoryModel model, @Reference PageExt ext,
-                             @Reference MachineService machines, BundleContext context) {
+                             @Reference MachineService machines, @Reference ReportPrinter out) {
         this.owner = owner;
         this.model = model;
         this.ext = ext;
         this.machines = machines;
-        this.context = context;
+        this.out = out;
     }
 
     @Descriptor("page_owner status: whether it runs on this boot, records' stacks, the early-allocated counts")
@@ -60,7 +61,8 @@ public class PageOwnerCommands {
             + " stack (page_owner_sort style); early: the per-zone counts of page_owner's init scan; on|off: page_owner="
             + " on the current machine's command line (next mm:boot); compare: seed 000, boot the current machine under"
             + " each page-ext variant and compare the early-allocated counts and costs")
-    public void pageowner(@Descriptor("dump | summary | early | on | off | compare") String sub) throws IOException {
+    public void pageowner(@Descriptor("dump | summary | early | on | off | compare (pfn takes a PFN)") String sub)
+            throws IOException {
         switch (sub) {
             case "dump" -> {
                 PrintStream out = System.out;
@@ -81,7 +83,7 @@ public class PageOwnerCommands {
     @Descriptor("dump FILE: write /sys/kernel/debug/page_owner to FILE (page_owner_sort reads it unmodified);"
             + " pfn PFN: the record of one page (decimal or 0x hex); compare MACHINE: seed 000 on a machine file or"
             + " built-in machine")
-    public void pageowner(@Descriptor("dump | pfn | compare") String sub,
+    public void pageowner(@Descriptor("dump | pfn | compare (summary takes --by KEY; early, on, off take nothing)") String sub,
                           @Descriptor("FILE (dump), PFN (pfn) or MACHINE (compare)") String arg)
             throws IOException {
         switch (sub) {
@@ -192,8 +194,7 @@ public class PageOwnerCommands {
         } finally {
             select(v, before.getOrDefault(PageExtInit.SUBSYSTEM, "late"), before.getOrDefault("deferred-init", "per-node"));
         }
-        Report r = Compare.report(m, results);
-        return Report.of(r.kind(), r.text() + skipped.toString().replace(System.lineSeparator(), "\n"), r.data());
+        return Compare.report(m, results).appendText(skipped.toString().replace(System.lineSeparator(), "\n"));
     }
 
     /** Selects a (page-ext, deferred-init) pair in the order the page-ext constraint allows. */
@@ -208,9 +209,6 @@ public class PageOwnerCommands {
     }
 
     private void print(Report r) {
-        boolean json = Boolean.parseBoolean(context.getProperty("mm.json"));
-        String s = r.render(json);
-        System.out.print(s.endsWith("\n") ? s : s + "\n");
-        System.out.flush();
+        out.print(r);
     }
 }

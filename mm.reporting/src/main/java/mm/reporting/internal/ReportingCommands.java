@@ -1,6 +1,7 @@
 package mm.reporting.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import mm.machine.api.Machine;
@@ -8,52 +9,49 @@ import mm.machine.api.MachineService;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.Workloads;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:reporting} and {@code mm:workload}. */
-@Component(service = ReportingCommands.class, property = {"osgi.command.scope=mm",
-        "osgi.command.function=reporting", "osgi.command.function=workload"})
+@Component(service = ReportingCommands.class)
+@GogoCommand(scope = "mm", function = {"reporting", "workload"})
 public final class ReportingCommands {
-    /** Framework property the launcher sets for --json. */
-    static final String JSON_PROPERTY = "mm.json";
+    static final List<String> WORKLOADS = List.of("free-storm", "mix", "idle", "boot");
 
     private final ReportingCore core;
     private final Workloads workloads;
     private final MachineService machines;
     private final MemoryModel model;
-    private final BundleContext ctx;
+    private final ReportPrinter out;
 
     @Activate
     public ReportingCommands(@Reference(name = "reporting") ReportingService reporting,
                              @Reference(name = "workloads") Workloads workloads,
                              @Reference(name = "machines") MachineService machines,
-                             @Reference(name = "model") MemoryModel model, BundleContext ctx) {
-        this((ReportingCore) reporting, workloads, machines, model, ctx);
+                             @Reference(name = "model") MemoryModel model, @Reference ReportPrinter out) {
+        this((ReportingCore) reporting, workloads, machines, model, out);
     }
 
     ReportingCommands(ReportingCore core, Workloads workloads, MachineService machines, MemoryModel model,
-                      BundleContext ctx) {
+                      ReportPrinter out) {
         this.core = core;
         this.workloads = workloads;
         this.machines = machines;
         this.model = model;
-        this.ctx = ctx;
+        this.out = out;
     }
 
     private void print(Report r) {
-        boolean json = ctx != null && Boolean.parseBoolean(ctx.getProperty(JSON_PROPERTY));
-        String s = r.render(json);
-        System.out.print(s.isEmpty() || s.endsWith("\n") ? s : s + "\n");
-        System.out.flush();
+        out.print(r);
     }
 
     // ---------------------------------------------------------------- mm:reporting
@@ -66,8 +64,8 @@ public final class ReportingCommands {
     @Descriptor("status: state and totals | stats: per zone and order, host RSS over time | enable | disable |"
             + " reset: clear the counters | table: the comparison table | table-clear | order: show"
             + " page_reporting_order | config: show the tunables")
-    public void reporting(@Descriptor("status | stats | enable | disable | reset | table | table-clear | order | config")
-                          String sub) {
+    public void reporting(@Descriptor("status | stats | enable | disable | reset | table | table-clear | order | config"
+                                  + " (record takes a LABEL)") String sub) {
         switch (sub) {
             case "status" -> print(core.status());
             case "stats" -> print(core.statsReport());
@@ -108,11 +106,18 @@ public final class ReportingCommands {
             case "record" -> {
                 Map<String, Object> row = core.record(arg);
                 print(Report.of("reporting-record", String.format(Locale.ROOT,
-                        "recorded %s: reported %.1f MiB, dropped %d, host RSS %.1f MiB%n", arg, row.get("reportedMiB"),
-                        row.get("dropped"), row.get("hostRssMiB")), row));
+                        "recorded %s: reported %.1f MiB, dropped %d, host RSS %.1f MiB%n", arg, row.get("reported_mib"),
+                        row.get("dropped"), row.get("host_rss_mib")), row));
             }
             case "order" -> {
-                core.setOrder(Integer.parseInt(arg.trim()));
+                int order;
+                try {
+                    order = Integer.parseInt(arg.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("mm:reporting order: expected an integer order (-1 = the"
+                            + " default), got '" + arg + "'");
+                }
+                core.setOrder(order);
                 print(Report.of("reporting-order", "page_reporting_order " + core.order() + "\n", Map.of("order", core.order())));
             }
             case "config" -> {
@@ -167,8 +172,12 @@ public final class ReportingCommands {
         m.put("delay.ms", p.delayNanos() / 1e6);
         m.put("order", core.order());
         StringBuilder t = new StringBuilder();
-        m.forEach((k, v) -> t.append(k).append(" = ").append(v).append('\n'));
-        return Report.of("reporting-config", t.toString(), m);
+        Map<String, Object> data = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            t.append(k).append(" = ").append(v).append('\n');
+            data.put(k.replace('.', '_'), v);
+        });
+        return Report.of("reporting-config", t.toString(), data);
     }
 
     // ---------------------------------------------------------------- mm:workload
@@ -187,6 +196,9 @@ public final class ReportingCommands {
             @Descriptor("idle pacing: multiple of real time, 0 = as fast as possible") @Parameter(names = {"--speed"}, absentValue = "0") double speed,
             @Descriptor("boot the current machine first") @Parameter(names = {"--boot"}, absentValue = "false", presentValue = "true") boolean boot,
             @Descriptor("free-storm | mix | idle | boot") String kind) {
+        if (!WORKLOADS.contains(kind)) {
+            throw new IllegalArgumentException("unknown workload '" + kind + "' (expected free-storm, mix, idle or boot)");
+        }
         if (boot || kind.equals("boot")) bootCurrent();
         Workloads.Result r;
         switch (kind) {
@@ -207,11 +219,11 @@ public final class ReportingCommands {
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("kind", r.kind());
-        data.put("allocatedPages", r.allocatedPages());
-        data.put("freedPages", r.freedPages());
-        data.put("failedAllocs", r.failedAllocs());
-        data.put("emulatedNanos", r.emulatedNanos());
-        data.put("realNanos", r.realNanos());
+        data.put("allocated_pages", r.allocatedPages());
+        data.put("freed_pages", r.freedPages());
+        data.put("failed_allocs", r.failedAllocs());
+        data.put("emulated_ns", r.emulatedNanos());
+        data.put("real_ns", r.realNanos());
         data.put("strategy", core.strategy());
         String text = String.format(Locale.ROOT, "%s: allocated %.1f MiB, freed %.1f MiB, %d failed allocations,"
                         + " %.3f s emulated in %.3f s (reporting: %s)%n", r.kind(), r.allocatedPages() * (double) Mm.PAGE_SIZE / (1 << 20),
@@ -231,6 +243,6 @@ public final class ReportingCommands {
         print(Report.of("workload-boot", String.format(Locale.ROOT, "booted %s: %.1f MiB free of %.1f MiB managed (%.2f s)%n",
                 m.name(), model.totalFreePages() * (double) Mm.PAGE_SIZE / (1 << 20),
                 model.totalManagedPages() * (double) Mm.PAGE_SIZE / (1 << 20), (System.nanoTime() - t0) / 1e9),
-                Map.of("machine", m.name(), "freePages", model.totalFreePages(), "managedPages", model.totalManagedPages())));
+                Map.of("machine", m.name(), "free_pages", model.totalFreePages(), "managed_pages", model.totalManagedPages())));
     }
 }

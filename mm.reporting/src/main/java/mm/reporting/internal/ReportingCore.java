@@ -367,11 +367,13 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         data.put("strategy", s.strategy());
         data.put("running", s.running());
         data.put("order", s.order());
-        data.put("device", d == null ? null : Map.of("capacity", d.capacity(), "latencyNanos", b == null ? 0 : b.latencyNanos()));
-        data.put("hostRssPages", s.hostRssPages());
-        data.put("discardedPages", s.discardedPages());
-        data.put("isolatedPages", s.isolatedPages());
-        data.put("strategyState", new LinkedHashMap<>(details));
+        data.put("device", d == null ? null : Map.of("capacity", d.capacity(), "latency_ns", b == null ? 0 : b.latencyNanos()));
+        data.put("host_rss_pages", s.hostRssPages());
+        data.put("discarded_pages", s.discardedPages());
+        data.put("isolated_pages", s.isolatedPages());
+        Map<String, Object> state = new LinkedHashMap<>();
+        details.forEach((k, v) -> state.put(k.replace(' ', '_'), v));
+        data.put("strategy_state", state);
         data.put("totals", totals(s));
         return Report.of("reporting-status", t.toString(), data);
     }
@@ -388,17 +390,17 @@ public final class ReportingCore implements ReportingService, VariantListener, B
 
     static Map<String, Object> totals(ReportingStats s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reportedPages", s.reportedPages());
-        m.put("reportedBlocks", s.reportedBlocks());
+        m.put("reported_pages", s.reportedPages());
+        m.put("reported_blocks", s.reportedBlocks());
         m.put("batches", s.batches());
         m.put("captures", s.captures());
         m.put("dropped", s.dropped());
         m.put("refaults", s.refaults());
-        m.put("freePathCalls", s.freePathCalls());
-        m.put("freePathCpuNanos", s.freePathCpuNanos());
-        m.put("freePathEmuNanos", s.freePathEmuNanos());
-        m.put("workerCpuNanos", s.workerCpuNanos());
-        m.put("workerEmuNanos", s.workerEmuNanos());
+        m.put("free_path_calls", s.freePathCalls());
+        m.put("free_path_cpu_ns", s.freePathCpuNanos());
+        m.put("free_path_emu_ns", s.freePathEmuNanos());
+        m.put("worker_cpu_ns", s.workerCpuNanos());
+        m.put("worker_emu_ns", s.workerEmuNanos());
         m.put("passes", s.passes());
         return m;
     }
@@ -422,8 +424,8 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             zm.put("batches", z.batches());
             zm.put("captures", z.captures());
             zm.put("dropped", z.dropped());
-            zm.put("reportedBlocks", z.reportedBlocks());
-            zm.put("reportedPages", z.reportedPages());
+            zm.put("reported_blocks", z.reportedBlocks());
+            zm.put("reported_pages", z.reportedPages());
             zm.put("refaults", z.refaults());
             zones.add(zm);
         }
@@ -449,7 +451,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         data.put("order", s.order());
         data.put("zones", zones);
         data.put("totals", totals(s));
-        data.put("hostRssHistory", hist);
+        data.put("host_rss_history", hist);
         return Report.of("reporting-stats", t.toString(), data);
     }
 
@@ -461,16 +463,16 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("label", label);
         row.put("strategy", s.strategy());
-        row.put("reportedMiB", round(s.reportedMiB()));
+        row.put("reported_mib", round(s.reportedMiB()));
         row.put("reports", s.batches());
         row.put("dropped", s.dropped());
         row.put("refaults", s.refaults());
-        row.put("hostRssMiB", round(s.hostRssMiB()));
-        row.put("freePathCalls", s.freePathCalls());
-        row.put("freePathCpuMs", round(s.freePathCpuNanos() / 1e6));
-        row.put("freePathStallMs", round(s.freePathEmuNanos() / 1e6));
-        row.put("workerCpuMs", round(s.workerCpuNanos() / 1e6));
-        row.put("workerEmuMs", round(s.workerEmuNanos() / 1e6));
+        row.put("host_rss_mib", round(s.hostRssMiB()));
+        row.put("free_path_calls", s.freePathCalls());
+        row.put("free_path_cpu_ms", round(s.freePathCpuNanos() / 1e6));
+        row.put("free_path_stall_ms", round(s.freePathEmuNanos() / 1e6));
+        row.put("worker_cpu_ms", round(s.workerCpuNanos() / 1e6));
+        row.put("worker_emu_ms", round(s.workerEmuNanos() / 1e6));
         synchronized (table) { table.add(row); }
         return row;
     }
@@ -489,10 +491,10 @@ public final class ReportingCore implements ReportingService, VariantListener, B
                 "reports", "dropped", "re-faults", "host RSS MiB", "freeing path cpu/stall", "worker cpu/emulated"));
         for (Map<String, Object> r : rows) {
             t.append(String.format(Locale.ROOT, "%-10s %12.1f %8d %8d %9d %12.1f %22s %22s%n", r.get("label"),
-                    (Double) r.get("reportedMiB"), (Long) r.get("reports"), (Long) r.get("dropped"),
-                    (Long) r.get("refaults"), (Double) r.get("hostRssMiB"),
-                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("freePathCpuMs"), (Double) r.get("freePathStallMs")),
-                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("workerCpuMs"), (Double) r.get("workerEmuMs"))));
+                    (Double) r.get("reported_mib"), (Long) r.get("reports"), (Long) r.get("dropped"),
+                    (Long) r.get("refaults"), (Double) r.get("host_rss_mib"),
+                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("free_path_cpu_ms"), (Double) r.get("free_path_stall_ms")),
+                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("worker_cpu_ms"), (Double) r.get("worker_emu_ms"))));
         }
         if (rows.isEmpty()) t.append("(no rows: run a workload and mm:reporting record LABEL)\n");
         return Report.of("reporting-table", t.toString(), Map.of("rows", rows));

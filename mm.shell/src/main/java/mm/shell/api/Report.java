@@ -1,82 +1,62 @@
 package mm.shell.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What an {@code mm:} command prints: the kernel-format text and the same facts as a JSON tree ({@code --json}).
- * Data values are String, Number, Boolean, null, Map (string keys) or Collection, nested freely; arrays of
- * primitives (long[], int[]) are written as JSON arrays.
+ * What an {@code mm:} command prints: the text (the kernel's format where the view is the kernel's) and the same
+ * facts as data, which {@link ReportPrinter} writes as JSON under {@code --json}. Data values are String, Number,
+ * Boolean, null, Map (snake_case string keys) or Collection, nested freely; arrays of primitives (long[], int[]) are
+ * written as JSON arrays. A tabular report also carries its {@link Table}: its text is the table's aligned text, its
+ * data holds the table's rows under one key, and {@code --csv} prints it as CSV.
  */
 public final class Report {
-    private static final JsonFactory JSON = new JsonFactory();
     private final String kind;
     private final String text;
     private final Map<String, Object> data;
+    private final Table table;
 
-    private Report(String kind, String text, Map<String, Object> data) {
+    private Report(String kind, String text, Map<String, Object> data, Table table) {
         this.kind = kind;
         this.text = text;
-        this.data = data;
+        this.data = Collections.unmodifiableMap(data);
+        this.table = table;
     }
 
-    public static Report of(String kind, String text, Map<String, Object> data) {
-        return new Report(kind, text, new LinkedHashMap<>(data));
+    /** A report whose text and data are built separately (the kernel-format views). */
+    public static Report of(String kind, String text, Map<String, ?> data) {
+        return new Report(kind, text, new LinkedHashMap<>(data), null);
     }
 
-    /** A text-only report; JSON gets {@code {"report": kind, "text": "..."}}. */
+    /** A text-only report; its data is {@code {"text": text}}. */
     public static Report text(String kind, String text) {
-        return new Report(kind, text, new LinkedHashMap<>(Map.of("text", text)));
+        return new Report(kind, text, new LinkedHashMap<>(Map.of("text", text)), null);
+    }
+
+    /** A tabular report: the text is the table's aligned text, the data {@code {rowsKey: [row, ...]}}. */
+    public static Report table(String kind, String rowsKey, Table table) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(rowsKey, table.rows());
+        return new Report(kind, table.text(), d, table);
+    }
+
+    /** This report with one more data entry (after the others). */
+    public Report with(String key, Object value) {
+        Map<String, Object> d = new LinkedHashMap<>(data);
+        d.put(key, value);
+        return new Report(kind, text, d, table);
+    }
+
+    /** This report with {@code more} appended to its text (the data and table are unchanged). */
+    public Report appendText(String more) {
+        return new Report(kind, text + more, new LinkedHashMap<>(data), table);
     }
 
     public String kind() { return kind; }
     public String text() { return text; }
+    /** The data, in insertion order (JSON keeps it). */
     public Map<String, Object> data() { return data; }
-
-    /** The text, or the JSON when {@code json} is set (the launcher's --json). */
-    public String render(boolean json) { return json ? toJson() : text; }
-
-    public String toJson() {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("report", kind);
-            for (Map.Entry<String, Object> e : data.entrySet()) {
-                g.writeFieldName(e.getKey());
-                write(g, e.getValue());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString();
-    }
-
-    private static void write(JsonGenerator g, Object v) throws IOException {
-        if (v == null) g.writeNull();
-        else if (v instanceof String s) g.writeString(s);
-        else if (v instanceof Integer i) g.writeNumber(i);
-        else if (v instanceof Long l) g.writeNumber(l);
-        else if (v instanceof Double d) g.writeNumber(d);
-        else if (v instanceof Float f) g.writeNumber(f);
-        else if (v instanceof Number n) g.writeNumber(n.toString());
-        else if (v instanceof Boolean b) g.writeBoolean(b);
-        else if (v instanceof long[] a) { g.writeStartArray(); for (long x : a) g.writeNumber(x); g.writeEndArray(); }
-        else if (v instanceof int[] a) { g.writeStartArray(); for (int x : a) g.writeNumber(x); g.writeEndArray(); }
-        else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : m.entrySet()) { g.writeFieldName(String.valueOf(e.getKey())); write(g, e.getValue()); }
-            g.writeEndObject();
-        } else if (v instanceof Collection<?> c) {
-            g.writeStartArray();
-            for (Object o : c) write(g, o);
-            g.writeEndArray();
-        } else g.writeString(v.toString());
-    }
+    /** The table of a tabular report, or null. */
+    public Table table() { return table; }
 }

@@ -1,6 +1,7 @@
 /**
- * What mm: commands print: reports (the kernel-format text and the same facts as data) and their rendering.
+ * What mm: commands print: reports (the text and the same facts as data), tables declared once by their columns
+ * (aligned text, JSON rows, CSV), and the service that prints them in the session's mode.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package mm.shell.api;

@@ -16,11 +16,14 @@ import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
 import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
+import mm.shell.api.Column;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
+import mm.shell.api.Table;
 import mm.machine.api.Sizes;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -29,25 +32,25 @@ import org.osgi.service.component.annotations.Reference;
  * mm.core's commands: boot, the /proc views, the page allocator, memblock experiments, the invariant checker.
  * Errors are thrown with a precise message (script mode then exits non-zero naming the command).
  */
-@Component(service = CoreCommands.class, property = {
-        "osgi.command.scope=mm",
-        "osgi.command.function=boot", "osgi.command.function=dmesg", "osgi.command.function=zoneinfo",
-        "osgi.command.function=buddyinfo", "osgi.command.function=pagetypeinfo", "osgi.command.function=meminfo",
-        "osgi.command.function=memblock", "osgi.command.function=alloc", "osgi.command.function=free",
-        "osgi.command.function=page", "osgi.command.function=check", "osgi.command.function=deferred"})
+@Component(service = CoreCommands.class)
+@GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "pagetypeinfo", "meminfo",
+        "memblock", "alloc", "free", "page", "check", "deferred"})
 public final class CoreCommands {
-    private final BundleContext ctx;
+    static final String MEMBLOCK_SUBCOMMANDS = "memory, reserved, dump, reset, add, add-node, reserve, remove, free,"
+            + " alloc, alloc-nid, bottom-up, top-down";
+    private static final List<String> MEMBLOCK_SUBCOMMANDS_LIST = List.of(MEMBLOCK_SUBCOMMANDS.split(", *"));
+    private final ReportPrinter out;
     private final MemoryModel model;
     private final MachineService machines;
 
     @Activate
-    public CoreCommands(BundleContext ctx, @Reference MemoryModel model, @Reference MachineService machines) {
-        this.ctx = ctx;
+    public CoreCommands(@Reference ReportPrinter out, @Reference MemoryModel model, @Reference MachineService machines) {
+        this.out = out;
         this.model = model;
         this.machines = machines;
     }
 
-    private void print(Report r) { Out.print(ctx, r); }
+    private void print(Report r) { out.print(r); }
 
     private void print(ProcFile f) { print(Report.of(f.name(), f.text(), f.data())); }
 
@@ -86,21 +89,17 @@ public final class CoreCommands {
         if (!quiet) for (String l : r.log()) if (!l.contains("memblock_") && !l.contains("] MEMBLOCK") && !l.matches(".*\\]  (memory|reserved)(\\[|\\.cnt| size).*")) sb.append(l).append('\n');
         sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s) in %.1f ms%n", r.machine().name(),
                 model.deferredInitVariant(), wallMs));
-        sb.append(String.format(Locale.ROOT, "  %-44s %12s %24s%n", "phase", "measured ms", "modelled kernel ms"));
-        Map<String, Object> phases = new LinkedHashMap<>();
-        r.timings().forEach((k, v) -> {
-            sb.append(String.format(Locale.ROOT, "  %-44s %12.1f %24s%n", k, v[0],
-                    Double.isNaN(v[1]) ? "-" : String.format(Locale.ROOT, "%.1f (modelled)", v[1])));
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("measured_ms", v[0]);
-            p.put("modelled_ms", Double.isNaN(v[1]) ? null : v[1]);
-            phases.put(k, p);
-        });
+        Table phases = Table.of(Column.text("phase", "phase").width(44),
+                Column.number("measured_ms", "measured ms").width(12).format(v -> String.format(Locale.ROOT, "%.1f", v)),
+                Column.number("modelled_ms", "modelled kernel ms").width(24)
+                        .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)));
+        r.timings().forEach((k, v) -> phases.row(k, v[0], Double.isNaN(v[1]) ? null : v[1]));
+        phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("machine", r.machine().name());
         d.put("deferred_init", model.deferredInitVariant());
         d.put("wall_ms", wallMs);
-        d.put("phases", phases);
+        d.put("phases", phases.rows());
         d.put("log", r.log());
         return Report.of("boot", sb.toString(), d);
     }
@@ -111,33 +110,32 @@ public final class CoreCommands {
         print(Report.of("dmesg", String.join("\n", lines) + "\n", Map.of("lines", lines)));
     }
 
-    @Descriptor("/proc/zoneinfo, or with --summary one line per zone")
+    /** The columns of {@code mm:zoneinfo --summary}. */
+    static Table zoneSummaryTable() {
+        return Table.of(Column.number("node", "node").width(4).left(), Column.text("zone", "zone").width(8),
+                Column.number("start_pfn", "start_pfn").width(12), Column.number("spanned", "spanned").width(12),
+                Column.number("present", "present").width(12), Column.number("managed", "managed").width(12),
+                Column.number("free", "free").width(12), Column.number("min", "min").width(10),
+                Column.number("low", "low").width(10), Column.number("high", "high").width(10));
+    }
+
+    @Descriptor("/proc/zoneinfo, or with --summary (or --csv) one line per populated zone")
     public void zoneinfo(
-            @Descriptor("one line per zone: span, present, managed, free, watermarks")
-            @Parameter(names = {"-s", "--summary"}, presentValue = "true", absentValue = "false") boolean summary) {
-        if (!summary) { print(model.zoneinfo()); return; }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-4s %-8s %12s %12s %12s %12s %12s %10s %10s %10s%n",
-                "node", "zone", "start_pfn", "spanned", "present", "managed", "free", "min", "low", "high"));
-        List<Object> rows = new ArrayList<>();
+            @Descriptor("one line per zone: node, zone, start_pfn, spanned, present, managed, free, watermarks")
+            @Parameter(names = {"-s", "--summary"}, presentValue = "true", absentValue = "false") boolean summary,
+            @Descriptor("print the one-line-per-zone summary as CSV (header of JSON keys)")
+            @Parameter(names = {"--csv"}, presentValue = "true", absentValue = "false") boolean csv) {
+        if (!summary && !csv) { print(model.zoneinfo()); return; }
+        Table t = zoneSummaryTable();
         for (NodeInfo n : model.nodes()) {
-            for (mm.core.api.ZoneType t : mm.core.api.ZoneType.VALUES) {
-                mm.core.api.ZoneInfo z = model.zone(n.nid(), t);
+            for (mm.core.api.ZoneType zt : mm.core.api.ZoneType.VALUES) {
+                mm.core.api.ZoneInfo z = model.zone(n.nid(), zt);
                 if (z.spannedPages() == 0) continue;
-                sb.append(String.format(Locale.ROOT, "%-4d %-8s %12d %12d %12d %12d %12d %10d %10d %10d%n", n.nid(),
-                        t.kernelName(), z.zoneStartPfn(), z.spannedPages(), z.presentPages(), z.managedPages(),
-                        z.freePages(), z.min(), z.low(), z.high()));
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("node", n.nid());
-                r.put("zone", t.kernelName());
-                r.put("start_pfn", z.zoneStartPfn());
-                r.put("spanned", z.spannedPages());
-                r.put("present", z.presentPages());
-                r.put("managed", z.managedPages());
-                r.put("free", z.freePages());
-                rows.add(r);
+                t.row(n.nid(), zt.kernelName(), z.zoneStartPfn(), z.spannedPages(), z.presentPages(), z.managedPages(),
+                        z.freePages(), z.min(), z.low(), z.high());
             }
         }
-        print(Report.of("zoneinfo-summary", sb.toString(), Map.of("zones", rows)));
+        out.print(Report.table("zoneinfo-summary", "zones", t), csv);
     }
 
     @Descriptor("/proc/buddyinfo")
@@ -194,43 +192,55 @@ public final class CoreCommands {
     @Descriptor("free an order-0 page (__free_pages PFN 0)")
     public void free(@Descriptor("PFN (hex 0x... or decimal)") String pfn) { free(pfn, 0); }
 
-    @Descriptor("show one struct page (drgn-style)")
+    @Descriptor("show one struct page (drgn-style): flags, page_type, refcounts, node, zone, migratetype, state")
     public void page(@Descriptor("PFN (hex 0x... or decimal)") String pfn) {
         long p = number(pfn, "PFN");
-        PageInfo pi = model.page(p);
-        StringBuilder sb = new StringBuilder();
+        print(pageReport(p, model.page(p)));
+    }
+
+    /** The text and the JSON of mm:page from the same values: flags without the page_type bits, page_type apart. */
+    static Report pageReport(long p, PageInfo pi) {
         Map<String, Object> d = new LinkedHashMap<>();
-        sb.append(String.format(Locale.ROOT, "PFN: %#x%n", p));
-        sb.append(String.format(Locale.ROOT, "Physical address: %#x%n", Mm.pfnPhys(p)));
         d.put("pfn", p);
+        d.put("phys_addr", Mm.pfnPhys(p));
         d.put("valid", pi.valid());
         d.put("initialised", pi.initialised());
-        d.put("state", pi.state());
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "PFN: %#x%n", p));
+        sb.append(String.format(Locale.ROOT, "Physical address: %#x%n", Mm.pfnPhys(p)));
         if (!pi.valid()) {
             sb.append("pfn_valid: false (no memmap for this section)\n");
         } else if (!pi.initialised()) {
+            d.put("flags", PageFlags.POISON);
             sb.append(String.format(Locale.ROOT, "flags: %#x (page_init_poison: never initialised)%n", PageFlags.POISON));
             sb.append("State: ").append(pi.state()).append('\n');
         } else {
-            long pg = pi.flags();
-            sb.append(String.format(Locale.ROOT, "flags: %#x(%s)%n", pg, PageFlags.names(pg)));
-            if ((pi.pageType() & PageFlags.TYPE_BUDDY) != 0) sb.append("page_type: buddy\n");
-            sb.append(String.format(Locale.ROOT, "_refcount: %d%n", pi.refcount()));
-            sb.append(String.format(Locale.ROOT, "_mapcount: %d%n", pi.mapcount()));
-            sb.append(String.format(Locale.ROOT, "private: %d%n", pi.privateField()));
-            sb.append(String.format(Locale.ROOT, "node: %d%nzone: %s%n", pi.nid(), pi.zone() == null ? "-" : pi.zone().kernelName()));
-            sb.append("pageblock migratetype: ").append(pi.pageblockMt() == null ? "-" : pi.pageblockMt().kernelName()).append('\n');
-            sb.append("State: ").append(pi.state()).append('\n');
-            d.put("flags", pi.flags());
-            d.put("flag_names", PageFlags.names(pi.flags()));
+            long flags = pi.flags(); // page->flags; the page_type (PageBuddy) is a field of its own, as in the kernel
+            String names = PageFlags.names(flags);
+            String pageType = (pi.pageType() & PageFlags.TYPE_BUDDY) != 0 ? "buddy" : null;
+            String zone = pi.zone() == null ? null : pi.zone().kernelName();
+            String mt = pi.pageblockMt() == null ? null : pi.pageblockMt().kernelName();
+            d.put("flags", flags);
+            d.put("flag_names", names);
+            d.put("page_type", pageType);
             d.put("refcount", pi.refcount());
             d.put("mapcount", pi.mapcount());
             d.put("private", pi.privateField());
             d.put("node", pi.nid());
-            d.put("zone", pi.zone() == null ? null : pi.zone().kernelName());
-            d.put("pageblock_migratetype", pi.pageblockMt() == null ? null : pi.pageblockMt().kernelName());
+            d.put("zone", zone);
+            d.put("pageblock_migratetype", mt);
+            sb.append(String.format(Locale.ROOT, "flags: %#x(%s)%n", flags, names));
+            if (pageType != null) sb.append("page_type: ").append(pageType).append('\n');
+            sb.append(String.format(Locale.ROOT, "_refcount: %d%n", pi.refcount()));
+            sb.append(String.format(Locale.ROOT, "_mapcount: %d%n", pi.mapcount()));
+            sb.append(String.format(Locale.ROOT, "private: %d%n", pi.privateField()));
+            sb.append(String.format(Locale.ROOT, "node: %d%nzone: %s%n", pi.nid(), zone == null ? "-" : zone));
+            sb.append("pageblock migratetype: ").append(mt == null ? "-" : mt).append('\n');
+            sb.append("State: ").append(pi.state()).append('\n');
         }
-        print(Report.of("page", sb.toString(), d));
+        d.put("state", pi.state());
+        d.put("page_state", pi.pageState().name().toLowerCase(Locale.ROOT));
+        return Report.of("page", sb.toString(), d);
     }
 
     @Descriptor("verify the whole memmap and every free list (CONFIG_DEBUG_VM style); fails on a violation")
@@ -245,27 +255,22 @@ public final class CoreCommands {
     }
 
     @Descriptor("deferred struct page init per node: first_deferred_pfn, pages still deferred, growth events")
-    public void deferred() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-5s %-22s %-20s %16s %8s%n", "node",
-                "boot first_deferred", "first_deferred_pfn", "still deferred", "grown"));
-        List<Object> rows = new ArrayList<>();
+    public void deferred(
+            @Descriptor("print the per-node table as CSV (header of JSON keys)")
+            @Parameter(names = {"--csv"}, presentValue = "true", absentValue = "false") boolean csv) {
+        Table t = Table.of(Column.number("node", "node").width(5).left(),
+                Column.text("boot_first_deferred_pfn", "boot first_deferred").width(22).hex().absent("none"),
+                Column.text("first_deferred_pfn", "first_deferred_pfn").width(20).hex().absent("none"),
+                Column.number("deferred_pages", "still deferred").width(16),
+                Column.number("grow_events", "grown").width(8));
         for (NodeInfo n : model.nodes()) {
-            long first = n.firstDeferredPfn();
-            String f = first == NodeInfo.NO_DEFERRED ? "none" : String.format(Locale.ROOT, "%#x", first);
-            String b = n.bootFirstDeferredPfn() == NodeInfo.NO_DEFERRED ? "none"
-                    : String.format(Locale.ROOT, "%#x", n.bootFirstDeferredPfn());
-            sb.append(String.format(Locale.ROOT, "%-5d %-22s %-20s %16d %8d%n", n.nid(), b, f, n.deferredPages(),
-                    n.growEvents()));
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("node", n.nid());
-            r.put("boot_first_deferred_pfn", n.bootFirstDeferredPfn() == NodeInfo.NO_DEFERRED ? null : n.bootFirstDeferredPfn());
-            r.put("first_deferred_pfn", first == NodeInfo.NO_DEFERRED ? null : first);
-            r.put("deferred_pages", n.deferredPages());
-            r.put("grow_events", n.growEvents());
-            rows.add(r);
+            long first = n.firstDeferredPfn(), boot = n.bootFirstDeferredPfn();
+            t.row(n.nid(), boot == NodeInfo.NO_DEFERRED ? null : boot, first == NodeInfo.NO_DEFERRED ? null : first,
+                    n.deferredPages(), n.growEvents());
         }
-        sb.append("variant: ").append(model.deferredInitVariant()).append('\n');
-        print(Report.of("deferred", sb.toString(), Map.of("variant", model.deferredInitVariant(), "nodes", rows)));
+        String variant = model.deferredInitVariant();
+        out.print(Report.table("deferred", "nodes", t).with("variant", variant)
+                .appendText("variant: " + variant + "\n"), csv);
     }
 
     // ------------------------------------------------------------------------------------------- memblock
@@ -276,8 +281,13 @@ public final class CoreCommands {
     @Descriptor("memblock: memory | reserved | dump | reset | add BASE SIZE | add-node BASE SIZE NID | reserve BASE SIZE | "
             + "remove BASE SIZE | free BASE SIZE | alloc SIZE [ALIGN] | alloc-nid SIZE ALIGN NID | bottom-up | top-down "
             + "(numbers in hex or decimal with K/M/G suffixes)")
-    public void memblock(@Descriptor("what to show or do") String sub,
+    public void memblock(@Descriptor("memory | reserved | dump | reset | add | add-node | reserve | remove | free | alloc"
+                                 + " | alloc-nid | bottom-up | top-down") String sub,
                          @Descriptor("arguments in the kernel function's order") String... args) {
+        if (!MEMBLOCK_SUBCOMMANDS_LIST.contains(sub)) {
+            throw new IllegalArgumentException("unknown mm:memblock subcommand '" + sub + "' (expected one of: "
+                    + MEMBLOCK_SUBCOMMANDS + ")");
+        }
         Memblock mb = memblockForCommands(sub.equals("reset"));
         String out;
         switch (sub) {
@@ -297,8 +307,7 @@ public final class CoreCommands {
                     (int) n(args, 2, sub)));
             case "bottom-up" -> { mb.setBottomUp(true); out = "memblock: bottom-up allocation\n"; }
             case "top-down" -> { mb.setBottomUp(false); out = "memblock: top-down allocation\n"; }
-            default -> throw new IllegalArgumentException("unknown memblock subcommand '" + sub
-                    + "' (memory, reserved, dump, reset, add, add-node, reserve, remove, free, alloc, alloc-nid, bottom-up, top-down)");
+            default -> throw new IllegalStateException("unhandled mm:memblock subcommand '" + sub + "'");
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("memory", regions(mb.memory()));

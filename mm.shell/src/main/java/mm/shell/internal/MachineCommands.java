@@ -21,24 +21,26 @@ import mm.machine.api.MemblockOp;
 import mm.core.api.Mm;
 import mm.machine.api.NumaNode;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.machine.api.Reservation;
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.framework.BundleContext;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:machine}: show, load or import (from a dmesg) the machine the next boot runs on. */
-@Component(service = MachineCommands.class,
-        property = {"osgi.command.scope=mm", "osgi.command.function=machine"})
+@Component(service = MachineCommands.class)
+@GogoCommand(scope = "mm", function = "machine")
 public class MachineCommands {
+    static final String USAGE = "expected show, list, load FILE or import-dmesg FILE";
     private final MachineService machines;
-    private final BundleContext context;
+    private final ReportPrinter out;
 
     @Activate
-    public MachineCommands(@Reference(name = "machines") MachineService machines, BundleContext context) {
+    public MachineCommands(@Reference(name = "machines") MachineService machines, @Reference ReportPrinter out) {
         this.machines = machines;
-        this.context = context;
+        this.out = out;
     }
 
     @Descriptor("show the current machine: e820 map, nodes, distances, reservations, options, workload")
@@ -46,20 +48,20 @@ public class MachineCommands {
         machine("show");
     }
 
-    @Descriptor("show the current machine (show), or list the built-in machines (list)")
-    public void machine(@Descriptor("show | list") String sub) {
+    @Descriptor("show the current machine (show), or list the built-in machines (list); load FILE and"
+            + " import-dmesg FILE take a file")
+    public void machine(@Descriptor("show | list | load FILE | import-dmesg FILE") String sub) {
         switch (sub) {
             case "show" -> print(show(machines.current()));
             case "list" -> print(list());
             case "load", "import-dmesg" -> throw new IllegalArgumentException("mm:machine " + sub + " needs a FILE");
-            default -> throw new IllegalArgumentException(
-                    "unknown subcommand '" + sub + "' (expected show, list, load FILE or import-dmesg FILE)");
+            default -> throw new IllegalArgumentException("unknown subcommand '" + sub + "' (" + USAGE + ")");
         }
     }
 
     @Descriptor("load a machine file or a built-in machine by name (load), or import a kernel boot log / dmesg"
             + " (import-dmesg); either becomes the current machine")
-    public void machine(@Descriptor("load | import-dmesg") String sub,
+    public void machine(@Descriptor("load | import-dmesg (show and list take no FILE)") String sub,
                         @Descriptor("machine file or built-in machine name (load); console log or dmesg file"
                                 + " (import-dmesg)") String file) throws MachineFormatException {
         switch (sub) {
@@ -73,18 +75,12 @@ public class MachineCommands {
                 print(imported(r));
             }
             case "show", "list" -> throw new IllegalArgumentException("mm:machine " + sub + " takes no argument");
-            default -> throw new IllegalArgumentException(
-                    "unknown subcommand '" + sub + "' (expected show, list, load FILE or import-dmesg FILE)");
+            default -> throw new IllegalArgumentException("unknown subcommand '" + sub + "' (" + USAGE + ")");
         }
     }
 
     private void print(Report r) {
-        System.out.println(r.render(json()));
-    }
-
-    /** The launcher's --json (framework property mm.json). */
-    private boolean json() {
-        return context != null && "true".equals(context.getProperty("mm.json"));
+        out.print(r);
     }
 
     // ---------------------------------------------------------------- reports
@@ -126,7 +122,9 @@ public class MachineCommands {
         sb.setLength(sb.length() - 1);
         sb.append("\nLines skipped: ").append(r.skipped());
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("used", new LinkedHashMap<>(r.used()));
+        Map<String, Object> used = new LinkedHashMap<>();
+        r.used().forEach((k, v) -> used.put(k.replace('-', '_'), v));
+        d.put("used", used);
         d.put("skipped", r.skipped());
         d.put("machine", data(m));
         return Report.of("machine-import", sb.toString(), d);
@@ -246,7 +244,7 @@ public class MachineCommands {
         d.put("distance", dist);
         List<Object> hp = new ArrayList<>();
         for (HotplugRange h : m.hotplug()) {
-            hp.add(map("start", h.start(), "end", h.end(), "node", h.node(), "presentAtBoot", h.presentAtBoot()));
+            hp.add(map("start", h.start(), "end", h.end(), "node", h.node(), "present_at_boot", h.presentAtBoot()));
         }
         d.put("hotplug", hp);
         List<Object> res = new ArrayList<>();
@@ -254,33 +252,33 @@ public class MachineCommands {
         d.put("reservations", res);
         List<Object> lf = new ArrayList<>();
         for (LateFree f : m.lateFrees()) lf.add(map("name", f.name(), "kib", f.kib(), "base", f.base()));
-        d.put("lateFrees", lf);
+        d.put("late_frees", lf);
         KernelImage k = m.kernel();
-        d.put("kernel", map("codeK", k.codeK(), "rwdataK", k.rwdataK(), "rodataK", k.rodataK(), "initK", k.initK(),
-                "bssK", k.bssK()));
+        d.put("kernel", map("code_kib", k.codeK(), "rwdata_kib", k.rwdataK(), "rodata_kib", k.rodataK(),
+                "init_kib", k.initK(), "bss_kib", k.bssK()));
         BootOptions o = m.options();
         Map<String, Object> od = new LinkedHashMap<>();
         od.put("cmdline", cmdline(o));
-        od.put("deferredStructPageInit", o.deferredStructPageInit());
-        od.put("pageOwner", o.pageOwner());
-        od.put("earlyPageExt", o.earlyPageExt());
-        od.put("movablecoreBytes", o.movablecoreBytes());
-        od.put("movablecorePercent", o.movablecorePercent());
-        od.put("kernelcoreBytes", o.kernelcoreBytes());
-        od.put("kernelcorePercent", o.kernelcorePercent());
-        od.put("memLimit", o.memLimit());
-        od.put("memblockDebug", o.memblockDebug());
-        od.put("movableNode", o.movableNode());
+        od.put("deferred_struct_page_init", o.deferredStructPageInit());
+        od.put("page_owner", o.pageOwner());
+        od.put("early_page_ext", o.earlyPageExt());
+        od.put("movablecore_bytes", o.movablecoreBytes());
+        od.put("movablecore_percent", o.movablecorePercent());
+        od.put("kernelcore_bytes", o.kernelcoreBytes());
+        od.put("kernelcore_percent", o.kernelcorePercent());
+        od.put("mem_limit", o.memLimit());
+        od.put("memblock_debug", o.memblockDebug());
+        od.put("movable_node", o.movableNode());
         od.put("extra", new TreeMap<>(o.extra()));
         d.put("options", od);
         BootWorkload w = m.workload();
-        d.put("workload", map("seed", w.seed(), "callers", w.callers(), "earlyPages", w.earlyPages(), "midPages",
-                w.midPages(), "latePages", w.latePages(), "orderWeights", w.orderWeights()));
+        d.put("workload", map("seed", w.seed(), "callers", w.callers(), "early_pages", w.earlyPages(), "mid_pages",
+                w.midPages(), "late_pages", w.latePages(), "order_weights", w.orderWeights()));
         d.put("timing", new TreeMap<>(m.timing()));
         Map<String, Integer> ops = new LinkedHashMap<>();
         for (MemblockOp op : m.memblockOps()) ops.merge(op.kind().name().toLowerCase(), 1, Integer::sum);
-        d.put("memblockOps", ops);
-        d.put("usableBytes", m.usableBytes());
+        d.put("memblock_ops", ops);
+        d.put("usable_bytes", m.usableBytes());
         return d;
     }
 }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import mm.variant.api.VariantService;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -16,11 +18,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:variant}, {@code mm:profile}, {@code mm:version}: what is running and which variants are chosen. */
-@Component(service = SystemCommands.class, property = {
-        "osgi.command.scope=mm",
-        "osgi.command.function=variant",
-        "osgi.command.function=profile",
-        "osgi.command.function=version"})
+@Component(service = SystemCommands.class)
+@GogoCommand(scope = "mm", function = {"variant", "profile", "version"})
 public final class SystemCommands {
     /** Framework properties published by the launcher. */
     public static final String PROFILE = "mm.profile";
@@ -32,11 +31,13 @@ public final class SystemCommands {
 
     private final BundleContext ctx;
     private final VariantService variants;
+    private final ReportPrinter out;
 
     @Activate
-    public SystemCommands(BundleContext ctx, @Reference VariantService variants) {
+    public SystemCommands(BundleContext ctx, @Reference VariantService variants, @Reference ReportPrinter out) {
         this.ctx = ctx;
         this.variants = variants;
+        this.out = out;
     }
 
     // ---------------------------------------------------------------- mm:variant
@@ -59,7 +60,7 @@ public final class SystemCommands {
                 text.append(pad(sub, w)).append(line(sub, all, selection)).append('\n');
             }
         }
-        Out.print(ctx, Report.of("variants", text.toString(), Map.of("subsystems", rows)));
+        out.print(Report.of("variants", text.toString(), Map.of("subsystems", rows)));
     }
 
     @Descriptor("show the variants of one subsystem and the active one (marked *)")
@@ -70,7 +71,7 @@ public final class SystemCommands {
             throw new IllegalArgumentException(unknown(subsystem, all));
         }
         Map<String, Object> row = row(subsystem, all, selection);
-        Out.print(ctx, Report.of("variant", subsystem + ": " + line(subsystem, all, selection), row));
+        out.print(Report.of("variant", subsystem + ": " + line(subsystem, all, selection), row));
     }
 
     @Descriptor("select the variant of a subsystem (refused with the reason when unknown or impossible)")
@@ -86,7 +87,7 @@ public final class SystemCommands {
         data.put("active", now);
         String text = subsystem + ": " + name + (before == null ? " (was none)" : " (was " + before + ")");
         if (!name.equals(now)) text += ", but it is not active: " + (now == null ? "none is" : now + " is");
-        Out.print(ctx, Report.of("variant-select", text, data));
+        out.print(Report.of("variant-select", text, data));
     }
 
     private Map<String, Object> row(String sub, Map<String, List<String>> all, Map<String, String> selection) {
@@ -173,7 +174,7 @@ public final class SystemCommands {
         data.put("file", file);
         data.put("bundles", bundles);
         data.put("config", config);
-        Out.print(ctx, Report.of("profile", text.toString(), data));
+        out.print(Report.of("profile", text.toString(), data));
     }
 
     private static String state(Bundle b) {
@@ -204,7 +205,7 @@ public final class SystemCommands {
         data.put("vm", vm);
         data.put("vendor", vendor);
         String text = "mmkit " + mmkit + "\nfelix " + felix + "\njava " + java + " (" + vendor + ", " + vm + ")\n";
-        Out.print(ctx, Report.of("version", text, data));
+        out.print(Report.of("version", text, data));
     }
 
     private static String pad(String s, int w) {

@@ -53,7 +53,7 @@ class MachineCommandsTest {
             """;
 
     private final MachineServiceImpl svc = new MachineServiceImpl();
-    private final MachineCommands cmd = new MachineCommands(svc, null);
+    private final MachineCommands cmd = new MachineCommands(svc, new ReportPrinterImpl(false));
 
     private String run(ThrowingRunnable r) throws Exception {
         PrintStream old = System.out;
@@ -121,11 +121,11 @@ class MachineCommandsTest {
 
     @Test
     void jsonReportHasTheSameFacts() throws Exception {
-        String json = MachineCommands.show(svc.current()).toJson();
+        String json = Render.json(MachineCommands.show(svc.current()));
         assertTrue(json.startsWith("{\"report\":\"machine\",\"name\":\"default\",\"source\":\"machines/default\","
                 + "\"e820\":[{\"start\":0,\"end\":654336,\"type\":\"usable\"}"), json);
         assertTrue(json.contains("\"distance\":[[10,20],[20,10]]"), json);
-        assertTrue(json.contains("\"orderWeights\":[80,10,6,4]"), json);
+        assertTrue(json.contains("\"order_weights\":[80,10,6,4]"), json);
         assertTrue(run(() -> cmd.machine("list")).startsWith("Built-in machines: default qemu-2g xeon-2x384g tiny"));
     }
 }

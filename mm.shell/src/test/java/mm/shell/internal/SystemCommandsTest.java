@@ -52,7 +52,7 @@ class SystemCommandsTest {
     private static BundleContext context(boolean json) {
         return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
                 new Class<?>[] {BundleContext.class}, (p, m, a) -> {
-                    if (m.getName().equals("getProperty") && Out.JSON_PROPERTY.equals(a[0])) return json ? "true" : null;
+                    if (m.getName().equals("getProperty") && mm.shell.api.ReportPrinter.JSON_PROPERTY.equals(a[0])) return json ? "true" : null;
                     if (m.getName().equals("getProperty")) return null;
                     throw new UnsupportedOperationException(m.getName());
                 });
@@ -72,7 +72,7 @@ class SystemCommandsTest {
 
     @Test
     void listingMarksTheActiveVariantAndAnUnavailableSelection() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants());
+        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
         assertEquals("""
                 SUBSYSTEM  VARIANTS (* = active)
                 pageext    early *late
@@ -83,7 +83,7 @@ class SystemCommandsTest {
 
     @Test
     void listingAsJson() {
-        SystemCommands c = new SystemCommands(context(true), new FakeVariants());
+        SystemCommands c = new SystemCommands(context(true), new FakeVariants(), new ReportPrinterImpl(true));
         assertEquals("{\"report\":\"variants\",\"subsystems\":["
                 + "{\"subsystem\":\"pageext\",\"variants\":[\"early\",\"late\"],\"selected\":\"late\",\"active\":\"late\"},"
                 + "{\"subsystem\":\"reporting\",\"variants\":[\"array\"],\"selected\":\"bitmap\",\"active\":null}]}\n",
@@ -92,14 +92,14 @@ class SystemCommandsTest {
 
     @Test
     void selectingSaysWhatChanged() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants());
+        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
         assertEquals("pageext: early (was late)\n", capture(() -> c.variant("pageext", "early")));
         assertEquals("reporting: array (was none)\n", capture(() -> c.variant("reporting", "array")));
     }
 
     @Test
     void errorsNameTheKnownSubsystems() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants());
+        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.variant("nosuch"));
         assertEquals("unknown subsystem 'nosuch' (subsystems: pageext, reporting)", e.getMessage());
     }

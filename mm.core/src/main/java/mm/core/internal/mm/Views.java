@@ -172,13 +172,16 @@ final class Views {
             reserve += Math.min(z.managed, max + z.wmarkHigh);
         }
         long available = Math.max(0, free - reserve);
+        // the kernel's field names in the text, snake_case with the unit in the data
+        String[] names = {"MemTotal", "MemFree", "MemAvailable"};
+        String[] keys = {"mem_total_kb", "mem_free_kb", "mem_available_kb"};
+        long[] kb = {total * 4, free * 4, available * 4};
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("MemTotal", total * 4);
-        d.put("MemFree", free * 4);
-        d.put("MemAvailable", available * 4);
         StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : d.entrySet())
-            sb.append(String.format(Locale.ROOT, "%-16s%8d kB%n", e.getKey() + ":", (Long) e.getValue()));
+        for (int i = 0; i < names.length; i++) {
+            d.put(keys[i], kb[i]);
+            sb.append(String.format(Locale.ROOT, "%-16s%8d kB%n", names[i] + ":", kb[i]));
+        }
         return new ProcFile("meminfo", sb.toString(), d);
     }
 
