@@ -1,11 +1,12 @@
 package mm.bench;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,8 +37,9 @@ public class AllocFreeBench {
 
         @Setup(Level.Trial)
         public void boot() {
-            model = new MemoryModelImpl();
-            model.addDeferredInit(new PerNodeDeferredInit());
+            StandaloneVariants variants = new StandaloneVariants();
+            DeferredInits.register(variants::register);
+            model = new MemoryModelImpl(variants);
             model.boot(Machines.x86(2, 2, true, Map.of()));
         }
     }

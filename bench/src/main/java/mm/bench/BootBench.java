@@ -4,8 +4,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mm.machine.api.Machine;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,10 +39,7 @@ public class BootBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        model = new MemoryModelImpl();
-        model.addDeferredInit(new OffDeferredInit());
-        model.addDeferredInit(new PerNodeDeferredInit());
-        model.selectDeferredInit("off");
+        model = Machines.model("off");
         machine = Machines.x86(1, gib, false, Map.of());
         fill = new byte[(int) Math.min(Integer.MAX_VALUE - 16, (gib * (1L << 30) >> 12) * 24)];
     }

@@ -4,10 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
 import mm.machine.api.Machine;
-import mm.core.internal.deferred.MultithreadedDeferredInit;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.deferred.TwoPassDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 
@@ -31,12 +27,7 @@ public final class BootProbe {
         } else {
             machine = new MachineServiceImpl().builtin(name).orElseThrow(() -> new IllegalArgumentException("no machine " + name));
         }
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new OffDeferredInit());
-        m.addDeferredInit(new TwoPassDeferredInit());
-        m.addDeferredInit(new PerNodeDeferredInit());
-        m.addDeferredInit(new MultithreadedDeferredInit());
-        m.selectDeferredInit(variant);
+        MemoryModelImpl m = Machines.model(variant);
         // the first reading in a fresh JVM still counts ~140 MiB of start-up garbage under ParallelGC (seen here:
         // 277 MiB, then 139 MiB with nothing allocated in between), so the baseline is the second one
         used();
@@ -83,12 +74,7 @@ public final class BootProbe {
     }
 
     static MemoryModelImpl fresh(String variant) {
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new OffDeferredInit());
-        m.addDeferredInit(new TwoPassDeferredInit());
-        m.addDeferredInit(new PerNodeDeferredInit());
-        m.addDeferredInit(new MultithreadedDeferredInit());
-        m.selectDeferredInit(variant);
+        MemoryModelImpl m = Machines.model(variant);
         return m;
     }
 

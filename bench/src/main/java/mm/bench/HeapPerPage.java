@@ -2,8 +2,6 @@ package mm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
 
 /**
@@ -15,10 +13,7 @@ public final class HeapPerPage {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         long gib = args.length > 1 ? Long.parseLong(args[1]) : 64;
         String variant = args.length > 2 ? args[2] : "off";
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new OffDeferredInit());
-        m.addDeferredInit(new PerNodeDeferredInit());
-        m.selectDeferredInit(variant);
+        MemoryModelImpl m = Machines.model(variant);
         long before = used();
         long t0 = System.nanoTime();
         m.boot(Machines.x86(nodes, gib, !variant.equals("off"), Map.of()));

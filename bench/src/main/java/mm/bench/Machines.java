@@ -1,5 +1,9 @@
 package mm.bench;
 
+import mm.core.internal.mm.MemoryModelImpl;
+import mm.core.api.DeferredInitVariants;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,5 +50,13 @@ public final class Machines {
         return new Machine("bench-" + nodes + "x" + gibPerNode + "g", "bench", nn, dist, e820, List.of(),
                 List.of(new Reservation("kernel image", 16 * M, 40 * M)), List.of(), List.of(),
                 BootOptions.defaults().withDeferred(deferred), BootWorkload.defaults(), KernelImage.defaults(), timing);
+    }
+
+    /** A model without a framework, with mm.core's deferred-init variants and {@code deferredInit} selected. */
+    static MemoryModelImpl model(String deferredInit) {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        variants.select(DeferredInitVariants.SUBSYSTEM, deferredInit);
+        return new MemoryModelImpl(variants);
     }
 }

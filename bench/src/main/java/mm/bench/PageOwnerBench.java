@@ -1,13 +1,14 @@
 package mm.bench;
 
+import mm.pageext.internal.PageExtVariants;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.machine.api.Machine;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
-import mm.pageext.internal.LatePageExtInit;
 import mm.pageext.internal.PageExtCore;
 import mm.pageowner.internal.PageOwnerImpl;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,12 +55,13 @@ public class PageOwnerBench {
 
         @Setup(Level.Trial)
         public void boot() {
-            model = new MemoryModelImpl();
-            model.addDeferredInit(new PerNodeDeferredInit());
+            StandaloneVariants variants = new StandaloneVariants();
+            DeferredInits.register(variants::register);
+            model = new MemoryModelImpl(variants);
             Machine m = Machines.x86(2, 2, true, Map.of());
             if (!pageOwner.equals("absent")) {
-                PageExtCore ext = new PageExtCore(model);
-                ext.addVariant(new LatePageExtInit(), Map.of("mm.variant.default", "true"));
+                PageExtVariants.register(variants::register);
+                PageExtCore ext = new PageExtCore(model, variants);
                 owner = new PageOwnerImpl(ext, model);
                 ext.addClient(owner);
                 model.addPhaseListener(ext);

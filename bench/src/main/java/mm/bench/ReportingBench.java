@@ -1,14 +1,15 @@
 package mm.bench;
 
+import mm.reporting.api.ReportingService;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import mm.core.api.CallStack;
 import mm.core.hook.FreeListHook;
 import mm.core.spi.FreePageReportingSupport;
 import mm.core.api.Gfp;
 import mm.core.hook.PageAllocHook;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
 import mm.reporting.internal.ArrayStrategy;
@@ -67,14 +68,15 @@ public class ReportingBench {
 
     /** A booted guest with reporting set up as {@code mode} says. */
     static final class Guest {
-        final MemoryModelImpl model = new MemoryModelImpl();
+        final StandaloneVariants variants = new StandaloneVariants();
+        final MemoryModelImpl model = new MemoryModelImpl(variants);
         ReportingCore core;
         VirtioBalloon balloon;
         WorkloadsImpl workloads;
         FreePageReportingSupport support;
 
         Guest(String mode, int gib, StrategyContext.Params params, long latency) {
-            model.addDeferredInit(new PerNodeDeferredInit());
+            DeferredInits.register(variants::register);
             if (!mode.equals("none")) {
                 Strategy s = switch (mode) {
                     case "bitmap" -> new BitmapStrategy();
@@ -83,8 +85,8 @@ public class ReportingBench {
                 };
                 support = new ReportingSupportImpl(model);
                 DirectHooks hooks = new DirectHooks(model);
-                Supplier<Strategy> active = () -> s;
-                core = new ReportingCore(model, support, hooks, active);
+                variants.register(ReportingService.SUBSYSTEM, s.name(), true, s);
+                core = new ReportingCore(model, support, hooks, variants);
                 if (params != null) core.setParams(params);
                 model.addPhaseListener(core);
                 balloon = new VirtioBalloon(model, hooks, core);

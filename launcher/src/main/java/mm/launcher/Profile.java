@@ -23,7 +23,7 @@ import java.util.Set;
  * {@literal @}minimal                        include another profile (same directory first, then the embedded ones)
  * mm.core                         an embedded bundle (/bundles/mm.core.jar in mmkit.jar; ".jar" is optional)
  * ../x/target/foo.jar             a bundle file (a path relative to the profile file)
- * config mm.variant pageext=late  Config Admin: PID, key=value (values are strings)
+ * config mm.variant page-ext=late  Config Admin: PID, key=value (values are strings)
  * </pre>
  *
  * A name given to {@code --profile} is an embedded profile ({@code profiles/NAME.txt}) unless it contains a path

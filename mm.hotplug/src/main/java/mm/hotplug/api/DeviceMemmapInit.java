@@ -12,6 +12,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface DeviceMemmapInit {
     String SUBSYSTEM = "device-init";
+    /** One pass that writes each struct page whole (the default). */
+    String ONE_PASS = "one-pass";
+    /** __init_single_page, then a per-page constructor callback (the alternative argued about in seed 003). */
+    String CALLBACK = "callback";
 
     /** {@code one-pass} or {@code callback}. */
     String name();

@@ -11,6 +11,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ReservedBitPolicy {
     String SUBSYSTEM = "reserved-bit";
+    /** Hot-added struct pages carry PG_reserved until online (the 2018 kernels). */
+    String KEEP = "keep";
+    /** No PG_reserved on hot-added struct pages; pfn_to_online_page is the guard (the default). */
+    String DROP = "drop";
 
     /** {@code keep} or {@code drop}. */
     String name();

@@ -1,5 +1,6 @@
 package mm.hotplug.internal;
 
+import mm.variant.api.Variant;
 import mm.core.spi.MemoryHotplugSupport;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
@@ -14,7 +15,8 @@ import org.osgi.service.component.annotations.Component;
  * constructor callback for the page, which writes the device fields again: PG_reserved, pgmap,
  * zone_device_data, and the refcount for private memory. Several fields are written twice, one page at a time.
  */
-@Component(service = DeviceMemmapInit.class, property = {"mm.subsystem=device-init", "mm.variant=callback"})
+@Component(service = DeviceMemmapInit.class)
+@Variant(subsystem = DeviceMemmapInit.SUBSYSTEM, variant = DeviceMemmapInit.CALLBACK)
 public final class CallbackDeviceInit implements DeviceMemmapInit {
     /** The per-page constructor the altmap / pgmap would carry. */
     @FunctionalInterface
@@ -22,7 +24,7 @@ public final class CallbackDeviceInit implements DeviceMemmapInit {
         void construct(long pfn);
     }
 
-    @Override public String name() { return "callback"; }
+    @Override public String name() { return DeviceMemmapInit.CALLBACK; }
 
     /** The constructor of a pgmap: re-initialises the ZONE_DEVICE fields of one page. */
     static PageConstructor constructorFor(MemoryHotplugSupport hs, int pgmapId, PgmapType type) {

@@ -1,5 +1,6 @@
 package mm.hotplug.internal;
 
+import mm.variant.api.Variant;
 import mm.hotplug.api.ReservedBitPolicy;
 import org.osgi.service.component.annotations.Component;
 
@@ -8,9 +9,10 @@ import org.osgi.service.component.annotations.Component;
  * move_pfn_range_to_zone initialises them and keep it until the online callback frees them into the buddy;
  * online_pages_range invokes the callback only when the first pfn of the range is PG_reserved.
  */
-@Component(service = ReservedBitPolicy.class, property = {"mm.subsystem=reserved-bit", "mm.variant=keep"})
+@Component(service = ReservedBitPolicy.class)
+@Variant(subsystem = ReservedBitPolicy.SUBSYSTEM, variant = ReservedBitPolicy.KEEP)
 public final class KeepReservedBit implements ReservedBitPolicy {
-    @Override public String name() { return "keep"; }
+    @Override public String name() { return ReservedBitPolicy.KEEP; }
 
     @Override public boolean reserveOnInit() { return true; }
 

@@ -1,5 +1,6 @@
 package mm.hotplug.internal;
 
+import mm.variant.api.Variant;
 import mm.core.spi.MemoryHotplugSupport;
 import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.MigrateType;
@@ -16,10 +17,10 @@ import org.osgi.service.component.annotations.Component;
  * refcount) and writes it to every page of the pageblock, field by field (the "memcpy/memset" shape), then sets
  * the pageblock's migratetype. Every field of every page is written once.
  */
-@Component(service = DeviceMemmapInit.class,
-        property = {"mm.subsystem=device-init", "mm.variant=one-pass", "mm.variant.default=true"})
+@Component(service = DeviceMemmapInit.class)
+@Variant(subsystem = DeviceMemmapInit.SUBSYSTEM, variant = DeviceMemmapInit.ONE_PASS, variant_default = true)
 public final class OnePassDeviceInit implements DeviceMemmapInit {
-    @Override public String name() { return "one-pass"; }
+    @Override public String name() { return DeviceMemmapInit.ONE_PASS; }
 
     @Override public long init(MemoryHotplugSupport hs, int nid, long startPfn, long nrPages, int pgmapId,
                                PgmapType type) {

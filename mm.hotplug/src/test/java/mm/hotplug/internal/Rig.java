@@ -1,26 +1,21 @@
 package mm.hotplug.internal;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import mm.machine.api.BootOptions;
 import mm.machine.api.Machine;
 import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.Mm;
-import mm.variant.api.VariantService;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.HotplugSupportImpl;
 import mm.core.internal.mm.MemoryModelImpl;
-import mm.hotplug.api.DeviceMemmapInit;
-import mm.hotplug.api.ReservedBitPolicy;
 
 /**
  * A booted machine with the hotplug components wired by hand (no OSGi): MemoryModelImpl + per-node deferred init,
@@ -30,13 +25,12 @@ import mm.hotplug.api.ReservedBitPolicy;
 final class Rig {
     static final long M = 1L << 20, G = 1L << 30;
 
-    final MemoryModelImpl model = new MemoryModelImpl();
+    final StandaloneVariants variants = variants();
+    final MemoryModelImpl model = new MemoryModelImpl(variants);
     final HotplugSupportImpl hs;
-    final Variants variants = new Variants();
     final MemoryHotplugImpl hp;
 
     Rig(Machine m) {
-        model.addDeferredInit(new PerNodeDeferredInit());
         hs = new HotplugSupportImpl(model);
         hp = new MemoryHotplugImpl(model, hs, variants);
         model.addPhaseListener(hp);
@@ -93,43 +87,11 @@ final class Rig {
         return sb.toString();
     }
 
-    /** A registry of the four variants, with the defaults of the bundle (drop, one-pass). */
-    static final class Variants implements VariantService {
-        final Map<String, Map<String, Object>> services = new TreeMap<>();
-        final Map<String, String> selected = new TreeMap<>();
-
-        Variants() {
-            register(ReservedBitPolicy.SUBSYSTEM, "keep", new KeepReservedBit());
-            register(ReservedBitPolicy.SUBSYSTEM, "drop", new DropReservedBit());
-            register(DeviceMemmapInit.SUBSYSTEM, "one-pass", new OnePassDeviceInit());
-            register(DeviceMemmapInit.SUBSYSTEM, "callback", new CallbackDeviceInit());
-            selected.put(ReservedBitPolicy.SUBSYSTEM, "drop");
-            selected.put(DeviceMemmapInit.SUBSYSTEM, "one-pass");
-        }
-
-        void register(String sub, String name, Object svc) {
-            services.computeIfAbsent(sub, k -> new LinkedHashMap<>()).put(name, svc);
-        }
-
-        @Override public Map<String, List<String>> variants() {
-            Map<String, List<String>> out = new TreeMap<>();
-            services.forEach((k, v) -> out.put(k, new ArrayList<>(v.keySet())));
-            return out;
-        }
-
-        @Override public String active(String subsystem) { return selected.get(subsystem); }
-
-        @Override public Map<String, String> selection() { return new TreeMap<>(selected); }
-
-        @Override public void select(String subsystem, String variant) {
-            if (!services.getOrDefault(subsystem, Map.of()).containsKey(variant))
-                throw new IllegalArgumentException("cannot select " + subsystem + "=" + variant);
-            selected.put(subsystem, variant);
-        }
-
-        @Override public <T> T activeService(String subsystem, Class<T> type) {
-            String v = selected.get(subsystem);
-            return v == null ? null : type.cast(services.get(subsystem).get(v));
-        }
+    /** mm.core's deferred-init and mm.hotplug's variants, as the bundles register them. */
+    static StandaloneVariants variants() {
+        StandaloneVariants v = new StandaloneVariants();
+        DeferredInits.register(v::register);
+        HotplugVariants.register(v::register);
+        return v;
     }
 }

@@ -1,5 +1,6 @@
 package mm.pageext.early;
 
+import mm.variant.api.Variant;
 import java.util.List;
 import java.util.Locale;
 import mm.core.hook.BootContext;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * or a deferred-init variant chosen behind the constraint's back), the early init is refused for that boot and
  * page_ext_init runs at the end of page_alloc_init_late instead, as Linux 6.6 does when pages were deferred.
  */
-@Component(service = PageExtInit.class, property = {"mm.subsystem=page-ext", "mm.variant=early"})
+@Component(service = PageExtInit.class)
+@Variant(subsystem = PageExtInit.SUBSYSTEM, variant = PageExtInit.EARLY)
 public final class EarlyPageExtInit implements PageExtInit {
     /** What the variant constraint and the launcher say when the combination is refused. */
     public static final String REQUIRES = PageExtInit.EARLY_REQUIRES_DEFERRED_OFF;
@@ -26,7 +28,7 @@ public final class EarlyPageExtInit implements PageExtInit {
     static final List<String> LATE_CALLERS = List.of("page_alloc_init_late", "kernel_init_freeable", "kernel_init",
             "ret_from_fork", "ret_from_fork_asm");
 
-    @Override public String name() { return "early"; }
+    @Override public String name() { return PageExtInit.EARLY; }
 
     @Override public void onPhase(BootPhase phase, BootContext ctx, PageExtStorage ext) {
         switch (phase) {

@@ -14,6 +14,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface PageExtInit {
     String SUBSYSTEM = "page-ext";
+    /** page_ext_init after page_alloc_init_late (deferred init on: today's kernels; the default). */
+    String LATE = "late";
+    /** early_page_ext: page_ext_init in mm_core_init; needs deferred struct page init off. */
+    String EARLY = "early";
+    /** Each page_ext entry initialised with its struct page (the __init_single_page hook of seed 000). */
+    String ON_TOUCH = "on-touch";
 
     /**
      * Why {@code early} cannot run with deferred struct page init: said by the variant constraint, by the launcher

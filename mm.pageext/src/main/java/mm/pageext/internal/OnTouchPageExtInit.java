@@ -1,5 +1,6 @@
 package mm.pageext.internal;
 
+import mm.variant.api.Variant;
 import java.util.List;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
@@ -26,12 +27,13 @@ import org.osgi.service.component.annotations.Component;
  * entry, i.e. initialised ones) finds what little was allocated before.</li>
  * </ul>
  */
-@Component(service = PageExtInit.class, property = {"mm.subsystem=page-ext", "mm.variant=on-touch"})
+@Component(service = PageExtInit.class)
+@Variant(subsystem = PageExtInit.SUBSYSTEM, variant = PageExtInit.ON_TOUCH)
 public final class OnTouchPageExtInit implements PageExtInit {
     static final List<String> CALLERS = List.of("mm_core_init", "start_kernel", "x86_64_start_reservations",
             "x86_64_start_kernel", "common_startup_64");
 
-    @Override public String name() { return "on-touch"; }
+    @Override public String name() { return PageExtInit.ON_TOUCH; }
 
     @Override public void onPhase(BootPhase phase, BootContext ctx, PageExtStorage ext) {
         Storage s = (Storage) ext;

@@ -36,23 +36,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHook {
     private final MemoryModel model;
     private final List<PageExtClient> clients = new CopyOnWriteArrayList<>();
-    private final Map<String, PageExtInit> variants = new ConcurrentHashMap<>();
-    private volatile String defaultVariant = "late";
-    private volatile VariantChooser chooser;
-    /** The variant registry, when running in a framework; plain-Java tests choose with {@link #setChooser}. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile VariantService registry;
+    /** Which init variant a boot uses: the registry in a framework, a StandaloneVariants outside one. */
+    private final VariantService registry;
     private volatile Storage storage;
     private volatile PageExtInit active;
 
-    /** Picks the variant of a boot by name (the variant registry once the launcher provides it). */
-    public interface VariantChooser {
-        String selected();
-    }
-
     @Activate
-    public PageExtCore(@Reference MemoryModel model) {
+    public PageExtCore(@Reference MemoryModel model, @Reference VariantService registry) {
         this.model = model;
+        this.registry = registry;
         this.storage = new Storage(model, List.of(), null);
     }
 
@@ -61,42 +53,13 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
 
     public void removeClient(PageExtClient c) { clients.remove(c); }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            target = "(mm.subsystem=page-ext)")
-    public void addVariant(PageExtInit v, Map<String, Object> props) {
-        variants.put(v.name(), v);
-        if (Boolean.parseBoolean(String.valueOf(props.get("mm.variant.default")))) defaultVariant = v.name();
-    }
-
-    public void removeVariant(PageExtInit v) { variants.remove(v.name(), v); }
-
-    /** For tests and the registry: which variant the next boot uses ({@code null}: the default). */
-    public void setChooser(VariantChooser c) { chooser = c; }
-
-    /** The variants bound now, by name. */
-    public Map<String, PageExtInit> variants() { return new TreeMap<>(variants); }
-
-    /** The variant of this boot: the registry's active page-ext variant, else (no registry) the chooser's. */
+    /** The variant of this boot: the registry's active page-ext variant (none: page_ext stays off, and says so). */
     private PageExtInit activeVariant(BootContext ctx) {
-        VariantService reg = registry;
-        if (reg != null) {
-            PageExtInit v = reg.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class);
-            if (v == null) ctx.log("page_ext: no page-ext variant is active (selected: "
-                    + reg.selection().getOrDefault(PageExtInit.SUBSYSTEM, "none") + "; see mm:variant page-ext):"
-                    + " page_ext stays off on this boot");
-            return v;
-        }
-        String name = selectedVariant();
-        PageExtInit v = variants.get(name);
-        if (v == null) ctx.log("page_ext: init variant '" + name + "' is not available (have " + variants().keySet()
-                + "): page_ext stays off on this boot");
+        PageExtInit v = registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class);
+        if (v == null) ctx.log("page_ext: no page-ext variant is active (selected: "
+                + registry.selection().getOrDefault(PageExtInit.SUBSYSTEM, "none") + "; see mm:variant page-ext):"
+                + " page_ext stays off on this boot");
         return v;
-    }
-
-    String selectedVariant() {
-        VariantChooser c = chooser;
-        String s = c == null ? null : c.selected();
-        return s == null ? defaultVariant : s;
     }
 
     // ------------------------------------------------------------------------------------------- the boot

@@ -1,16 +1,16 @@
 package mm.pageext.internal;
 
+import mm.pageext.api.PageExtInit;
+import mm.core.api.DeferredInitVariants;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
 import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.deferred.TwoPassDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.pageext.api.PageExt;
@@ -19,25 +19,21 @@ import mm.pageext.api.PageExtInitContext;
 
 /** mm.core and page_ext wired by hand (as DS does in the framework), with test clients instead of page_owner. */
 final class ExtRig {
-    final MemoryModelImpl model = new MemoryModelImpl();
-    final PageExtCore core = new PageExtCore(model);
+    final StandaloneVariants variants = new StandaloneVariants();
+    final MemoryModelImpl model = new MemoryModelImpl(variants);
+    final PageExtCore core = new PageExtCore(model, variants);
     final MachineServiceImpl machines = new MachineServiceImpl();
-    private volatile String variant = "late";
 
     ExtRig() {
-        model.addDeferredInit(new PerNodeDeferredInit());
-        model.addDeferredInit(new OffDeferredInit());
-        model.addDeferredInit(new TwoPassDeferredInit());
-        core.addVariant(new LatePageExtInit(), Map.of("mm.variant.default", "true"));
-        core.addVariant(new OnTouchPageExtInit(), Map.of());
-        core.setChooser(() -> variant);
+        DeferredInits.register(variants::register);
+        PageExtVariants.register(variants::register);
         model.addPhaseListener(core);
         model.addInitHook(core);
     }
 
     BootResult boot(Machine m, String pageExt, String deferred) {
-        variant = pageExt;
-        model.selectDeferredInit(deferred);
+        variants.select(PageExtInit.SUBSYSTEM, pageExt);
+        variants.select(DeferredInitVariants.SUBSYSTEM, deferred);
         return model.boot(m);
     }
 

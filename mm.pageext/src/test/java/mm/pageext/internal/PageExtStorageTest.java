@@ -18,6 +18,7 @@ import mm.core.api.Mm;
 import mm.core.api.PageInfo;
 import mm.core.api.Task;
 import mm.core.api.ZoneType;
+import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtTable;
 import org.junit.jupiter.api.Test;
@@ -154,12 +155,14 @@ class PageExtStorageTest {
     }
 
     @Test
-    void anUnavailableVariantLeavesPageExtOffWithAMessage() throws Exception {
+    void aSelectedVariantWhoseBundleStoppedLeavesPageExtOffWithAMessage() throws Exception {
         ExtRig rig = new ExtRig();
         rig.core.addClient(new ExtRig.Client("owner", 64, true, 0));
-        BootResult r = rig.boot(rig.machine("tiny"), "nosuch", "per-node");
-        assertTrue(ExtRig.lines(r).contains("page_ext: init variant 'nosuch' is not available (have [late, on-touch]):"
-                + " page_ext stays off on this boot"), String.join("\n", ExtRig.lines(r)));
+        rig.variants.select(PageExtInit.SUBSYSTEM, PageExtInit.ON_TOUCH);
+        rig.variants.unregister(rig.variants.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class));
+        BootResult r = rig.model.boot(rig.machine("tiny"));
+        assertTrue(ExtRig.lines(r).contains("page_ext: no page-ext variant is active (selected: on-touch; see mm:variant"
+                + " page-ext): page_ext stays off on this boot"), String.join("\n", ExtRig.lines(r)));
         assertEquals(0, rig.core.allocatedBytes());
         assertNull(rig.core.variant());
         assertEquals(List.of(), rig.model.check());

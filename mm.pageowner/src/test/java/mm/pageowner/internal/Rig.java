@@ -1,21 +1,19 @@
 package mm.pageowner.internal;
 
+import mm.pageext.internal.PageExtVariants;
+import mm.pageext.api.PageExtInit;
+import mm.core.api.DeferredInitVariants;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
-import mm.core.internal.deferred.MultithreadedDeferredInit;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.deferred.TwoPassDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.pageext.early.EarlyPageExtInit;
-import mm.pageext.internal.LatePageExtInit;
-import mm.pageext.internal.OnTouchPageExtInit;
 import mm.pageext.internal.PageExtCore;
 
 /**
@@ -23,22 +21,17 @@ import mm.pageext.internal.PageExtCore;
  * can boot machines without OSGi. {@link #boot} picks the page-ext and deferred-init variants of one boot.
  */
 final class Rig {
-    final MemoryModelImpl model = new MemoryModelImpl();
+    final StandaloneVariants variants = new StandaloneVariants();
+    final MemoryModelImpl model = new MemoryModelImpl(variants);
     final PageExtCore ext;
     final PageOwnerImpl owner;
     final MachineServiceImpl machines = new MachineServiceImpl();
-    private volatile String pageExtVariant = "late";
 
     Rig() {
-        model.addDeferredInit(new PerNodeDeferredInit());
-        model.addDeferredInit(new OffDeferredInit());
-        model.addDeferredInit(new TwoPassDeferredInit());
-        model.addDeferredInit(new MultithreadedDeferredInit());
-        ext = new PageExtCore(model);
-        ext.addVariant(new LatePageExtInit(), Map.of("mm.variant.default", "true"));
-        ext.addVariant(new OnTouchPageExtInit(), Map.of());
-        ext.addVariant(new EarlyPageExtInit(), Map.of());
-        ext.setChooser(() -> pageExtVariant);
+        DeferredInits.register(variants::register);
+        PageExtVariants.register(variants::register);
+        variants.register(PageExtInit.SUBSYSTEM, PageExtInit.EARLY, false, new EarlyPageExtInit());
+        ext = new PageExtCore(model, variants);
         owner = new PageOwnerImpl(ext, model);
         ext.addClient(owner);
         model.addPhaseListener(ext);
@@ -54,8 +47,8 @@ final class Rig {
 
     /** What the variant registry does in the framework: the variants of the next boot. */
     void selectForTests(String pageExt, String deferred) {
-        pageExtVariant = pageExt;
-        model.selectDeferredInit(deferred);
+        variants.select(PageExtInit.SUBSYSTEM, pageExt);
+        variants.select(DeferredInitVariants.SUBSYSTEM, deferred);
     }
 
     /** A shipped machine (repo machines/, on the class path of mm.core) with page_owner=on. */

@@ -12,6 +12,14 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ReportingService {
     /** The variant subsystem of the strategies. */
     String SUBSYSTEM = "reporting";
+    /** Tracking integrated in the buddy: PageReported, reported per zone by a worker (the merged design; default). */
+    String BUDDY = "buddy";
+    /** A bitmap of free pages per zone, scanned by a worker. */
+    String BITMAP = "bitmap";
+    /** An array that captures freed blocks for a worker; drops captures when full. */
+    String ARRAY = "array";
+    /** Synchronous reporting on the freeing path. */
+    String SYNC = "sync";
 
     /** page_reporting_register: one device at a time. */
     void register(PageReportingDevice device) throws ReportingBusyException;

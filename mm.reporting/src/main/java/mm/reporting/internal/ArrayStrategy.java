@@ -1,5 +1,7 @@
 package mm.reporting.internal;
 
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mm.core.hook.FreeListHook;
@@ -15,7 +17,8 @@ import org.osgi.service.component.annotations.Component;
  * is full the hook has nowhere to put a capture and drops it (counted): the failure mode of seed 004, a process
  * freeing a lot of memory outpacing the reporter.
  */
-@Component(service = Strategy.class, property = {"mm.subsystem=reporting", "mm.variant=array"})
+@Component(service = Strategy.class)
+@Variant(subsystem = ReportingService.SUBSYSTEM, variant = ReportingService.ARRAY)
 public final class ArrayStrategy extends WorkerStrategy {
     private final Object lock = new Object();
     /** A ring of captured (zone slot, pfn) entries. */
@@ -24,7 +27,7 @@ public final class ArrayStrategy extends WorkerStrategy {
     private int head, count;
     private int threshold;
 
-    @Override public String name() { return "array"; }
+    @Override public String name() { return ReportingService.ARRAY; }
 
     @Override
     protected void onStart(StrategyContext c) {

@@ -1,5 +1,7 @@
 package mm.reporting.internal;
 
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +19,8 @@ import org.osgi.service.component.annotations.Component;
  * clears each bit it looks at, isolates the blocks still free, reports them and returns them. Nothing is ever
  * dropped; stale bits (the block was allocated or merged since) are just skipped.
  */
-@Component(service = Strategy.class, property = {"mm.subsystem=reporting", "mm.variant=bitmap"})
+@Component(service = Strategy.class)
+@Variant(subsystem = ReportingService.SUBSYSTEM, variant = ReportingService.BITMAP)
 public final class BitmapStrategy extends WorkerStrategy {
     /** One zone's bitmap. */
     static final class ZoneBits {
@@ -58,7 +61,7 @@ public final class BitmapStrategy extends WorkerStrategy {
     private volatile ZoneBits[] bits = new ZoneBits[0];
     private volatile int threshold = 16;
 
-    @Override public String name() { return "bitmap"; }
+    @Override public String name() { return ReportingService.BITMAP; }
 
     @Override
     protected void onStart(StrategyContext c) {

@@ -1,5 +1,7 @@
 package mm.reporting.internal;
 
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +19,8 @@ import org.osgi.service.component.annotations.Component;
  * unreported blocks at a time, reports them and puts them back at the tail marked reported, with a budget of about
  * 1/16 of the list per pass (another pass follows 2 s later).
  */
-@Component(service = Strategy.class, property = {"mm.subsystem=reporting", "mm.variant=buddy",
-        "mm.variant.default=true"})
+@Component(service = Strategy.class)
+@Variant(subsystem = ReportingService.SUBSYSTEM, variant = ReportingService.BUDDY, variant_default = true)
 public final class BuddyStrategy extends WorkerStrategy {
     static final int IDLE = 0, REQUESTED = 1, ACTIVE = 2;
     /** Lists are processed in about 16 passes ("all pages on an idle system in about 30 seconds"). */
@@ -30,7 +32,7 @@ public final class BuddyStrategy extends WorkerStrategy {
     private volatile long scheduledAt;
     private volatile int minOrder = Mm.PAGEBLOCK_ORDER;
 
-    @Override public String name() { return "buddy"; }
+    @Override public String name() { return ReportingService.BUDDY; }
 
     @Override
     protected void onStart(StrategyContext c) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
@@ -48,7 +47,8 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     private final MemoryModel model;
     private final FreePageReportingSupport support;
     private final Hooks hooks;
-    private final Supplier<Strategy> activeStrategy;
+    /** Which strategy should run: the registry in a framework, a StandaloneVariants outside one. */
+    private final VariantService variants;
     private final EmuClock clock;
     private final Metrics metrics = new Metrics();
     private final Object switchLock = new Object();
@@ -68,18 +68,21 @@ public final class ReportingCore implements ReportingService, VariantListener, B
                          @Reference(name = "support") FreePageReportingSupport support,
                          @Reference(name = "variants") VariantService variants, BundleContext ctx,
                          ReportingConfig config) {
-        this(model, support, new OsgiHooks(ctx), () -> variants.activeService(SUBSYSTEM, Strategy.class));
+        this(model, support, new OsgiHooks(ctx), variants);
         configure(config, LOG::warn);
     }
 
-    /** Outside OSGi (tests, benchmarks): {@code activeStrategy} says which strategy should run. */
-    public ReportingCore(MemoryModel model, FreePageReportingSupport support, Hooks hooks,
-                         Supplier<Strategy> activeStrategy) {
+    /** Outside OSGi (tests, benchmarks): {@code hooks} registers the hooks directly with the model. */
+    public ReportingCore(MemoryModel model, FreePageReportingSupport support, Hooks hooks, VariantService variants) {
         this.model = model;
         this.support = support;
         this.hooks = hooks;
-        this.activeStrategy = activeStrategy;
+        this.variants = variants;
         this.clock = new EmuClock(model);
+    }
+
+    private Strategy activeStrategy() {
+        return variants.activeService(SUBSYSTEM, Strategy.class);
     }
 
     /**
@@ -221,7 +224,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             Strategy s = current;
             if (s != null) return s.name();
         }
-        Strategy a = activeStrategy.get();
+        Strategy a = activeStrategy();
         return a == null ? null : a.name();
     }
 
@@ -254,7 +257,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     }
 
     private void reconcileLocked() {
-        Strategy want = enabled && device != null && support.booted() && !booting ? activeStrategy.get() : null;
+        Strategy want = enabled && device != null && support.booted() && !booting ? activeStrategy() : null;
         if (want == current && (want == null || currentCtx.bootId == support.bootId())) return;
         stopCurrent();
         if (want == null) return;
@@ -306,7 +309,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             name = running ? current.name() : null;
         }
         if (name == null) {
-            Strategy a = activeStrategy.get();
+            Strategy a = activeStrategy();
             name = a == null ? null : a.name();
         }
         BalloonDevice b = balloon();
@@ -383,7 +386,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             if (!enabled) return ": disabled";
             if (device == null) return ": no device";
             if (!support.booted()) return ": not booted";
-            if (activeStrategy.get() == null) return ": no active variant";
+            if (activeStrategy() == null) return ": no active variant";
             return "";
         }
     }

@@ -1,5 +1,7 @@
 package mm.reporting.internal;
 
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mm.core.hook.FreeListHook;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * latency is paid on the freeing path (the emulated clock advances while the freeing thread, and everybody waiting
  * for its zone lock, stalls).
  */
-@Component(service = Strategy.class, property = {"mm.subsystem=reporting", "mm.variant=sync"})
+@Component(service = Strategy.class)
+@Variant(subsystem = ReportingService.SUBSYSTEM, variant = ReportingService.SYNC)
 public final class SyncStrategy implements Strategy {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStrategy.class);
     private volatile StrategyContext ctx;
@@ -27,7 +30,7 @@ public final class SyncStrategy implements Strategy {
     /** Per-thread scatterlist of one entry (the hook may run on many freeing threads at once). */
     private final ThreadLocal<Batch> batches = new ThreadLocal<>();
 
-    @Override public String name() { return "sync"; }
+    @Override public String name() { return ReportingService.SYNC; }
 
     @Override
     public synchronized void start(StrategyContext c) {

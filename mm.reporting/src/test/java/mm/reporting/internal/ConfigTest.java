@@ -1,5 +1,6 @@
 package mm.reporting.internal;
 
+import mm.variant.internal.StandaloneVariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,14 +36,15 @@ class ConfigTest {
     }
 
     ReportingCore core(Map<String, Object> props) {
-        MemoryModelImpl model = new MemoryModelImpl();
-        ReportingCore core = new ReportingCore(model, new ReportingSupportImpl(model), new DirectHooks(model), () -> null);
+        StandaloneVariants variants = new StandaloneVariants();
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        ReportingCore core = new ReportingCore(model, new ReportingSupportImpl(model), new DirectHooks(model), variants);
         core.configure(typed(ReportingConfig.class, props), warnings::add);
         return core;
     }
 
     VirtioBalloon balloon(Map<String, Object> props) {
-        MemoryModelImpl model = new MemoryModelImpl();
+        MemoryModelImpl model = new MemoryModelImpl(new StandaloneVariants());
         VirtioBalloon b = new VirtioBalloon(model, new DirectHooks(model), null);
         b.configure(typed(BalloonConfig.class, props), warnings::add);
         return b;

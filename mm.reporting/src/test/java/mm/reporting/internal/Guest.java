@@ -1,11 +1,17 @@
 package mm.reporting.internal;
 
+import static mm.reporting.api.ReportingService.SYNC;
+import static mm.reporting.api.ReportingService.SUBSYSTEM;
+import static mm.reporting.api.ReportingService.BUDDY;
+import static mm.reporting.api.ReportingService.BITMAP;
+import static mm.reporting.api.ReportingService.ARRAY;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
 import mm.machine.api.Machine;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
@@ -15,16 +21,14 @@ import mm.core.internal.mm.ReportingSupportImpl;
  * four strategies (the "variant registry" is a field), the balloon device and the workloads.
  */
 final class Guest implements AutoCloseable {
-    final MemoryModelImpl model = new MemoryModelImpl();
+    final StandaloneVariants variants = new StandaloneVariants();
+    final MemoryModelImpl model = new MemoryModelImpl(variants);
     final RecordingSupport support;
     final ReportingCore core;
     final VirtioBalloon balloon;
     final WorkloadsImpl workloads;
     /** Hand-over violations: pages still isolated when a stopped strategy's stop() returned. */
     final List<String> handoverViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final Map<String, Strategy> strategies = Map.of("buddy", checked(new BuddyStrategy()), "bitmap",
-            checked(new BitmapStrategy()), "array", checked(new ArrayStrategy()), "sync", checked(new SyncStrategy()));
-    private volatile String active;
 
     Guest(String machine, String strategy) throws Exception {
         this(machine, strategy, null);
@@ -32,11 +36,17 @@ final class Guest implements AutoCloseable {
 
     /** {@code params}: the strategies' tunables (null: the defaults). */
     Guest(String machine, String strategy, StrategyContext.Params params) throws Exception {
-        model.addDeferredInit(new PerNodeDeferredInit());
+        DeferredInits.register(variants::register);
+        // the strategies, each checked for a clean hand-over when it stops
+        variants.register(SUBSYSTEM, BUDDY, false, checked(new BuddyStrategy()))
+                .register(SUBSYSTEM, BITMAP, false, checked(new BitmapStrategy()))
+                .register(SUBSYSTEM, ARRAY, false, checked(new ArrayStrategy()))
+                .register(SUBSYSTEM, SYNC, false, checked(new SyncStrategy()));
+        variants.select(SUBSYSTEM, strategy);
         support = new RecordingSupport(new ReportingSupportImpl(model));
-        active = strategy;
         DirectHooks hooks = new DirectHooks(model);
-        core = new ReportingCore(model, support, hooks, () -> active == null ? null : strategies.get(active));
+        core = new ReportingCore(model, support, hooks, variants);
+        variants.addListener(core);
         if (params != null) core.setParams(params);
         model.addPhaseListener(core);
         balloon = new VirtioBalloon(model, hooks, core);
@@ -61,11 +71,9 @@ final class Guest implements AutoCloseable {
         };
     }
 
-    /** mm:variant reporting NAME: the registry changes its selection, then tells its listeners. */
+    /** mm:variant reporting NAME: the registry changes its selection, then tells its listeners (the core). */
     void select(String strategy) {
-        String prev = active;
-        active = strategy;
-        core.activeChanged("reporting", prev, strategy);
+        variants.select(SUBSYSTEM, strategy);
     }
 
     EmuClock clock() { return core.clock(); }

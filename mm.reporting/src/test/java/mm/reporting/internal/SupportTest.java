@@ -1,5 +1,7 @@
 package mm.reporting.internal;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,6 @@ import mm.core.api.MigrateType;
 import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,9 @@ class SupportTest {
 
     @BeforeEach
     void boot() throws Exception {
-        model = new MemoryModelImpl();
-        model.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        model = new MemoryModelImpl(variants);
         model.boot(new MachineServiceImpl().builtin("tiny").orElseThrow());
         s = new ReportingSupportImpl(model);
         z = s.zones().get(s.zones().size() - 1);

@@ -64,7 +64,7 @@ public final class SystemCommands {
     }
 
     @Descriptor("show the variants of one subsystem and the active one (marked *)")
-    public void variant(@Descriptor("subsystem, e.g. pageext") String subsystem) {
+    public void variant(@Descriptor("subsystem, e.g. page-ext or deferred-init") String subsystem) {
         Map<String, List<String>> all = variants.variants();
         Map<String, String> selection = variants.selection();
         if (!all.containsKey(subsystem) && !selection.containsKey(subsystem)) {
@@ -75,7 +75,7 @@ public final class SystemCommands {
     }
 
     @Descriptor("select the variant of a subsystem (refused with the reason when unknown or impossible)")
-    public void variant(@Descriptor("subsystem, e.g. pageext") String subsystem,
+    public void variant(@Descriptor("subsystem, e.g. page-ext or deferred-init") String subsystem,
                         @Descriptor("variant name, e.g. early") String name) {
         String before = variants.active(subsystem);
         variants.select(subsystem, name);

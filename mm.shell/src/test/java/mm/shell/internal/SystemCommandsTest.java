@@ -7,46 +7,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import mm.variant.api.VariantService;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 
 class SystemCommandsTest {
-    /** Two subsystems: pageext (late selected and active), reporting (bitmap selected, its bundle stopped). */
-    static final class FakeVariants implements VariantService {
-        final Map<String, String> selection = new TreeMap<>(Map.of("pageext", "late", "reporting", "bitmap"));
-
-        @Override
-        public Map<String, List<String>> variants() {
-            return Map.of("pageext", List.of("early", "late"), "reporting", List.of("array"));
-        }
-
-        @Override
-        public String active(String subsystem) {
-            String s = selection.get(subsystem);
-            return variants().getOrDefault(subsystem, List.of()).contains(s) ? s : null;
-        }
-
-        @Override
-        public Map<String, String> selection() {
-            return selection;
-        }
-
-        @Override
-        public void select(String subsystem, String variant) {
-            if (!variants().getOrDefault(subsystem, List.of()).contains(variant)) {
-                throw new IllegalArgumentException("subsystem '" + subsystem + "' has no variant '" + variant + "'");
-            }
-            selection.put(subsystem, variant);
-        }
-
-        @Override
-        public <T> T activeService(String subsystem, Class<T> type) {
-            return null;
-        }
+    /** Two subsystems: page-ext (late selected and active), reporting (bitmap selected, its bundle stopped). */
+    static VariantService variants() {
+        Object bitmap = "bitmap strategy";
+        StandaloneVariants v = new StandaloneVariants()
+                .register("page-ext", "early", false, "early init")
+                .register("page-ext", "late", true, "late init")
+                .register("reporting", "array", false, "array strategy")
+                .register("reporting", "bitmap", true, bitmap);
+        v.select("reporting", "bitmap");
+        v.unregister(bitmap);
+        return v;
     }
 
     private static BundleContext context(boolean json) {
@@ -72,35 +49,35 @@ class SystemCommandsTest {
 
     @Test
     void listingMarksTheActiveVariantAndAnUnavailableSelection() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
+        SystemCommands c = new SystemCommands(context(false), variants(), new ReportPrinterImpl(false));
         assertEquals("""
                 SUBSYSTEM  VARIANTS (* = active)
-                pageext    early *late
+                page-ext   early *late
                 reporting  array  (selected 'bitmap' is not available: none active)
                 """, capture(c::variant));
-        assertEquals("pageext: early *late\n", capture(() -> c.variant("pageext")));
+        assertEquals("page-ext: early *late\n", capture(() -> c.variant("page-ext")));
     }
 
     @Test
     void listingAsJson() {
-        SystemCommands c = new SystemCommands(context(true), new FakeVariants(), new ReportPrinterImpl(true));
+        SystemCommands c = new SystemCommands(context(true), variants(), new ReportPrinterImpl(true));
         assertEquals("{\"report\":\"variants\",\"subsystems\":["
-                + "{\"subsystem\":\"pageext\",\"variants\":[\"early\",\"late\"],\"selected\":\"late\",\"active\":\"late\"},"
+                + "{\"subsystem\":\"page-ext\",\"variants\":[\"early\",\"late\"],\"selected\":\"late\",\"active\":\"late\"},"
                 + "{\"subsystem\":\"reporting\",\"variants\":[\"array\"],\"selected\":\"bitmap\",\"active\":null}]}\n",
                 capture(c::variant));
     }
 
     @Test
     void selectingSaysWhatChanged() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
-        assertEquals("pageext: early (was late)\n", capture(() -> c.variant("pageext", "early")));
+        SystemCommands c = new SystemCommands(context(false), variants(), new ReportPrinterImpl(false));
+        assertEquals("page-ext: early (was late)\n", capture(() -> c.variant("page-ext", "early")));
         assertEquals("reporting: array (was none)\n", capture(() -> c.variant("reporting", "array")));
     }
 
     @Test
     void errorsNameTheKnownSubsystems() {
-        SystemCommands c = new SystemCommands(context(false), new FakeVariants(), new ReportPrinterImpl(false));
+        SystemCommands c = new SystemCommands(context(false), variants(), new ReportPrinterImpl(false));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.variant("nosuch"));
-        assertEquals("unknown subsystem 'nosuch' (subsystems: pageext, reporting)", e.getMessage());
+        assertEquals("unknown subsystem 'nosuch' (subsystems: page-ext, reporting)", e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * The variant registry (mm.core). A <em>variant</em> is a service that implements a subsystem's interface and
  * carries the service properties {@link #SUBSYSTEM mm.subsystem} and {@link #VARIANT mm.variant}. One variant per
  * subsystem is <em>selected</em>: by the configuration {@link #PID mm.variant} (one property per subsystem, set by a
- * profile line {@code config mm.variant pageext=late} or by {@link #select}), otherwise by the variant that carries
+ * profile line {@code config mm.variant page-ext=late} or by {@link #select}), otherwise by the variant that carries
  * {@link #DEFAULT mm.variant.default=true}. The selected variant is <em>active</em> while its service is
  * registered; when its bundle stops the subsystem has no active variant (there is no silent switch to another one).
  */
@@ -36,8 +36,9 @@ public interface VariantService {
     Map<String, String> selection();
 
     /**
-     * Selects {@code variant} for {@code subsystem} and persists the choice in the configuration {@link #PID}.
-     * Returns once the selection is in effect.
+     * Selects {@code variant} for {@code subsystem}: in effect when this returns (however slow the machine is), and
+     * stored in the configuration {@link #PID} for whoever reads it. A variant whose implementation cannot be had
+     * (its component fails to activate) is refused with the reason.
      *
      * @throws IllegalArgumentException when the subsystem or variant is not registered, or a
      *         {@link VariantConstraint} refuses the choice (the message is the reason)

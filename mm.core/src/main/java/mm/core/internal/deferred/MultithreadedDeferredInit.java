@@ -1,5 +1,7 @@
 package mm.core.internal.deferred;
 
+import mm.core.api.DeferredInitVariants;
+import mm.variant.api.Variant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import org.osgi.service.component.annotations.Deactivate;
  * The emulator runs at most as many real threads as this host has cores; the modelled time uses the machine's
  * helper-thread count (timing deferred_threads, default: the node's CPUs).
  */
-@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=multithreaded"})
+@Component(service = DeferredInit.class)
+@Variant(subsystem = DeferredInitVariants.SUBSYSTEM, variant = DeferredInitVariants.MULTITHREADED)
 public final class MultithreadedDeferredInit implements DeferredInit {
     private final ExecutorService pool;
     private final int threads;
@@ -45,7 +48,7 @@ public final class MultithreadedDeferredInit implements DeferredInit {
     @Deactivate
     public void close() { pool.shutdownNow(); }
 
-    @Override public String name() { return "multithreaded"; }
+    @Override public String name() { return DeferredInitVariants.MULTITHREADED; }
 
     @Override public long initNode(DeferredOps ops, Node node) {
         long first = ops.takeDeferred(node);

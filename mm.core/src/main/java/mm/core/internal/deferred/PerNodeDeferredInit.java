@@ -1,5 +1,7 @@
 package mm.core.internal.deferred;
 
+import mm.core.api.DeferredInitVariants;
+import mm.variant.api.Variant;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
 import mm.core.internal.mm.Node;
@@ -11,9 +13,10 @@ import org.osgi.service.component.annotations.Component;
  * MAX_PAGE_ORDER-aligned chunk, initialises the struct pages and frees them into the buddy right away, while they are
  * still in cache.
  */
-@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=per-node", "mm.variant.default=true"})
+@Component(service = DeferredInit.class)
+@Variant(subsystem = DeferredInitVariants.SUBSYSTEM, variant = DeferredInitVariants.PER_NODE, variant_default = true)
 public final class PerNodeDeferredInit implements DeferredInit {
-    @Override public String name() { return "per-node"; }
+    @Override public String name() { return DeferredInitVariants.PER_NODE; }
 
     @Override public long initNode(DeferredOps ops, Node node) {
         long first = ops.takeDeferred(node);

@@ -1,5 +1,7 @@
 package mm.core.internal.deferred;
 
+import mm.core.api.DeferredInitVariants;
+import mm.variant.api.Variant;
 import java.util.List;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
@@ -12,9 +14,10 @@ import org.osgi.service.component.annotations.Component;
  * that era's per-PFN checks (pfn_valid, and that the PFN belongs to this node), and only then walks the range a
  * second time to free it into the buddy in pageblock-sized chunks — by then the struct pages are cold.
  */
-@Component(service = DeferredInit.class, property = {"mm.subsystem=deferred-init", "mm.variant=two-pass"})
+@Component(service = DeferredInit.class)
+@Variant(subsystem = DeferredInitVariants.SUBSYSTEM, variant = DeferredInitVariants.TWO_PASS)
 public final class TwoPassDeferredInit implements DeferredInit {
-    @Override public String name() { return "two-pass"; }
+    @Override public String name() { return DeferredInitVariants.TWO_PASS; }
 
     @Override public long initNode(DeferredOps ops, Node node) {
         long first = ops.takeDeferred(node);

@@ -6,7 +6,7 @@ package mm.core.internal.mm;
  * and differ in how they walk, chunk and parallelise the work.
  */
 public interface DeferredInit {
-    String SUBSYSTEM = "deferred-init";
+    String SUBSYSTEM = mm.core.api.DeferredInitVariants.SUBSYSTEM;
 
     /** The variant's name ({@code off}, {@code two-pass}, {@code per-node}, {@code multithreaded}). */
     String name();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.hook.BootPhaseListener;
+import mm.variant.api.VariantService;
 import mm.core.api.ProcFile;
 import mm.core.api.CallStack;
 import mm.core.hook.FreeListHook;
@@ -25,6 +26,7 @@ import mm.core.api.ZoneType;
 import mm.core.internal.memblock.MemblockImpl;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -46,12 +48,14 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
     private final List<mm.core.hook.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
-    private final Map<String, DeferredInit> deferredInits = new ConcurrentHashMap<>();
-    private volatile String deferredVariant = "per-node";
-    /** The variant registry, when running in a framework; plain-Java tests choose with selectDeferredInit. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile mm.variant.api.VariantService variants;
+    /** Which deferred-init variant a boot uses: the registry in a framework, a StandaloneVariants outside one. */
+    private final VariantService variants;
     private volatile Map<String, double[]> lastTimings = Map.of();
+
+    @Activate
+    public MemoryModelImpl(@Reference VariantService variants) {
+        this.variants = variants;
+    }
 
     // ---- whiteboard
     private record RankedListener(BootPhaseListener listener, int ranking, long id) {}
@@ -124,9 +128,6 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     public void addFreeListHook(FreeListHook h) { freeHooks.add(h); republish(); }
     public void removeFreeListHook(FreeListHook h) { freeHooks.remove(h); republish(); }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    public void addDeferredInit(DeferredInit d) { deferredInits.put(d.name(), d); }
-    public void removeDeferredInit(DeferredInit d) { deferredInits.remove(d.name(), d); }
 
     /** Pushes the current hook arrays into the running kernel (hot-swap of page_owner, reporting...). */
     private void republish() {
@@ -138,37 +139,18 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         for (Zone z : k.zones()) z.freeHooks = f;
     }
 
-    /** Chooses the deferred-init variant the next boot uses. */
-    public void selectDeferredInit(String name) {
-        if (!deferredInits.containsKey(name))
-            throw new IllegalArgumentException("no deferred-init variant '" + name + "' (have " + deferredInits.keySet() + ")");
-        deferredVariant = name;
-    }
-
     @Override
     public String deferredInitVariant() {
-        mm.variant.api.VariantService v = variants;
-        if (v != null) {
-            String a = v.active(DeferredInit.SUBSYSTEM);
-            return a == null ? "none" : a;
-        }
-        return deferredVariant;
+        String a = variants.active(DeferredInit.SUBSYSTEM);
+        return a == null ? "none" : a;
     }
 
     private DeferredInit activeDeferredInit() {
-        mm.variant.api.VariantService v = variants;
-        if (v != null) {
-            DeferredInit d = v.activeService(DeferredInit.SUBSYSTEM, DeferredInit.class);
-            if (d == null) throw new IllegalStateException("no deferred-init variant is active (selected: "
-                    + v.selection().getOrDefault(DeferredInit.SUBSYSTEM, "none") + "); see mm:variant deferred-init");
-            return d;
-        }
-        DeferredInit d = deferredInits.get(deferredVariant);
-        if (d == null) throw new IllegalStateException("deferred-init variant '" + deferredVariant + "' is not available");
+        DeferredInit d = variants.activeService(DeferredInit.SUBSYSTEM, DeferredInit.class);
+        if (d == null) throw new IllegalStateException("no deferred-init variant is active (selected: "
+                + variants.selection().getOrDefault(DeferredInit.SUBSYSTEM, "none") + "); see mm:variant deferred-init");
         return d;
     }
-
-    public java.util.Set<String> deferredInitVariants() { return deferredInits.keySet(); }
 
     // ---- boot
     @Override public BootResult boot(Machine machine) {

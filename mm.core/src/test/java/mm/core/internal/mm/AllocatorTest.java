@@ -1,5 +1,7 @@
 package mm.core.internal.mm;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import mm.core.api.PageInfo;
 import mm.core.api.PageState;
@@ -17,7 +19,6 @@ import mm.core.api.Gfp;
 import mm.core.api.Mm;
 import mm.core.api.UninitialisedPageException;
 import mm.core.api.ZoneType;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +31,9 @@ class AllocatorTest {
 
     @BeforeEach
     void boot() {
-        m = new MemoryModelImpl();
-        m.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        m = new MemoryModelImpl(variants);
         m.boot(TestMachines.twoNodes(6 * 1024, false).withWorkload(new BootWorkload(1, 1, 0, 0, 0, new int[] {1})));
     }
 
@@ -125,8 +127,9 @@ class AllocatorTest {
 
     @Test
     void readingAnUninitialisedStructPageIsCaught() {
-        MemoryModelImpl d = new MemoryModelImpl();
-        d.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl d = new MemoryModelImpl(variants);
         AtomicReference<Throwable> seen = new AtomicReference<>();
         // a phase listener reading the deferred part before page_alloc_init_late: the 2017 bug shape
         d.addPhaseListener((phase, ctx) -> {

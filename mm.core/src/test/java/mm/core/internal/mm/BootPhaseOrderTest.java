@@ -1,5 +1,7 @@
 package mm.core.internal.mm;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -7,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import org.junit.jupiter.api.Test;
 
 /** BootPhaseListener's promise: called in service-ranking order, highest first, then by service id. */
@@ -24,8 +25,9 @@ class BootPhaseOrderTest {
 
     @Test
     void listenersRunByRankingThenServiceIdWhateverTheBindOrder() {
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl m = new MemoryModelImpl(variants);
         m.bindPhaseListener(named("low-ranked"), props(-5, 3));
         m.bindPhaseListener(named("default, later id"), props(0, 20));
         m.bindPhaseListener(named("high-ranked"), props(100, 40));
@@ -36,8 +38,9 @@ class BootPhaseOrderTest {
 
     @Test
     void aRankingChangeReordersTheNextBoot() {
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl m = new MemoryModelImpl(variants);
         BootPhaseListener a = named("a"), b = named("b");
         m.bindPhaseListener(a, props(0, 1));
         m.bindPhaseListener(b, props(0, 2));

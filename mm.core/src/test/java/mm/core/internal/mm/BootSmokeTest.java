@@ -1,15 +1,17 @@
 package mm.core.internal.mm;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import org.junit.jupiter.api.Test;
 
 class BootSmokeTest {
     @Test
     void bootsAndChecks() {
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl m = new MemoryModelImpl(variants);
         var r = m.boot(TestMachines.oneNode(512, true));
         r.log().forEach(System.out::println);
         System.out.println(m.zoneinfo().text());

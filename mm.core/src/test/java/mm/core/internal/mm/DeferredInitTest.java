@@ -1,5 +1,8 @@
 package mm.core.internal.mm;
 
+import mm.core.api.DeferredInitVariants;
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,9 +25,6 @@ import mm.machine.api.Machine;
 import mm.core.api.Mm;
 import mm.machine.api.NumaNode;
 import mm.core.internal.deferred.MultithreadedDeferredInit;
-import mm.core.internal.deferred.OffDeferredInit;
-import mm.core.internal.deferred.PerNodeDeferredInit;
-import mm.core.internal.deferred.TwoPassDeferredInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,12 +34,13 @@ class DeferredInitTest {
     static final long M = 1L << 20, G = 1L << 30;
 
     static MemoryModelImpl model(String variant) {
-        MemoryModelImpl m = new MemoryModelImpl();
-        m.addDeferredInit(new OffDeferredInit());
-        m.addDeferredInit(new TwoPassDeferredInit());
-        m.addDeferredInit(new PerNodeDeferredInit());
-        m.addDeferredInit(new MultithreadedDeferredInit(2));
-        m.selectDeferredInit(variant);
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        // two helper threads whatever the host has (a later registration of a variant wins)
+        variants.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.MULTITHREADED, false,
+                new MultithreadedDeferredInit(2));
+        variants.select(DeferredInitVariants.SUBSYSTEM, variant);
+        MemoryModelImpl m = new MemoryModelImpl(variants);
         return m;
     }
 

@@ -1,5 +1,7 @@
 package mm.core.internal.mm;
 
+import mm.variant.internal.StandaloneVariants;
+import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +17,6 @@ import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
 import mm.core.api.PageState;
 import mm.core.api.ZoneType;
-import mm.core.internal.deferred.PerNodeDeferredInit;
 import mm.machine.internal.MachineServiceImpl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,9 @@ class FidelityQemu2gTest {
         console = resource("refdata/qemu-2g-1node/console.log");
         MachineServiceImpl ms = new MachineServiceImpl();
         Machine m = ms.importDmesgText("qemu-2g", console).machine();
-        model = new MemoryModelImpl();
-        model.addDeferredInit(new PerNodeDeferredInit());
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        model = new MemoryModelImpl(variants);
         log = model.boot(m).log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
     }
 

@@ -1,0 +1,26 @@
+package mm.core.internal.deferred;
+
+import mm.core.api.DeferredInitVariants;
+
+/**
+ * The deferred-init variants mm.core ships, for code that runs without a framework (tests, benchmarks), where no
+ * SCR registers them: {@code DeferredInits.register(standaloneVariants::register)}.
+ */
+public final class DeferredInits {
+    private DeferredInits() {}
+
+    /** Registers one variant (the shape of StandaloneVariants.register). */
+    @FunctionalInterface
+    public interface Registrar {
+        Object register(String subsystem, String variant, boolean isDefault, Object impl);
+    }
+
+    /** Registers every shipped variant; per-node is the default, as its component says. */
+    public static void register(Registrar r) {
+        r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.PER_NODE, true, new PerNodeDeferredInit());
+        r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.MULTITHREADED, false,
+                new MultithreadedDeferredInit());
+        r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.TWO_PASS, false, new TwoPassDeferredInit());
+        r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.OFF, false, new OffDeferredInit());
+    }
+}

@@ -1,0 +1,23 @@
+package mm.pageext.internal;
+
+import mm.pageext.api.PageExtInit;
+
+/**
+ * The page_ext init variants of this bundle (late, the default, and on-touch), for code that runs without a framework
+ * (tests, benchmarks): {@code PageExtVariants.register(standaloneVariants::register)}. The early variant lives in
+ * mm.pageext.early.
+ */
+public final class PageExtVariants {
+    private PageExtVariants() {}
+
+    /** Registers one variant (the shape of StandaloneVariants.register). */
+    @FunctionalInterface
+    public interface Registrar {
+        Object register(String subsystem, String variant, boolean isDefault, Object impl);
+    }
+
+    public static void register(Registrar r) {
+        r.register(PageExtInit.SUBSYSTEM, PageExtInit.LATE, true, new LatePageExtInit());
+        r.register(PageExtInit.SUBSYSTEM, PageExtInit.ON_TOUCH, false, new OnTouchPageExtInit());
+    }
+}
