@@ -1,13 +1,13 @@
 package mm.bench;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.variant.internal.StandaloneVariants;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -3,9 +3,9 @@ package mm.bench;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
+import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.Machine;
 import mm.machine.internal.MachineServiceImpl;
-import mm.core.internal.mm.MemoryModelImpl;
 
 /**
  * The project's boot benchmark (whole boots are too long for JMH's iteration model):

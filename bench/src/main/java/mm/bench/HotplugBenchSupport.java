@@ -1,13 +1,13 @@
 package mm.bench;
 
-import mm.hotplug.internal.HotplugVariants;
-import mm.variant.internal.StandaloneVariants;
 import mm.core.internal.deferred.DeferredInits;
-import mm.machine.api.Machine;
-import mm.machine.internal.MachineServiceImpl;
 import mm.core.internal.mm.HotplugSupportImpl;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.hotplug.internal.HotplugVariants;
 import mm.hotplug.internal.MemoryHotplugImpl;
+import mm.machine.api.Machine;
+import mm.machine.internal.MachineServiceImpl;
+import mm.variant.internal.StandaloneVariants;
 
 /** A booted small machine with mm.hotplug wired by hand (no framework), for the hotplug benchmarks. */
 final class HotplugBenchSupport {

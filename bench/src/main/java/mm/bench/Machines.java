@@ -1,12 +1,11 @@
 package mm.bench;
 
-import mm.core.internal.mm.MemoryModelImpl;
-import mm.core.api.DeferredInitVariants;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import mm.core.api.DeferredInitVariants;
+import mm.core.internal.deferred.DeferredInits;
+import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.BootOptions;
 import mm.machine.api.BootWorkload;
 import mm.machine.api.E820Range;
@@ -15,6 +14,7 @@ import mm.machine.api.KernelImage;
 import mm.machine.api.Machine;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.variant.internal.StandaloneVariants;
 
 /** Machines of any size for the benchmarks: nodes of {@code gibPerNode}, x86 low-memory layout, PCI hole. */
 public final class Machines {

@@ -1,16 +1,16 @@
 package mm.bench;
 
-import mm.pageext.internal.PageExtVariants;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.machine.api.Machine;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.machine.api.Machine;
 import mm.pageext.internal.PageExtCore;
+import mm.pageext.internal.PageExtVariants;
 import mm.pageowner.internal.PageOwnerImpl;
+import mm.variant.internal.StandaloneVariants;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,26 +1,26 @@
 package mm.bench;
 
-import mm.reporting.api.ReportingService;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mm.core.api.CallStack;
-import mm.core.hook.FreeListHook;
-import mm.core.spi.FreePageReportingSupport;
 import mm.core.api.Gfp;
+import mm.core.hook.FreeListHook;
 import mm.core.hook.PageAllocHook;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
+import mm.core.spi.FreePageReportingSupport;
+import mm.reporting.api.ReportingService;
+import mm.reporting.api.Tunables;
 import mm.reporting.internal.ArrayStrategy;
 import mm.reporting.internal.BitmapStrategy;
 import mm.reporting.internal.BuddyStrategy;
 import mm.reporting.internal.Hooks;
 import mm.reporting.internal.ReportingCore;
 import mm.reporting.internal.Strategy;
-import mm.reporting.internal.StrategyContext;
 import mm.reporting.internal.VirtioBalloon;
 import mm.reporting.internal.WorkloadsImpl;
+import mm.variant.internal.StandaloneVariants;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -75,7 +75,7 @@ public class ReportingBench {
         WorkloadsImpl workloads;
         FreePageReportingSupport support;
 
-        Guest(String mode, int gib, StrategyContext.Params params, long latency) {
+        Guest(String mode, int gib, Tunables params, long latency) {
             DeferredInits.register(variants::register);
             if (!mode.equals("none")) {
                 Strategy s = switch (mode) {
@@ -87,7 +87,7 @@ public class ReportingBench {
                 DirectHooks hooks = new DirectHooks(model);
                 variants.register(ReportingService.SUBSYSTEM, s.name(), true, s);
                 core = new ReportingCore(model, support, hooks, variants);
-                if (params != null) core.setParams(params);
+                if (params != null) core.setTunables(params);
                 model.addPhaseListener(core);
                 balloon = new VirtioBalloon(model, hooks, core);
                 balloon.setLatencyNanos(latency);
@@ -170,12 +170,12 @@ public class ReportingBench {
     @State(Scope.Benchmark)
     public static class Worker {
         Guest g;
-        StrategyContext.Params params;
+        Tunables params;
 
         @Setup(Level.Trial)
         public void boot() {
-            StrategyContext.Params d = StrategyContext.Params.defaults();
-            params = new StrategyContext.Params(d.arrayCapacity(), d.arrayThreshold(), d.bitmapThreshold(), 0);
+            Tunables d = Tunables.defaults();
+            params = new Tunables(d.arrayCapacity(), d.arrayThreshold(), d.bitmapThreshold(), 0);
             g = new Guest("buddy", 4, params, 0);
             System.out.printf("%n[reportAll] free memory %.3f GiB%n", g.model.totalFreePages() * 4096.0 / (1L << 30));
         }
@@ -190,7 +190,7 @@ public class ReportingBench {
     public long reportAll(Worker w) {
         for (var z : w.g.support.zones()) w.g.support.clearReported(z);
         w.g.core.resetStats();
-        w.g.core.setParams(w.params); // restart: page_reporting_register requests a pass
+        w.g.core.setTunables(w.params); // restart: page_reporting_register requests a pass
         w.g.workloads.idle(1, 0);
         long reported = w.g.core.stats().reportedPages();
         if (reported < w.g.model.totalFreePages() / 2) throw new IllegalStateException("only " + reported + " pages reported");

@@ -2,6 +2,7 @@ package mm.core.api;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The kernel's boot-time memory manager (mm/memblock.c, 6.x semantics, reference §1): {@code memory} and
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
  * ({@link #PHYS_ADDR_MAX} is ~0). Allocation functions return the physical address, or 0 on failure.
  * Not thread-safe: memblock runs on the boot CPU only.
  */
+@ProviderType
 public interface Memblock {
     long PHYS_ADDR_MAX = -1L;
     long ALLOC_ANYWHERE = -1L;

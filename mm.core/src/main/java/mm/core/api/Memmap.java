@@ -1,11 +1,14 @@
 package mm.core.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Raw access to the emulated memmap (one struct page per PFN). For mm bundles that emulate kernel code working on
  * struct pages directly (hotplug, ZONE_DEVICE init, page_owner's scan). Reading an uninitialised page through
  * {@link #flags} throws {@link UninitialisedPageException}; {@link #rawFlags} does not (use it only where the kernel
  * would not dereference the page either, e.g. to test for poison).
  */
+@ProviderType
 public interface Memmap {
     /** pfn_valid: the pfn's section has a memmap. */
     boolean valid(long pfn);

@@ -1,14 +1,15 @@
 package mm.core.api;
 
-import mm.machine.api.Machine;
-
 import java.util.List;
+import mm.machine.api.Machine;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The long-lived state of the emulated machine: the booted zones, memmap and buddy allocator. One instance lives
  * as long as mm.core is active; variants never hold machine state, so swapping them loses nothing.
  * Allocation and freeing are thread-safe (a lock per zone, as the kernel has).
  */
+@ProviderType
 public interface MemoryModel {
     /** Boots {@code machine} from scratch (the previous state is dropped). */
     BootResult boot(Machine machine);

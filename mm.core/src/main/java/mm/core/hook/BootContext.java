@@ -3,8 +3,10 @@ package mm.core.hook;
 import mm.core.api.Memblock;
 import mm.core.api.MemoryModel;
 import mm.machine.api.Machine;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** What a boot phase listener can use: the booting machine, memblock (while it exists), the model, the log. */
+@ProviderType
 public interface BootContext {
     Machine machine();
     /** memblock of this boot; throws IllegalStateException after page_alloc_init_late discarded it. */

@@ -2,11 +2,13 @@ package mm.core.hook;
 
 import mm.core.api.CallStack;
 import mm.core.api.Task;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Whiteboard service: post_alloc_hook / free_pages_prepare. Called once per allocated or freed block, outside the
  * zone lock, with the emulated task and clock of the caller.
  */
+@ConsumerType
 public interface PageAllocHook {
     void postAlloc(long pfn, int order, int gfp, CallStack stack, Task task, long tsNanos);
 

@@ -1,10 +1,9 @@
 package mm.core.spi;
 
+import java.util.List;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
 import mm.core.hook.FreeListHook;
-
-import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

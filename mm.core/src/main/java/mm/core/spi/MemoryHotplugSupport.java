@@ -1,5 +1,6 @@
 package mm.core.spi;
 
+import java.util.List;
 import mm.core.api.CallStack;
 import mm.core.api.MemoryModel;
 import mm.core.api.MigrateType;
@@ -7,8 +8,6 @@ import mm.core.api.PageFlags;
 import mm.core.api.ZoneType;
 import mm.core.hook.MemoryNotifier;
 import mm.core.hook.PageMigrateHook;
-
-import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -1,12 +1,12 @@
 package mm.hotplug.internal;
 
-import mm.variant.api.Variant;
-import mm.core.spi.MemoryHotplugSupport;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
+import mm.core.spi.MemoryHotplugSupport;
 import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.PgmapType;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

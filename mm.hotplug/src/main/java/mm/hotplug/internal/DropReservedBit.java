@@ -1,7 +1,7 @@
 package mm.hotplug.internal;
 
-import mm.variant.api.Variant;
 import mm.hotplug.api.ReservedBitPolicy;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

@@ -3,12 +3,12 @@ package mm.hotplug.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import mm.machine.api.BootOptions;
-import mm.machine.api.Machine;
 import mm.core.api.ZoneType;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.MemoryBlock;
 import mm.hotplug.api.OnlineType;
+import mm.machine.api.BootOptions;
+import mm.machine.api.Machine;
 import org.junit.jupiter.api.Test;
 
 /** Boot memory blocks: kernel-zone ones hold unmovable boot allocations; ZONE_MOVABLE ones (movablecore=) can go. */

@@ -9,8 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import mm.machine.api.Machine;
 import mm.hotplug.api.MemoryBlock;
+import mm.machine.api.Machine;
 import org.junit.jupiter.api.Test;
 
 /** Memory blocks as /sys/devices/system/memory shows them, and the x86 block size rule. */

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import mm.core.spi.MemoryHotplugSupport.Altmap;
-import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
+import mm.core.spi.MemoryHotplugSupport.Altmap;
+import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.hotplug.api.DevPagemap;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.PgmapType;

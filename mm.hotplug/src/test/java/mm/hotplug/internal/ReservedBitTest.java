@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mm.core.hook.MemoryNotifier;
 import mm.core.api.Mm;
+import mm.core.hook.MemoryNotifier;
 import mm.hotplug.api.OnlineType;
 import org.junit.jupiter.api.Test;
 

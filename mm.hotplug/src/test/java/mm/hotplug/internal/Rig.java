@@ -1,21 +1,21 @@
 package mm.hotplug.internal;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import mm.machine.api.BootOptions;
-import mm.machine.api.Machine;
-import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.api.Mm;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
-import mm.machine.internal.MachineServiceImpl;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.HotplugSupportImpl;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.core.spi.MemoryHotplugSupport.RawPage;
+import mm.machine.api.BootOptions;
+import mm.machine.api.Machine;
+import mm.machine.internal.MachineServiceImpl;
+import mm.variant.internal.StandaloneVariants;
 
 /**
  * A booted machine with the hotplug components wired by hand (no OSGi): MemoryModelImpl + per-node deferred init,

@@ -1,8 +1,10 @@
 package mm.machine.api;
 
 import java.nio.file.Path;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Reads machine descriptions and holds the current one (what the next {@code mm:boot} boots). */
+@ProviderType
 public interface MachineService {
     /** Parses a machine file. Nothing changes on error. */
     Machine load(Path file) throws MachineFormatException;

@@ -1,10 +1,9 @@
 package mm.machine.internal;
 
-import mm.machine.api.Sizes;
-
 import java.util.Map;
 import java.util.TreeMap;
 import mm.machine.api.BootOptions;
+import mm.machine.api.Sizes;
 
 /**
  * Kernel command-line options in the kernel's spelling, folded into {@link BootOptions}. Used by the machine-file

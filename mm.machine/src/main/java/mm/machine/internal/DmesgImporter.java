@@ -1,7 +1,5 @@
 package mm.machine.internal;
 
-import mm.machine.api.Sizes;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,6 +22,7 @@ import mm.machine.api.MachineService.ImportResult;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.machine.api.Sizes;
 
 /**
  * Builds a {@link Machine} from a real kernel's console log or dmesg (docs/machine-format.md, "Importing a dmesg").

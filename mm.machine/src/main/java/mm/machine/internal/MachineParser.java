@@ -1,7 +1,5 @@
 package mm.machine.internal;
 
-import mm.machine.api.Sizes;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,6 +20,7 @@ import mm.machine.api.MachineFormatException;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.machine.api.Sizes;
 
 /**
  * Parser of the machine-file format (docs/machine-format.md). All-or-nothing: it either returns a complete, valid

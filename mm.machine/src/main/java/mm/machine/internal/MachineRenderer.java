@@ -1,7 +1,5 @@
 package mm.machine.internal;
 
-import mm.machine.api.Sizes;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +15,7 @@ import mm.machine.api.Machine;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.machine.api.Sizes;
 
 /** Writes a {@link Machine} in the machine-file format so that parsing the text gives the same machine back. */
 final class MachineRenderer {

@@ -1,7 +1,5 @@
 package mm.machine.internal;
 
-import mm.machine.api.Sizes;
-
 import static mm.machine.internal.Machines.assertSameMachine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +26,7 @@ import mm.machine.api.MachineFormatException;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.machine.api.Sizes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

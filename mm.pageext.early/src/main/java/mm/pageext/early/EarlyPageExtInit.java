@@ -1,12 +1,12 @@
 package mm.pageext.early;
 
-import mm.variant.api.Variant;
 import java.util.List;
 import java.util.Locale;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtStorage;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

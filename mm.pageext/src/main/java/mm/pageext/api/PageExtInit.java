@@ -1,8 +1,8 @@
 package mm.pageext.api;
 
+import mm.core.api.ZoneType;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
-import mm.core.api.ZoneType;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

@@ -1,9 +1,9 @@
 package mm.pageext.api;
 
 import java.util.List;
+import mm.core.api.Task;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
-import mm.core.api.Task;
 
 /**
  * Where page_ext_init ran: the boot, the phase, the variant, the task doing it and the call chain above

@@ -1,11 +1,11 @@
 package mm.pageext.internal;
 
-import mm.variant.api.Variant;
 import java.util.List;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtStorage;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

@@ -1,8 +1,8 @@
 package mm.pageext.internal;
 
 import java.util.Map;
-import mm.variant.api.VariantConstraint;
 import mm.pageext.api.PageExtInit;
+import mm.variant.api.VariantConstraint;
 import org.osgi.service.component.annotations.Component;
 
 /**

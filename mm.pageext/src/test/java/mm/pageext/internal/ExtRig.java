@@ -1,21 +1,21 @@
 package mm.pageext.internal;
 
-import mm.pageext.api.PageExtInit;
-import mm.core.api.DeferredInitVariants;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.util.ArrayList;
 import java.util.List;
+import mm.core.api.DeferredInitVariants;
+import mm.core.api.MemoryModel.BootResult;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
-import mm.machine.api.Machine;
-import mm.core.api.MemoryModel.BootResult;
-import mm.machine.internal.MachineServiceImpl;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.machine.api.Machine;
+import mm.machine.internal.MachineServiceImpl;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
+import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtInitContext;
+import mm.variant.internal.StandaloneVariants;
 
 /** mm.core and page_ext wired by hand (as DS does in the framework), with test clients instead of page_owner. */
 final class ExtRig {

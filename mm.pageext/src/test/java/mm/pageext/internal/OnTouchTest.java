@@ -1,17 +1,17 @@
 package mm.pageext.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.hook.BootPhase;
 import mm.core.api.Memmap;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
+import mm.core.api.PageState;
 import mm.core.api.Task;
+import mm.core.hook.BootPhase;
 import mm.pageext.api.PageExt;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

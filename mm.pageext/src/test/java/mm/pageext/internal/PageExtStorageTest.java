@@ -1,7 +1,6 @@
 package mm.pageext.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,15 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import mm.core.hook.BootPhase;
-import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import mm.core.api.Task;
 import mm.core.api.ZoneType;
-import mm.pageext.api.PageExtInit;
+import mm.core.hook.BootPhase;
+import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
+import mm.pageext.api.PageExtInit;
 import mm.pageext.api.PageExtTable;
 import org.junit.jupiter.api.Test;
 

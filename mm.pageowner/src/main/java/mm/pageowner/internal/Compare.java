@@ -7,14 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import mm.machine.api.Machine;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
-import mm.shell.api.Report;
+import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
 import mm.pageowner.api.EarlyCount;
 import mm.pageowner.api.PageOwner;
+import mm.shell.api.Report;
 
 /**
  * The experiment of seed 000: boot one machine (with page_owner=on) under several page_ext init variants and

@@ -11,8 +11,8 @@ import mm.core.api.Gfp;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
-import mm.shell.api.Report;
 import mm.pageowner.api.PageOwnerRecord;
+import mm.shell.api.Report;
 
 /** The page_owner text formats of Linux 6.12: the debugfs record, %pGg, %pGp, and the page_owner_sort view. */
 final class Format {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import mm.machine.api.Machine;
-import mm.shell.api.Report;
 import mm.pageowner.api.EarlyCount;
+import mm.shell.api.Report;
 import org.junit.jupiter.api.Test;
 
 /** The seed 000 table: every count is the one the corresponding boot printed. */

@@ -1,19 +1,19 @@
 package mm.pageowner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageInfo;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
+import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
-import mm.core.api.CallStack;
 import mm.core.api.PageFlags;
+import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import mm.pageowner.api.PageOwnerRecord;
 import org.junit.jupiter.api.Test;
 

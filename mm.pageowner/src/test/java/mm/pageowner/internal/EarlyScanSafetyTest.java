@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.hook.BootPhase;
-import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.UninitialisedPageException;
+import mm.core.hook.BootPhase;
+import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtInitContext;
 import mm.pageext.api.PageExtTable;

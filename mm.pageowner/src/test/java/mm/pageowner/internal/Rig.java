@@ -1,20 +1,20 @@
 package mm.pageowner.internal;
 
-import mm.pageext.internal.PageExtVariants;
-import mm.pageext.api.PageExtInit;
-import mm.core.api.DeferredInitVariants;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import mm.machine.api.Machine;
+import mm.core.api.DeferredInitVariants;
 import mm.core.api.MemoryModel.BootResult;
-import mm.machine.internal.MachineServiceImpl;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
+import mm.machine.api.Machine;
+import mm.machine.internal.MachineServiceImpl;
+import mm.pageext.api.PageExtInit;
 import mm.pageext.early.EarlyPageExtInit;
 import mm.pageext.internal.PageExtCore;
+import mm.pageext.internal.PageExtVariants;
+import mm.variant.internal.StandaloneVariants;
 
 /**
  * mm.core, page_ext (all three variants) and page_owner wired by hand, as DS wires them in the framework, so tests

@@ -1,7 +1,6 @@
 package mm.pageowner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import mm.machine.api.Machine;
 import mm.core.api.MemoryModel.BootResult;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
 import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
+import mm.machine.api.Machine;
 import mm.pageowner.api.EarlyCount;
 import mm.pageowner.api.PageOwnerRecord;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -44,6 +44,15 @@ public interface ReportingService {
     /** Sets page_reporting_order (0..10; -1 = the default: the device's order, else pageblock order). */
     void setOrder(int order);
 
+    /** The registered device, or null. */
+    PageReportingDevice device();
+
+    /** The strategies' tunables in effect. */
+    Tunables tunables();
+
+    /** Changes the strategies' tunables (the running strategy restarts with them; no page is lost). */
+    void setTunables(Tunables tunables);
+
     ReportingStats stats();
 
     /** Clears the counters (not the host view) and the host RSS history. */
@@ -54,4 +63,12 @@ public interface ReportingService {
 
     /** {@code mm:reporting stats}: per zone and order. */
     Report statsReport();
+
+    /** Adds a row with the counters now, named {@code label}, to the comparison table; returns the row. */
+    java.util.Map<String, Object> record(String label);
+
+    /** {@code mm:reporting table}: the rows recorded so far (the seed 004 comparison). */
+    Report table();
+
+    void clearTable();
 }

@@ -1,13 +1,13 @@
 package mm.reporting.internal;
 
-import mm.reporting.api.ReportingService;
-import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import mm.core.hook.FreeListHook;
-import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

@@ -4,16 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mm.machine.api.Machine;
-import mm.machine.api.MachineService;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
-import mm.shell.api.Report;
-import mm.shell.api.ReportPrinter;
+import mm.machine.api.Machine;
+import mm.machine.api.MachineService;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.ReportingService;
+import mm.reporting.api.Tunables;
 import mm.reporting.api.Workloads;
+import mm.shell.api.Report;
+import mm.shell.api.ReportPrinter;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -27,7 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class ReportingCommands {
     static final List<String> WORKLOADS = List.of("free-storm", "mix", "idle", "boot");
 
-    private final ReportingCore core;
+    private final ReportingService core;
     private final Workloads workloads;
     private final MachineService machines;
     private final MemoryModel model;
@@ -38,12 +39,7 @@ public final class ReportingCommands {
                              @Reference(name = "workloads") Workloads workloads,
                              @Reference(name = "machines") MachineService machines,
                              @Reference(name = "model") MemoryModel model, @Reference ReportPrinter out) {
-        this((ReportingCore) reporting, workloads, machines, model, out);
-    }
-
-    ReportingCommands(ReportingCore core, Workloads workloads, MachineService machines, MemoryModel model,
-                      ReportPrinter out) {
-        this.core = core;
+        this.core = reporting;
         this.workloads = workloads;
         this.machines = machines;
         this.model = model;
@@ -133,7 +129,7 @@ public final class ReportingCommands {
         int eq = kv.indexOf('=');
         if (eq <= 0) throw new IllegalArgumentException("expected KEY=VALUE, got '" + kv + "'");
         String k = kv.substring(0, eq).trim(), v = kv.substring(eq + 1).trim();
-        StrategyContext.Params p = core.params();
+        Tunables p = core.tunables();
         PageReportingDevice dev = core.device();
         BalloonDevice b = dev == null ? null : dev.balloon();
         try {
@@ -145,12 +141,12 @@ public final class ReportingCommands {
                 case "capacity" -> {
                     if (b == null) throw new IllegalArgumentException("no balloon device is registered");
                     b.setCapacity(Integer.parseInt(v));
-                    core.setParams(p);
+                    core.setTunables(p);
                 }
-                case "array.capacity" -> core.setParams(new StrategyContext.Params(Integer.parseInt(v), p.arrayThreshold(), p.bitmapThreshold(), p.delayNanos()));
-                case "array.threshold" -> core.setParams(new StrategyContext.Params(p.arrayCapacity(), Integer.parseInt(v), p.bitmapThreshold(), p.delayNanos()));
-                case "bitmap.threshold" -> core.setParams(new StrategyContext.Params(p.arrayCapacity(), p.arrayThreshold(), Integer.parseInt(v), p.delayNanos()));
-                case "delay.ms" -> core.setParams(new StrategyContext.Params(p.arrayCapacity(), p.arrayThreshold(), p.bitmapThreshold(), (long) (Double.parseDouble(v) * 1e6)));
+                case "array.capacity" -> core.setTunables(new Tunables(Integer.parseInt(v), p.arrayThreshold(), p.bitmapThreshold(), p.delayNanos()));
+                case "array.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), Integer.parseInt(v), p.bitmapThreshold(), p.delayNanos()));
+                case "bitmap.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), Integer.parseInt(v), p.delayNanos()));
+                case "delay.ms" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), p.bitmapThreshold(), (long) (Double.parseDouble(v) * 1e6)));
                 default -> throw new IllegalArgumentException("unknown key '" + k + "' (latency.us, capacity, array.capacity,"
                         + " array.threshold, bitmap.threshold, delay.ms)");
             }
@@ -160,7 +156,7 @@ public final class ReportingCommands {
     }
 
     private Report config() {
-        StrategyContext.Params p = core.params();
+        Tunables p = core.tunables();
         Map<String, Object> m = new LinkedHashMap<>();
         PageReportingDevice dev = core.device();
         BalloonDevice b = dev == null ? null : dev.balloon();

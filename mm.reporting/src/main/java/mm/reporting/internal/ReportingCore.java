@@ -6,23 +6,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import mm.core.api.MemoryModel;
+import mm.core.api.Mm;
 import mm.core.hook.BootContext;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.spi.FreePageReportingSupport;
 import mm.core.spi.IsolatedPageHolder;
-import mm.core.spi.FreePageReportingSupport.ZoneHandle;
-import mm.core.api.MemoryModel;
-import mm.core.api.Mm;
-import mm.shell.api.Report;
-import mm.variant.api.VariantListener;
-import mm.variant.api.VariantService;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.RefaultCounter;
 import mm.reporting.api.ReportingBusyException;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.ReportingStats;
+import mm.reporting.api.Tunables;
+import mm.shell.api.Report;
+import mm.variant.api.VariantListener;
+import mm.variant.api.VariantService;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -60,7 +61,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     private boolean booting;
     private long announcedBoot;
     private volatile int orderParam = -1;
-    private volatile StrategyContext.Params params = StrategyContext.Params.defaults();
+    private volatile Tunables params = Tunables.defaults();
     private final List<Map<String, Object>> table = new ArrayList<>();
 
     @Activate
@@ -91,10 +92,10 @@ public final class ReportingCore implements ReportingService, VariantListener, B
      */
     void configure(ReportingConfig config, Consumer<String> warn) {
         ConfigReader r = new ConfigReader(ReportingConfig.PID, warn);
-        StrategyContext.Params d = StrategyContext.Params.defaults();
+        Tunables d = Tunables.defaults();
         orderParam = r.integer("order", config::order, -1, -1, Mm.MAX_PAGE_ORDER);
         enabled = r.bool("enabled", config::enabled, true);
-        params = new StrategyContext.Params(
+        params = new Tunables(
                 r.integer("array.capacity", config::array_capacity, d.arrayCapacity(), 1, Integer.MAX_VALUE),
                 r.integer("array.threshold", config::array_threshold, d.arrayThreshold(), 1, Integer.MAX_VALUE),
                 r.integer("bitmap.threshold", config::bitmap_threshold, d.bitmapThreshold(), 1, Integer.MAX_VALUE),
@@ -165,6 +166,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         }
     }
 
+    @Override
     public PageReportingDevice device() {
         synchronized (switchLock) { return device; }
     }
@@ -209,14 +211,16 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     }
 
     /** Changes the strategies' tunables (restarts the running strategy). */
-    public void setParams(StrategyContext.Params p) {
+    @Override
+    public void setTunables(Tunables p) {
         synchronized (switchLock) {
             params = p;
             restartLocked();
         }
     }
 
-    public StrategyContext.Params params() { return params; }
+    @Override
+    public Tunables tunables() { return params; }
 
     @Override
     public String strategy() {
@@ -461,6 +465,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
     // ---------------------------------------------------------------- the comparison table (seed 004)
 
     /** Adds a row with the current counters to the comparison table. */
+    @Override
     public Map<String, Object> record(String label) {
         ReportingStats s = stats();
         Map<String, Object> row = new LinkedHashMap<>();
@@ -482,10 +487,12 @@ public final class ReportingCore implements ReportingService, VariantListener, B
 
     private static double round(double v) { return Math.round(v * 1000) / 1000.0; }
 
+    @Override
     public void clearTable() {
         synchronized (table) { table.clear(); }
     }
 
+    @Override
     public Report table() {
         List<Map<String, Object>> rows;
         synchronized (table) { rows = List.copyOf(table); }

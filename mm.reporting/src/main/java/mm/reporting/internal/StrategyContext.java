@@ -1,16 +1,17 @@
 package mm.reporting.internal;
 
 import java.util.List;
-import mm.core.hook.FreeListHook;
-import mm.core.spi.FreePageReportingSupport;
-import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.ZoneType;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
+import mm.core.spi.FreePageReportingSupport;
 import mm.reporting.api.PageReportingDevice;
+import mm.reporting.api.Tunables;
 
 /** What a running strategy works with: one boot, one device, one reporting order. */
 public final class StrategyContext {
     /** PAGE_REPORTING_DELAY: 2 s. */
-    public static final long DELAY_NANOS = 2_000_000_000L;
+    public static final long DELAY_NANOS = Tunables.DELAY_NANOS;
 
     final FreePageReportingSupport support;
     final EmuClock clock;
@@ -18,7 +19,7 @@ public final class StrategyContext {
     final int order;
     final Metrics metrics;
     final Hooks hooks;
-    final Params params;
+    final Tunables params;
     final long bootId;
     /** The zones of this boot, by slot, and slot by (nid, zone type). */
     final List<ZoneHandle> zones;
@@ -27,12 +28,9 @@ public final class StrategyContext {
     final Metrics.ZoneCounters[] counters;
 
     /** Tunables of the strategies (mm:reporting config). */
-    public record Params(int arrayCapacity, int arrayThreshold, int bitmapThreshold, long delayNanos) {
-        public static Params defaults() { return new Params(256, 16, 16, DELAY_NANOS); }
-    }
 
     StrategyContext(FreePageReportingSupport support, EmuClock clock, PageReportingDevice device, int order,
-                    Metrics metrics, Hooks hooks, Params params) {
+                    Metrics metrics, Hooks hooks, Tunables params) {
         this.support = support;
         this.clock = clock;
         this.device = device;

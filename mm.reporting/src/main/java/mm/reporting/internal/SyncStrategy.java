@@ -1,14 +1,14 @@
 package mm.reporting.internal;
 
-import mm.reporting.api.ReportingService;
-import mm.variant.api.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import mm.core.hook.FreeListHook;
-import mm.core.spi.FreePageReportingSupport;
-import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
+import mm.core.hook.FreeListHook;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
+import mm.core.spi.FreePageReportingSupport;
+import mm.reporting.api.ReportingService;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,5 @@
 package mm.reporting.internal;
 
-import mm.variant.internal.StandaloneVariants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
+import mm.reporting.api.Tunables;
+import mm.variant.internal.StandaloneVariants;
 import org.apache.felix.scr.impl.inject.internal.Annotations;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class ConfigTest {
         ReportingCore c = core(Map.of());
         assertEquals(9, c.order(), "page_reporting_order defaults to pageblock order");
         assertTrue(c.enabled());
-        assertEquals(StrategyContext.Params.defaults(), c.params());
+        assertEquals(Tunables.defaults(), c.tunables());
         VirtioBalloon b = balloon(Map.of());
         assertEquals(VirtioBalloon.PAGE_REPORTING_CAPACITY, b.capacity());
         assertEquals(VirtioBalloon.DEFAULT_LATENCY_NANOS, b.latencyNanos());
@@ -69,7 +70,7 @@ class ConfigTest {
                 "array.threshold", "8", "bitmap.threshold", "4", "delay.ms", "0.5"));
         assertEquals(5, c.order());
         assertFalse(c.enabled());
-        assertEquals(new StrategyContext.Params(64, 8, 4, 500_000), c.params());
+        assertEquals(new Tunables(64, 8, 4, 500_000), c.tunables());
         VirtioBalloon b = balloon(Map.of("latency.us", "250", "capacity", "16", "order", "10"));
         assertEquals(250_000, b.latencyNanos());
         assertEquals(16, b.capacity());
@@ -83,7 +84,7 @@ class ConfigTest {
                 "array.threshold", "0", "delay.ms", "-1"));
         assertEquals(9, c.order());
         assertTrue(c.enabled());
-        assertEquals(StrategyContext.Params.defaults(), c.params());
+        assertEquals(Tunables.defaults(), c.tunables());
         VirtioBalloon b = balloon(Map.of("latency.us", "-5", "capacity", "many", "order", "11"));
         assertEquals(VirtioBalloon.DEFAULT_LATENCY_NANOS, b.latencyNanos());
         assertEquals(VirtioBalloon.PAGE_REPORTING_CAPACITY, b.capacity());

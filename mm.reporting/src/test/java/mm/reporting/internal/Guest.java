@@ -1,20 +1,21 @@
 package mm.reporting.internal;
 
-import static mm.reporting.api.ReportingService.SYNC;
-import static mm.reporting.api.ReportingService.SUBSYSTEM;
-import static mm.reporting.api.ReportingService.BUDDY;
-import static mm.reporting.api.ReportingService.BITMAP;
 import static mm.reporting.api.ReportingService.ARRAY;
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
+import static mm.reporting.api.ReportingService.BITMAP;
+import static mm.reporting.api.ReportingService.BUDDY;
+import static mm.reporting.api.ReportingService.SUBSYSTEM;
+import static mm.reporting.api.ReportingService.SYNC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-import mm.machine.api.Machine;
-import mm.machine.internal.MachineServiceImpl;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
+import mm.machine.api.Machine;
+import mm.machine.internal.MachineServiceImpl;
+import mm.reporting.api.Tunables;
+import mm.variant.internal.StandaloneVariants;
 
 /**
  * A small emulated guest without OSGi: mm.core's model booted on a built-in machine, the reporting core with the
@@ -35,7 +36,7 @@ final class Guest implements AutoCloseable {
     }
 
     /** {@code params}: the strategies' tunables (null: the defaults). */
-    Guest(String machine, String strategy, StrategyContext.Params params) throws Exception {
+    Guest(String machine, String strategy, Tunables params) throws Exception {
         DeferredInits.register(variants::register);
         // the strategies, each checked for a clean hand-over when it stops
         variants.register(SUBSYSTEM, BUDDY, false, checked(new BuddyStrategy()))
@@ -47,7 +48,7 @@ final class Guest implements AutoCloseable {
         DirectHooks hooks = new DirectHooks(model);
         core = new ReportingCore(model, support, hooks, variants);
         variants.addListener(core);
-        if (params != null) core.setParams(params);
+        if (params != null) core.setTunables(params);
         model.addPhaseListener(core);
         balloon = new VirtioBalloon(model, hooks, core);
         core.register(balloon);

@@ -2,9 +2,9 @@ package mm.reporting.internal;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import mm.core.spi.FreePageReportingSupport;
 import mm.core.api.MigrateType;
 import mm.core.api.ZoneType;
+import mm.core.spi.FreePageReportingSupport;
 
 /** Delegates to the real support and remembers which blocks are isolated right now (pfn -> order). */
 final class RecordingSupport implements FreePageReportingSupport {

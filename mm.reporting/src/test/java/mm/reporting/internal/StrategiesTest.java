@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
-import mm.core.hook.PageAllocHook;
 import mm.core.api.PageFlags;
 import mm.core.api.Task;
+import mm.core.hook.PageAllocHook;
 import mm.reporting.api.ReportingStats;
+import mm.reporting.api.Tunables;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,9 +25,9 @@ class StrategiesTest {
     static final long REPORTED = PageFlags.bit(PageFlags.PG_reported);
 
     /** Tunables with a short reporting delay so the buddy strategy reports while the workload still runs. */
-    static StrategyContext.Params quick() {
-        StrategyContext.Params d = StrategyContext.Params.defaults();
-        return new StrategyContext.Params(d.arrayCapacity(), d.arrayThreshold(), d.bitmapThreshold(), 20_000_000L);
+    static Tunables quick() {
+        Tunables d = Tunables.defaults();
+        return new Tunables(d.arrayCapacity(), d.arrayThreshold(), d.bitmapThreshold(), 20_000_000L);
     }
 
     @ParameterizedTest
@@ -148,7 +149,7 @@ class StrategiesTest {
     @org.junit.jupiter.api.Test
     void theArrayDropsCapturesUnderAStormWhileBuddyAndBitmapDropNothing() throws Exception {
         // an array as small as one report on a 256 MiB guest is what 256 entries are on a big one
-        StrategyContext.Params small = new StrategyContext.Params(32, 16, 16, StrategyContext.DELAY_NANOS);
+        Tunables small = new Tunables(32, 16, 16, StrategyContext.DELAY_NANOS);
         Map<String, Long> dropped = new java.util.TreeMap<>();
         Map<String, Long> captures = new java.util.TreeMap<>();
         for (String s : List.of("array", "buddy", "bitmap")) {

@@ -1,21 +1,21 @@
 package mm.reporting.internal;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.spi.FreePageReportingSupport;
-import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.api.MigrateType;
-import mm.machine.internal.MachineServiceImpl;
+import mm.core.api.PageState;
+import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.core.internal.mm.ReportingSupportImpl;
+import mm.core.spi.FreePageReportingSupport.ZoneHandle;
+import mm.core.spi.FreePageReportingSupport;
+import mm.machine.internal.MachineServiceImpl;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
 package mm.core.internal.deferred;
 
-import mm.core.api.DeferredInitVariants;
-import mm.variant.api.Variant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,11 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import mm.core.api.DeferredInitVariants;
 import mm.core.api.Mm;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
 import mm.core.internal.mm.Node;
 import mm.core.internal.mm.Zone;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;

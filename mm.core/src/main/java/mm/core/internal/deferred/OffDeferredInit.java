@@ -1,10 +1,10 @@
 package mm.core.internal.deferred;
 
 import mm.core.api.DeferredInitVariants;
-import mm.variant.api.Variant;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
 import mm.core.internal.mm.Node;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /** off: free_area_init initialises every struct page; page_alloc_init_late has nothing to do. */

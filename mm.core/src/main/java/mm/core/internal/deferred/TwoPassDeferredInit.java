@@ -1,12 +1,12 @@
 package mm.core.internal.deferred;
 
-import mm.core.api.DeferredInitVariants;
-import mm.variant.api.Variant;
 import java.util.List;
+import mm.core.api.DeferredInitVariants;
 import mm.core.internal.mm.DeferredInit;
 import mm.core.internal.mm.DeferredOps;
 import mm.core.internal.mm.Node;
 import mm.core.internal.mm.Zone;
+import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**

@@ -2,13 +2,12 @@ package mm.core.internal.mm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
-import mm.core.hook.BootPhase;
-import mm.machine.api.BootWorkload;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Task;
+import mm.core.hook.BootPhase;
+import mm.machine.api.BootWorkload;
 
 /**
  * The deterministic boot workload (BootWorkload): in each window, page allocations from a fixed set of call sites

@@ -2,8 +2,8 @@ package mm.core.internal.mm;
 
 import java.util.ArrayList;
 import java.util.List;
-import mm.core.api.Mm;
 import mm.core.api.MigrateType;
+import mm.core.api.Mm;
 
 /**
  * The primitives deferred init is made of (mm/mm_init.c): the free PFN ranges of a node's deferred zone

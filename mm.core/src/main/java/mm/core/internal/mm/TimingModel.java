@@ -1,7 +1,7 @@
 package mm.core.internal.mm;
 
-import mm.machine.api.Machine;
 import mm.core.api.Mm;
+import mm.machine.api.Machine;
 
 /**
  * The modelled kernel time of deferred struct page init on the emulated hardware (docs/timing-model.md). One set

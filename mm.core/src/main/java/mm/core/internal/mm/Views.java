@@ -5,10 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mm.core.api.ProcFile;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
-import mm.core.api.ZoneType;
+import mm.core.api.ProcFile;
 
 /** /proc/zoneinfo, buddyinfo, pagetypeinfo and meminfo in the kernel's formats (mm/vmstat.c, fs/proc/meminfo.c). */
 final class Views {

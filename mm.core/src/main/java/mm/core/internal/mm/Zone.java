@@ -4,11 +4,11 @@ import static mm.core.internal.mm.MemmapImpl.MASK;
 import static mm.core.internal.mm.MemmapImpl.NONE;
 import static mm.core.internal.mm.MemmapImpl.SHIFT;
 
-import mm.core.hook.FreeListHook;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.api.ZoneType;
+import mm.core.hook.FreeListHook;
 
 /**
  * struct zone with its buddy allocator: per order x migratetype free lists threaded through the memmap's link

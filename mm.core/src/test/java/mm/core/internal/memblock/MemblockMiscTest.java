@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import java.util.Random;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import mm.core.api.Memblock;
 import mm.core.api.Memblock.PfnRange;
 import mm.core.api.Memblock.Range;
 import mm.core.api.Memblock.Region;
+import mm.core.api.Memblock;
 import mm.core.api.Mm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** mem=, flags, nodes, iterators and queries. */
 class MemblockMiscTest {

@@ -1,10 +1,6 @@
 package mm.core.internal.mm;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import mm.core.api.PageInfo;
-import mm.core.api.PageState;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +9,16 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import mm.core.api.BadPageException;
-import mm.machine.api.BootWorkload;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Mm;
+import mm.core.api.PageInfo;
+import mm.core.api.PageState;
 import mm.core.api.UninitialisedPageException;
 import mm.core.api.ZoneType;
+import mm.core.internal.deferred.DeferredInits;
+import mm.machine.api.BootWorkload;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,5 @@
 package mm.core.internal.mm;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -9,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
+import mm.core.internal.deferred.DeferredInits;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.Test;
 
 /** BootPhaseListener's promise: called in service-ranking order, highest first, then by service id. */

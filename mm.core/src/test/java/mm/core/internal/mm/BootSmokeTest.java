@@ -1,9 +1,9 @@
 package mm.core.internal.mm;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import mm.core.internal.deferred.DeferredInits;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.Test;
 
 class BootSmokeTest {

@@ -1,7 +1,5 @@
 package mm.core.internal.mm;
 
-import mm.variant.internal.StandaloneVariants;
-import mm.core.internal.deferred.DeferredInits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mm.machine.api.Machine;
 import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
 import mm.core.api.PageState;
 import mm.core.api.ZoneType;
+import mm.core.internal.deferred.DeferredInits;
+import mm.machine.api.Machine;
 import mm.machine.internal.MachineServiceImpl;
+import mm.variant.internal.StandaloneVariants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

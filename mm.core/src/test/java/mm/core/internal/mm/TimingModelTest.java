@@ -3,8 +3,8 @@ package mm.core.internal.mm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import mm.machine.api.Machine;
 import mm.core.api.Mm;
+import mm.machine.api.Machine;
 import mm.machine.api.NumaNode;
 import mm.machine.internal.MachineServiceImpl;
 import org.junit.jupiter.api.Test;
