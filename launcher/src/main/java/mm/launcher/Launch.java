@@ -346,7 +346,7 @@ public final class Launch implements AutoCloseable {
         return Gogo.open(framework.getBundleContext(), in, out, err, SERVICE_HANG_BOUND_MS);
     }
 
-    /** Starts the interactive shell (gogo.jline) with jline's class loader as TCCL (toolchain pitfall 8). */
+    /** Starts the interactive shell (gogo.jline) with jline's class loader as TCCL: jline finds its terminal providers through it (otherwise a dumb terminal). */
     void startInteractiveShell() throws LaunchException {
         BundleContext ctx = framework.getBundleContext();
         Bundle jline = ctx.getBundle("mm:" + JLINE);

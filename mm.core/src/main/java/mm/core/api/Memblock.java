@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The kernel's boot-time memory manager (mm/memblock.c, 6.x semantics, reference §1): {@code memory} and
+ * The kernel's boot-time memory manager (mm/memblock.c, 6.x semantics): {@code memory} and
  * {@code reserved} region arrays with the add/merge/isolate/split rules, array doubling, top-down (default) and
  * bottom-up allocation, and the range iterators. Addresses are physical and treated as unsigned 64-bit
  * ({@link #PHYS_ADDR_MAX} is ~0). Allocation functions return the physical address, or 0 on failure.

@@ -1,6 +1,6 @@
 package mm.core.api;
 
-/** x86_64 constants of the emulated kernel (reference §0.3). Orders are 0..{@link #MAX_PAGE_ORDER} inclusive. */
+/** x86_64 constants of the emulated kernel (arch/x86 page_types.h and sparsemem.h, include/linux/mmzone.h). Orders are 0..{@link #MAX_PAGE_ORDER} inclusive. */
 public final class Mm {
     private Mm() {}
 

@@ -1,7 +1,7 @@
 package mm.core.api;
 
 /**
- * PG_ flag bit numbers of 6.x (reference §2.3) and the layout of mmkit's emulated {@code page->flags} word:
+ * PG_ flag bit numbers of 6.x (include/linux/page-flags.h) and the layout of mmkit's emulated {@code page->flags} word:
  * PG bits at the bottom, then (from bit 40) the page_type byte, and at the top the node (10 bits) and zone (3 bits)
  * as set_page_links writes them. An uninitialised struct page holds {@link #POISON} (CONFIG_DEBUG_VM's
  * page_init_poison pattern), which is how the checker and readers detect it.

@@ -1,6 +1,6 @@
 package mm.core.hook;
 
-/** The boot as ordered phases mirroring start_kernel / kernel_init_freeable of 6.x (reference §7.1). */
+/** The boot as ordered phases mirroring start_kernel / kernel_init_freeable of 6.x (init/main.c). */
 public enum BootPhase {
     /** e820 -> memblock, early reservations, NUMA (setup_arch up to paging_init). */
     SETUP_ARCH,

@@ -16,7 +16,7 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface MemoryHotplug {
-    /** memory_block_size_bytes(): the x86 rule (reference §0.3) applied to the booted machine. */
+    /** memory_block_size_bytes(): the x86 rule (arch/x86/mm/init_64.c probe_memory_block_size) applied to the booted machine. */
     long blockSizeBytes();
 
     /** Every memory block, ordered by id (ZONE_DEVICE memory has none). */

@@ -4,7 +4,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Variant subsystem {@value #SUBSYSTEM}: what hot-added struct pages carry between move_pfn_range_to_zone and the
- * moment they reach the buddy (seeds 002/003, reference §5.6). Variants are DS components with
+ * moment they reach the buddy (seeds 002/003: docs/seeds.md). Variants are DS components with
  * {@code mm.subsystem=reserved-bit} and {@code mm.variant=keep|drop}; the active one is looked up when an
  * operation starts, so a swap takes effect at the next online.
  */

@@ -19,7 +19,7 @@ import mm.hotplug.api.OnlineType;
 import mm.hotplug.api.ReservedBitPolicy;
 
 /**
- * What depends on PG_reserved of hot-added struct pages (seed 003, reference §5.6), shown on one memory block under
+ * What depends on PG_reserved of hot-added struct pages (seed 003: docs/seeds.md), shown on one memory block under
  * the active {@code reserved-bit} policy:
  * <ol>
  * <li>add_memory of one block past the end of memory;</li>

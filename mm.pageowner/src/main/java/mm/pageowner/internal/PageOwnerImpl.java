@@ -35,7 +35,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * page_owner (mm/page_owner.c of Linux 6.12, reference §4.4-4.7): a page_ext client with a 64-byte record per page
+ * page_owner (mm/page_owner.c of Linux 6.12): a page_ext client with a 64-byte record per page
  * (struct page_owner) plus the OWNER / OWNER_ALLOCATED bits of the shared flags word; the post-alloc and pre-free
  * hooks; split and migration; the init scan that marks pages allocated before page_owner started; the debugfs
  * text. Records live in the page_ext tables (primitive bytes), stacks in a depot (a handle per distinct stack).

@@ -9,7 +9,7 @@ import mm.core.api.Memblock;
 import mm.core.api.Mm;
 
 /**
- * memblock as in mm/memblock.c of Linux 6.6 (reference §1), with NUMA enabled (regions carry a nid).
+ * memblock as in mm/memblock.c of Linux 6.6, with NUMA enabled (regions carry a nid).
  *
  * <p>Both region arrays are modelled exactly as the kernel keeps them: sorted, minimal, with {@code cnt},
  * {@code max} and {@code total_size}; an empty array holds the dummy entry {0, 0, flags 0, nid MAX_NUMNODES}

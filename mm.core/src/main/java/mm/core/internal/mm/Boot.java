@@ -12,7 +12,7 @@ import mm.machine.api.BootOptions;
 import mm.machine.api.Machine;
 
 /**
- * The boot: start_kernel's memory-management path as ordered phases (reference §7.1), producing a {@link Kernel}.
+ * The boot: start_kernel's memory-management path as ordered phases (init/main.c), producing a {@link Kernel}.
  * Only the sequence lives here; each step is in the counterpart of its kernel file: {@link SetupArch} (setup_arch),
  * {@link MmInit} (free_area_init, memmap_init, page_alloc_init_late), {@link Zonelists} (build_all_zonelists),
  * {@link MemblockFreeAll} (memblock_free_all), {@link PageAlloc} (setup_per_cpu_pageset, zone_pcp_update),

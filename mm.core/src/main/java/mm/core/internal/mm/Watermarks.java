@@ -6,7 +6,7 @@ import mm.core.api.ZoneType;
 /**
  * init_per_zone_wmark_min (postcore initcall): min_free_kbytes from lowmem, per-zone min/low/high/promo
  * (setup_per_zone_wmarks) and lowmem_reserve (setup_per_zone_lowmem_reserve); then khugepaged's
- * set_recommended_min_free_kbytes raising min_free_kbytes for THP (reference §8.4).
+ * set_recommended_min_free_kbytes raising min_free_kbytes for THP (mm/khugepaged.c).
  */
 final class Watermarks {
     private Watermarks() {}
