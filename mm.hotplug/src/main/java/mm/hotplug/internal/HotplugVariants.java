@@ -2,6 +2,7 @@ package mm.hotplug.internal;
 
 import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.ReservedBitPolicy;
+import mm.variant.api.VariantRegistrar;
 
 /**
  * The variants mm.hotplug ships (reserved-bit keep/drop, device-init one-pass/callback), for code that runs without
@@ -11,13 +12,7 @@ import mm.hotplug.api.ReservedBitPolicy;
 public final class HotplugVariants {
     private HotplugVariants() {}
 
-    /** Registers one variant (the shape of StandaloneVariants.register). */
-    @FunctionalInterface
-    public interface Registrar {
-        Object register(String subsystem, String variant, boolean isDefault, Object impl);
-    }
-
-    public static void register(Registrar r) {
+    public static void register(VariantRegistrar r) {
         r.register(ReservedBitPolicy.SUBSYSTEM, ReservedBitPolicy.KEEP, false, new KeepReservedBit());
         r.register(ReservedBitPolicy.SUBSYSTEM, ReservedBitPolicy.DROP, true, new DropReservedBit());
         r.register(DeviceMemmapInit.SUBSYSTEM, DeviceMemmapInit.ONE_PASS, true, new OnePassDeviceInit());

@@ -181,40 +181,17 @@ class DmesgImportTest {
 
     // ---------------------------------------------------------------- a hand-made 2-node log with SRAT
 
-    static final String TWO_NODE = """
-            \u001b[0mSeaBIOS (version 1.16)
-            Booting from ROM...
-            [    0.000000] Linux version 6.6.9 (builder@host) #1 SMP
-            [    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet movablecore=25% kernelcore=0x40000000 movable_node
-            [    0.000000] BIOS-provided physical RAM map:
-            [    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable
-            [    0.000000] BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff] reserved
-            [    0.000000] BIOS-e820: [mem 0x00000000000f0000-0x00000000000fffff] reserved
-            [    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bffdffff] usable
-            [    0.000000] BIOS-e820: [mem 0x00000000bffe0000-0x00000000bfffffff] ACPI data
-            [    0.000000] BIOS-e820: [mem 0x00000000fed1c000-0x00000000fed1ffff] ACPI NVS
-            [    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000023fffffff] usable
-            [    0.000000] BIOS-e820: [mem 0x0000000240000000-0x000000027fffffff] persistent (type 7)
-            [    0.000000] NX (Execute Disable) protection: active
-            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x0009ffff]
-            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00100000-0xbfffffff]
-            [    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x100000000-0x13fffffff]
-            [    0.000000] ACPI: SRAT: Node 1 PXM 1 [mem 0x140000000-0x23fffffff]
-            [    0.000000] ACPI: SRAT: Node 1 PXM 1 [mem 0x280000000-0x2ffffffff] hotplug
-            [    0.000000] NUMA: Node 0 [mem 0x00000000-0x0009ffff] + [mem 0x00100000-0xbfffffff] -> [mem 0x00000000-0xbfffffff]
-            [    0.000000] NODE_DATA(0) allocated [mem 0x13fffb000-0x13fffffff]
-            [    0.000000] NODE_DATA(1) allocated [mem 0x23fff9000-0x23fffdfff]
-            [    0.000000] Initmem setup node 0 [mem 0x0000000000001000-0x000000013fffffff]
-            [    0.000000] Initmem setup node 1 [mem 0x0000000140000000-0x000000023fffffff]
-            [    0.000000] smpboot: Allowing 8 CPUs, 0 hotplug CPUs
-            [    0.000000] RAMDISK: [mem 0x7f000000-0x7fffffff]
-            [    0.000000] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet movablecore=25% kernelcore=0x40000000 movable_node
-            [    0.210000] smp: Brought up 2 nodes, 8 CPUs
-            [    0.300000] Memory: 8000000K/8388088K available (14336K kernel code, 2000K rwdata, 5000K rodata, 3000K init, 4000K bss, 300000K reserved, 0K cma-reserved)
-            [    1.000000] Freeing initrd memory: 16384K
-            [    1.100000] Freeing unused kernel image (initmem) memory: 3000K
-            [    1.100001] Freeing unused kernel image (text/rodata gap) memory: 2040K
-            """;
+    /** A two-socket box with SRAT (also read by mm.shell's MachineCommandsTest). */
+    static final String TWO_NODE = resource("dmesg/two-node.log");
+
+    static String resource(String name) {
+        try (java.io.InputStream in = DmesgImportTest.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) throw new IllegalArgumentException("no test resource " + name);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void twoNodeLogWithSrat() throws Exception {

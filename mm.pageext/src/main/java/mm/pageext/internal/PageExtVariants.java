@@ -1,6 +1,7 @@
 package mm.pageext.internal;
 
 import mm.pageext.api.PageExtInit;
+import mm.variant.api.VariantRegistrar;
 
 /**
  * The page_ext init variants of this bundle (late, the default, and on-touch), for code that runs without a framework
@@ -10,13 +11,7 @@ import mm.pageext.api.PageExtInit;
 public final class PageExtVariants {
     private PageExtVariants() {}
 
-    /** Registers one variant (the shape of StandaloneVariants.register). */
-    @FunctionalInterface
-    public interface Registrar {
-        Object register(String subsystem, String variant, boolean isDefault, Object impl);
-    }
-
-    public static void register(Registrar r) {
+    public static void register(VariantRegistrar r) {
         r.register(PageExtInit.SUBSYSTEM, PageExtInit.LATE, true, new LatePageExtInit());
         r.register(PageExtInit.SUBSYSTEM, PageExtInit.ON_TOUCH, false, new OnTouchPageExtInit());
     }

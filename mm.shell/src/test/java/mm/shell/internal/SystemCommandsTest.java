@@ -36,15 +36,11 @@ class SystemCommandsTest {
     }
 
     private static String capture(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(b, true, StandardCharsets.UTF_8));
         try {
-            r.run();
-        } finally {
-            System.setOut(old);
+            return StdoutCapture.of(r::run);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return b.toString(StandardCharsets.UTF_8);
     }
 
     @Test

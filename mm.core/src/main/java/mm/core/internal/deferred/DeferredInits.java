@@ -1,6 +1,7 @@
 package mm.core.internal.deferred;
 
 import mm.core.api.DeferredInitVariants;
+import mm.variant.api.VariantRegistrar;
 
 /**
  * The deferred-init variants mm.core ships, for code that runs without a framework (tests, benchmarks), where no
@@ -9,14 +10,8 @@ import mm.core.api.DeferredInitVariants;
 public final class DeferredInits {
     private DeferredInits() {}
 
-    /** Registers one variant (the shape of StandaloneVariants.register). */
-    @FunctionalInterface
-    public interface Registrar {
-        Object register(String subsystem, String variant, boolean isDefault, Object impl);
-    }
-
     /** Registers every shipped variant; per-node is the default, as its component says. */
-    public static void register(Registrar r) {
+    public static void register(VariantRegistrar r) {
         r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.PER_NODE, true, new PerNodeDeferredInit());
         r.register(DeferredInitVariants.SUBSYSTEM, DeferredInitVariants.MULTITHREADED, false,
                 new MultithreadedDeferredInit());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
-
 import mm.core.api.Memblock;
 import mm.core.api.Mm;
 
