@@ -49,6 +49,26 @@ class PageOwnerIT {
     }
 
     @Test
+    void aDumpThatFailsOrWouldOverwriteLeavesTheFileAsItWas() throws Exception {
+        Path x = tmp.resolve("x.txt");
+        Files.writeString(x, "data\n");
+        // page_owner is off on tiny: the dump fails, and x.txt keeps its content (it used to be emptied)
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:pageowner dump --force " + x);
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals("mmkit: command failed: mm:pageowner dump --force " + x + ": page_owner is disabled (boot with"
+                + " page_owner=on): " + x + " not written\n", r.err(), r::toString);
+        assertEquals("data\n", Files.readString(x));
+        // page_owner on: an existing file needs --force, and nothing is opened before that check
+        r = Mmkit.run("-c", "mm:machine load qemu-2g; mm:boot -q; mm:pageowner dump " + x);
+        assertEquals(1, r.rc(), r::toString);
+        assertTrue(r.err().endsWith(": cannot write " + x + ": it exists (add --force to overwrite it)\n"), r::toString);
+        assertEquals("data\n", Files.readString(x));
+        r = Mmkit.run("-c", "mm:machine load qemu-2g; mm:boot -q; mm:pageowner dump --force " + x);
+        assertEquals(0, r.rc(), r::toString);
+        assertTrue(Files.readString(x).startsWith("Page allocated via order "), r::toString);
+    }
+
+    @Test
     void theSeed000ScriptPrintsTheThreeWayTable() throws Exception {
         Mmkit.Result r = Mmkit.run("--profile", scripts().resolve("seed000.txt").toString(),
                 scripts().resolve("seed000.gogo").toString());

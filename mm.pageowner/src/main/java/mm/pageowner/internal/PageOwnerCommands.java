@@ -19,8 +19,10 @@ import mm.pageowner.api.PageOwner;
 import mm.pageowner.api.PageOwnerRecord;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
+import mm.shell.api.SafeFiles;
 import mm.variant.api.VariantService;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -54,15 +56,20 @@ public class PageOwnerCommands {
 
     @Descriptor("page_owner status: whether it runs on this boot, records' stacks, the early-allocated counts")
     public void pageowner() throws IOException {
-        pageowner("early");
+        pageowner("stack", "early");
     }
 
     @Descriptor("dump: /sys/kernel/debug/page_owner (Linux 6.12 format) on the console; summary: records grouped by"
             + " stack (page_owner_sort style); early: the per-zone counts of page_owner's init scan; on|off: page_owner="
             + " on the current machine's command line (next mm:boot); compare: seed 000, boot the current machine under"
             + " each page-ext variant and compare the early-allocated counts and costs")
-    public void pageowner(@Descriptor("dump | summary | early | on | off | compare (pfn takes a PFN)") String sub)
+    public void pageowner(@Descriptor("summary: group by stack (default), caller, order or pid")
+                          @Parameter(names = {"-b", "--by"}, absentValue = "stack") String by,
+                          @Descriptor("dump | summary | early | on | off | compare (pfn takes a PFN)") String sub)
             throws IOException {
+        if (!by.equals("stack") && !sub.equals("summary")) {
+            throw new IllegalArgumentException("--by applies to summary only (" + USAGE + ")");
+        }
         switch (sub) {
             case "dump" -> {
                 PrintStream out = System.out;
@@ -71,7 +78,7 @@ public class PageOwnerCommands {
                 out.print(sb);
                 out.flush();
             }
-            case "summary" -> print(owner.summary("stack"));
+            case "summary" -> print(owner.summary(by));
             case "early" -> print(owner.early());
             case "on", "off" -> print(onOff(sub.equals("on")));
             case "compare" -> print(compare(machines.current()));
@@ -80,25 +87,27 @@ public class PageOwnerCommands {
         }
     }
 
-    @Descriptor("dump FILE: write /sys/kernel/debug/page_owner to FILE (page_owner_sort reads it unmodified);"
-            + " pfn PFN: the record of one page (decimal or 0x hex); compare MACHINE: seed 000 on a machine file or"
-            + " built-in machine")
-    public void pageowner(@Descriptor("dump | pfn | compare (summary takes --by KEY; early, on, off take nothing)") String sub,
+    @Descriptor("dump FILE: write /sys/kernel/debug/page_owner to FILE (page_owner_sort reads it unmodified), whole"
+            + " or not at all, never over an existing file without --force; pfn PFN: the record of one page (decimal"
+            + " or 0x hex); compare MACHINE: seed 000 on a machine file or built-in machine")
+    public void pageowner(@Descriptor("overwrite an existing FILE (dump)")
+                          @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
+                          @Descriptor("dump | pfn | compare (summary takes --by KEY; early, on, off take nothing)") String sub,
                           @Descriptor("FILE (dump), PFN (pfn) or MACHINE (compare)") String arg)
             throws IOException {
         switch (sub) {
             case "dump" -> {
                 Path p = Path.of(arg);
-                long n;
-                try (BufferedWriter w = Files.newBufferedWriter(p, StandardCharsets.UTF_8)) {
-                    n = owner.dump(w);
-                }
+                SafeFiles.checkWritable(p, force);
+                if (!owner.enabled()) throw new IllegalStateException("page_owner is disabled (boot with page_owner=on): " + p + " not written");
+                long[] n = new long[1];
+                long bytes = SafeFiles.write(p, force, w -> n[0] = owner.dump(w));
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("file", p.toString());
-                d.put("records", n);
-                d.put("bytes", Files.size(p));
+                d.put("records", n[0]);
+                d.put("bytes", bytes);
                 print(Report.of("pageowner-dump", String.format(Locale.ROOT, "wrote %d page_owner records (%d bytes) to %s%n",
-                        n, Files.size(p), p).replace(System.lineSeparator(), "\n"), d));
+                        n[0], bytes, p).replace(System.lineSeparator(), "\n"), d));
             }
             case "pfn" -> print(pfn(parsePfn(arg)));
             case "compare" -> {
@@ -108,17 +117,10 @@ public class PageOwnerCommands {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
             }
-            case "summary" -> throw new IllegalArgumentException("mm:pageowner summary takes --by stack|caller|order|pid");
+            case "summary" -> throw new IllegalArgumentException("mm:pageowner summary takes --by stack|caller|order|pid,"
+                    + " not '" + arg + "'");
             default -> throw new IllegalArgumentException("unknown subcommand '" + sub + "' (" + USAGE + ")");
         }
-    }
-
-    @Descriptor("summary --by stack|caller|order|pid: records grouped page_owner_sort style (N times, M pages, ...)")
-    public void pageowner(@Descriptor("summary") String sub, @Descriptor("--by") String opt,
-                          @Descriptor("stack | caller | order | pid") String by) {
-        if (!sub.equals("summary") || !(opt.equals("--by") || opt.equals("-b")))
-            throw new IllegalArgumentException("unknown arguments '" + sub + " " + opt + " " + by + "' (" + USAGE + ")");
-        print(owner.summary(by));
     }
 
     static long parsePfn(String s) {

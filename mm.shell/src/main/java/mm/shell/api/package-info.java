@@ -3,5 +3,5 @@
  * (aligned text, JSON rows, CSV), and the service that prints them in the session's mode.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package mm.shell.api;
