@@ -120,6 +120,7 @@ public final class Launch implements AutoCloseable {
         Launch launch = null;
         try {
             fw.init();
+            HideTelnetd.register(fw.getBundleContext());
             BundleContext ctx = fw.getBundleContext();
             List<Bundle> installed = new ArrayList<>();
             long tInit = System.nanoTime();

@@ -32,8 +32,11 @@ public final class Main {
               --machine-dmesg FILE   run 'mm:machine import-dmesg FILE' before the commands
               --json                 every mm: report prints JSON
               --timing               print start-up times to stderr
+              --keep-going           run every command even after one fails (the exit status is then the number
+                                     of failed commands, at most 125)
               -h, --help             this help
-            Exit status: 0 when every command succeeded, 1 when one failed or the profile cannot start, 2 on bad usage.
+            Exit status: 0 when every command succeeded, 1 when one failed (the rest are skipped, and listed) or the
+            profile cannot start, 2 on bad usage.
             """;
 
     private Main() {}
@@ -54,7 +57,7 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help) {
+                   boolean json, boolean timing, boolean help, boolean keepGoing) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -65,6 +68,7 @@ public final class Main {
             boolean json = false;
             boolean timing = false;
             boolean help = false;
+            boolean keepGoing = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -75,6 +79,7 @@ public final class Main {
                     case "--json" -> json = true;
                     case "--timing" -> timing = true;
                     case "-h", "--help" -> help = true;
+                    case "--keep-going" -> keepGoing = true;
                     default -> {
                         if (a.startsWith("--profile=")) profile = a.substring(10);
                         else if (a.startsWith("-") && a.length() > 1) throw new UsageException("unknown option " + a);
@@ -87,7 +92,7 @@ public final class Main {
                 throw new UsageException("give either -c COMMANDS or a script file, not both");
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
-            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help);
+            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing);
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -161,20 +166,31 @@ public final class Main {
             Timing timing = o.timing() ? new Timing(launch) : null;
             FirstWrite out = new FirstWrite(OUT);
             PrintStream sessionOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+            int failed = 0;
             try (Gogo gogo = launch.session(IN, sessionOut, ERR)) {
                 boolean first = true;
-                for (String cmd : commands) {
+                for (int i = 0; i < commands.size(); i++) {
+                    String cmd = commands.get(i);
                     try {
                         gogo.run(cmd);
                     } catch (Exception e) {
                         sessionOut.flush();
                         ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e));
-                        return 1;
+                        failed++;
+                        if (!o.keepGoing()) {
+                            List<String> rest = commands.subList(i + 1, commands.size());
+                            if (!rest.isEmpty()) ERR.println("mmkit: " + skipped(rest));
+                            return 1;
+                        }
                     } finally {
                         if (first && timing != null) timing.firstCommand(out.firstWriteMillis());
                         first = false;
                     }
                 }
+            }
+            if (failed > 0) {
+                ERR.println("mmkit: " + failed + " of " + commands.size() + " command(s) failed (--keep-going)");
+                return Math.min(failed, 125);
             }
             if (interactive) {
                 launch.startInteractiveShell();
@@ -187,6 +203,22 @@ public final class Main {
         } finally {
             launch.close();
         }
+    }
+
+    /** "skipped 3 commands after the failure: mm:check; mm:dmesg; mm:zoneinfo" (the list cut at about 200 chars). */
+    static String skipped(List<String> rest) {
+        StringBuilder sb = new StringBuilder("skipped " + rest.size() + (rest.size() == 1 ? " command" : " commands")
+                + " after the failure (--keep-going runs them anyway): ");
+        int shown = 0;
+        for (String c : rest) {
+            if (shown > 0 && sb.length() + c.length() > 200) {
+                sb.append("; ... (").append(rest.size() - shown).append(" more)");
+                break;
+            }
+            sb.append(shown == 0 ? "" : "; ").append(c);
+            shown++;
+        }
+        return sb.toString();
     }
 
     /** Notes the time of the first byte written: the first command's first output. */

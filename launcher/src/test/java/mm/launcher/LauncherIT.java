@@ -49,9 +49,27 @@ class LauncherIT {
     void anUnknownCommandStopsTheScriptWithExitStatus1() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:version; nosuch:cmd; mm:profile");
         assertEquals(1, r.rc(), r::toString);
-        assertEquals("mmkit: command failed: nosuch:cmd: Command not found: nosuch:cmd\n", r.err(), r::toString);
+        assertEquals("mmkit: command failed: nosuch:cmd: Command not found: nosuch:cmd\n"
+                + "mmkit: skipped 1 command after the failure (--keep-going runs them anyway): mm:profile\n", r.err(),
+                r::toString);
         assertTrue(r.out().startsWith("mmkit "), "the first command ran: " + r);
         assertFalse(r.out().contains("profile full"), "the command after the failure did not run: " + r);
+    }
+
+    @Test
+    void keepGoingRunsEveryCommandAndExitsWithTheNumberOfFailures() throws Exception {
+        Mmkit.Result r = Mmkit.runWithInput("nosuch:cmd\nmm:version\nmm:variant nosuch\nmm:profile\n", "--keep-going");
+        assertEquals(2, r.rc(), r::toString);
+        assertTrue(r.out().startsWith("mmkit ") && r.out().contains("profile full"), "every command ran: " + r);
+        assertTrue(r.err().endsWith("mmkit: 2 of 4 command(s) failed (--keep-going)\n"), r::toString);
+    }
+
+    @Test
+    void noRemoteShellIsOffered() throws Exception {
+        // gogo.shell's telnetd would open an unauthenticated shell on a TCP port
+        Mmkit.Result r = Mmkit.run("-c", "telnetd start");
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals("mmkit: command failed: telnetd start: Command not found: telnetd\n", r.err(), r::toString);
     }
 
     @Test
