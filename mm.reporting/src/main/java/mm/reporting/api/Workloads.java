@@ -9,8 +9,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Workloads {
     /** What a workload did. */
+    /**
+     * What a workload did. {@code stoppedBecause} is null when it ran to its end, else why it stopped early (the
+     * machine rebooted under it: the pages it held went away with the previous kernel).
+     */
     record Result(String kind, long allocatedPages, long freedPages, long failedAllocs, long emulatedNanos,
-                  long realNanos) {}
+                  long realNanos, String stoppedBecause) {}
 
     /**
      * A guest that allocates {@code gib} GiB (a {@code thpPercent} share as order-9 THPs, the rest order-0 pages,

@@ -3,5 +3,5 @@
  * virtio-balloon device, the host's view of the guest's memory, and the workloads that drive it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package mm.reporting.api;

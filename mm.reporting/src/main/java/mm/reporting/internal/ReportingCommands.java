@@ -221,10 +221,12 @@ public final class ReportingCommands {
         data.put("emulated_ns", r.emulatedNanos());
         data.put("real_ns", r.realNanos());
         data.put("strategy", core.strategy());
+        data.put("stopped_because", r.stoppedBecause());
         String text = String.format(Locale.ROOT, "%s: allocated %.1f MiB, freed %.1f MiB, %d failed allocations,"
                         + " %.3f s emulated in %.3f s (reporting: %s)%n", r.kind(), r.allocatedPages() * (double) Mm.PAGE_SIZE / (1 << 20),
                 r.freedPages() * (double) Mm.PAGE_SIZE / (1 << 20), r.failedAllocs(), r.emulatedNanos() / 1e9,
                 r.realNanos() / 1e9, core.enabled() ? core.strategy() : "disabled");
+        if (r.stoppedBecause() != null) text = r.kind() + " stopped early: " + r.stoppedBecause() + "\n" + text;
         print(Report.of("workload", text, data));
     }
 

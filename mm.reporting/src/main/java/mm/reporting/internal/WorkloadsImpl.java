@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.CallStack;
@@ -11,6 +13,7 @@ import mm.core.api.Gfp;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.Task;
+import mm.core.hook.RebootNotifier;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.Workloads;
@@ -24,8 +27,8 @@ import org.osgi.service.component.annotations.Reference;
  * a free ~{@value #FREE_NS} ns plus {@value #FREE_NS_PER_PAGE} ns per page), in ticks of
  * {@value #TICK_NS} ns, letting the reporting workers catch up between ticks (see {@link EmuClock}).
  */
-@Component(service = Workloads.class)
-public final class WorkloadsImpl implements Workloads {
+@Component(service = {Workloads.class, RebootNotifier.class})
+public final class WorkloadsImpl implements Workloads, RebootNotifier {
     static final long ALLOC_NS = 100, ALLOC_NS_PER_PAGE = 250, FREE_NS = 100, FREE_NS_PER_PAGE = 10;
     static final long TICK_NS = 20_000;
     static final CallStack STORM = CallStack.of("free_storm", "workload");
@@ -37,6 +40,44 @@ public final class WorkloadsImpl implements Workloads {
     private final MemoryModel model;
     private final EmuClock clock;
     private final ReportingCore core;
+    /** The workloads running now (one per mm:workload command, foreground or background). */
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    /** Between onReboot and onRebootDone (guarded by {@link #running}): no workload may start on the booting kernel. */
+    private boolean rebooting;
+
+    /** One running workload: its threads and, once asked to stop, why. */
+    private static final class Run {
+        final List<Thread> threads = new ArrayList<>();
+        volatile String stopReason;
+
+        void stop(String why) {
+            stopReason = why;
+            // a thread waiting between waves (or on the emulated clock) wakes up, sees the reason and ends
+            for (Thread t : threads) t.interrupt();
+        }
+
+        boolean stopping() { return stopReason != null; }
+    }
+
+    /**
+     * A reboot replaces the kernel whose pages the running workloads hold: they stop first (between two operations),
+     * drop what they held (it goes away with that kernel), and report that they stopped and why.
+     */
+    @Override
+    public void onReboot() {
+        synchronized (running) {
+            rebooting = true;
+        }
+        for (Run r : running) r.stop("the machine rebooted under it; the pages it held went away with the old kernel");
+        for (Run r : running) join(r.threads);
+    }
+
+    @Override
+    public void onRebootDone(boolean booted) {
+        synchronized (running) {
+            rebooting = false;
+        }
+    }
 
     @Activate
     public WorkloadsImpl(@Reference(name = "reporting") ReportingService reporting) {
@@ -86,7 +127,8 @@ public final class WorkloadsImpl implements Workloads {
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
         CyclicBarrier barrier = new CyclicBarrier(threads, this::sample);
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> ts = new ArrayList<>();
+        Run run = new Run();
+        List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
             final long share = target / threads + (i < target % threads ? 1 : 0);
@@ -95,11 +137,11 @@ public final class WorkloadsImpl implements Workloads {
                     model.setCurrentTask(new Task(2000 + id, 2000, "storm/" + id));
                     Random rnd = new Random(seed * 31 + id);
                     Ticker tick = new Ticker();
-                    for (int w = 0; w < waves; w++) {
+                    for (int w = 0; w < waves && !run.stopping(); w++) {
                         List<Block> held = new ArrayList<>();
                         long got = 0;
                         boolean thpFailed = false;
-                        while (got < share) {
+                        while (got < share && !run.stopping()) {
                             int order = !thpFailed && share - got >= (1L << THP_ORDER) && rnd.nextInt(100) < thpPercent
                                     ? THP_ORDER : 0;
                             long pfn = model.alloc(order, order > 0 ? GFP_THP : GFP_MOVABLE, -1, STORM);
@@ -114,29 +156,36 @@ public final class WorkloadsImpl implements Workloads {
                         }
                         allocated.addAndGet(got);
                         tick.flush();
+                        if (run.stopping()) break;
                         barrier.await();
                         Collections.shuffle(held, rnd);
                         for (Block b : held) {
+                            if (run.stopping()) break;
                             model.free(b.pfn(), b.order(), STORM);
                             freed.addAndGet(1L << b.order());
                             tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
                         }
                         tick.flush();
+                        if (run.stopping()) break;
                         barrier.await();
                     }
                 } catch (Throwable e) {
-                    errors.add(e);
-                    barrier.reset();
+                    if (!run.stopping()) {
+                        errors.add(e);
+                        barrier.reset();
+                    }
                 }
             }, "workload/storm-" + i);
             ts.add(t);
-            t.start();
         }
-        join(ts);
+        String stopped = runAll(run);
         if (!errors.isEmpty()) throw new IllegalStateException("free-storm failed: " + errors.get(0), errors.get(0));
-        clock.awaitQuiescent();
-        sample();
-        return new Result("free-storm", allocated.get(), freed.get(), failed.get(), clock.now() - e0, System.nanoTime() - t0);
+        if (stopped == null) {
+            clock.awaitQuiescent();
+            sample();
+        }
+        return new Result("free-storm", allocated.get(), freed.get(), failed.get(), clock.now() - e0,
+                System.nanoTime() - t0, stopped);
     }
 
     @Override
@@ -147,7 +196,8 @@ public final class WorkloadsImpl implements Workloads {
         long t0 = System.nanoTime(), e0 = clock.now(), end = e0 + (long) (seconds * 1e9);
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> ts = new ArrayList<>();
+        Run run = new Run();
+        List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
             final long share = Math.max(1, target / threads);
@@ -158,7 +208,7 @@ public final class WorkloadsImpl implements Workloads {
                 try {
                     model.setCurrentTask(new Task(3000 + id, 3000, "mix/" + id));
                     Random rnd = new Random(seed * 17 + id);
-                    while (clock.now() < end) {
+                    while (clock.now() < end && !run.stopping()) {
                         boolean alloc = heldPages < share / 2 || (heldPages < share && rnd.nextBoolean());
                         if (alloc || held.isEmpty()) {
                             int r = rnd.nextInt(100);
@@ -186,23 +236,28 @@ public final class WorkloadsImpl implements Workloads {
                         tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
                     }
                 } catch (Throwable e) {
-                    errors.add(e);
+                    if (!run.stopping()) errors.add(e);
                 } finally {
-                    for (Block b : held) {
-                        model.free(b.pfn(), b.order(), MIX);
-                        freed.addAndGet(1L << b.order());
+                    // after a reboot the held pages belong to the old kernel: nothing to free
+                    if (!run.stopping()) {
+                        for (Block b : held) {
+                            model.free(b.pfn(), b.order(), MIX);
+                            freed.addAndGet(1L << b.order());
+                        }
+                        tick.flush();
                     }
-                    tick.flush();
                 }
             }, "workload/mix-" + i);
             ts.add(t);
-            t.start();
         }
-        join(ts);
+        String stopped = runAll(run);
         if (!errors.isEmpty()) throw new IllegalStateException("mix failed: " + errors.get(0), errors.get(0));
-        clock.awaitQuiescent();
-        sample();
-        return new Result("mix", allocated.get(), freed.get(), failed.get(), clock.now() - e0, System.nanoTime() - t0);
+        if (stopped == null) {
+            clock.awaitQuiescent();
+            sample();
+        }
+        return new Result("mix", allocated.get(), freed.get(), failed.get(), clock.now() - e0,
+                System.nanoTime() - t0, stopped);
     }
 
     @Override
@@ -212,7 +267,24 @@ public final class WorkloadsImpl implements Workloads {
         long t0 = System.nanoTime(), e0 = clock.now();
         clock.idle((long) (seconds * 1e9), 100_000_000L, speed, this::sample);
         sample();
-        return new Result("idle", 0, 0, 0, clock.now() - e0, System.nanoTime() - t0);
+        return new Result("idle", 0, 0, 0, clock.now() - e0, System.nanoTime() - t0, null);
+    }
+
+    /** Starts the run's threads, waits for them, and returns why it stopped early (null: it ran to its end). */
+    private String runAll(Run run) {
+        synchronized (running) {
+            if (rebooting || !model.booted()) {
+                throw new IllegalStateException("the machine is rebooting: start the workload once the boot is done");
+            }
+            running.add(run);
+        }
+        try {
+            for (Thread t : run.threads) t.start();
+            join(run.threads);
+        } finally {
+            running.remove(run);
+        }
+        return run.stopReason;
     }
 
     private static void join(List<Thread> ts) {

@@ -53,6 +53,7 @@ final class Guest implements AutoCloseable {
         balloon = new VirtioBalloon(model, hooks, core);
         core.register(balloon);
         workloads = WorkloadsImpl.of(core);
+        model.addRebootNotifier(workloads);
         Machine m = new MachineServiceImpl().builtin(machine).orElseThrow();
         model.boot(m);
     }

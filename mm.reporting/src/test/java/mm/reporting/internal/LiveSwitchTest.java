@@ -171,4 +171,27 @@ class LiveSwitchTest {
             g.assertChecks();
         }
     }
+
+    @Test
+    void aRebootStopsABackgroundWorkloadFirstAndItSaysWhy() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            long freeBefore = g.freeAfterDrain();
+            CompletableFuture<Workloads.Result> mix =
+                    CompletableFuture.supplyAsync(() -> g.workloads.mix(3600, 0.05, 4, 7));
+            // wait (against a hang only) until the workload holds pages, then reboot under it
+            long bound = System.nanoTime() + 120_000_000_000L;
+            while (g.model.totalFreePages() > freeBefore - 1000 && !mix.isDone() && System.nanoTime() < bound) {
+                Thread.onSpinWait();
+            }
+            assertFalse(mix.isDone(), "the workload runs an emulated hour");
+            g.model.boot(new mm.machine.internal.MachineServiceImpl().builtin("tiny").orElseThrow());
+            assertTrue(mix.isDone(), "the reboot returned only once the workload had stopped");
+            Workloads.Result r = mix.get();
+            assertEquals("the machine rebooted under it; the pages it held went away with the old kernel",
+                    r.stoppedBecause());
+            assertTrue(r.allocatedPages() > 0);
+            g.core.disable();
+            g.assertChecks();
+        }
+    }
 }

@@ -20,6 +20,7 @@ import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageInitHook;
+import mm.core.hook.RebootNotifier;
 import mm.core.internal.memblock.MemblockImpl;
 import mm.machine.api.Machine;
 import mm.variant.api.VariantService;
@@ -111,6 +112,12 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         return props.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
     }
 
+    private final List<RebootNotifier> rebootNotifiers = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addRebootNotifier(RebootNotifier n) { rebootNotifiers.add(n); }
+    public void removeRebootNotifier(RebootNotifier n) { rebootNotifiers.remove(n); }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addInitHook(PageInitHook h) { initHooks.add(h); }
     public void removeInitHook(PageInitHook h) { initHooks.remove(h); }
@@ -154,6 +161,20 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     // ---- boot
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
+        // kernel_restart's reboot notifiers: whoever works on the running kernel stops before it is replaced
+        List<RebootNotifier> told = kernel == null ? List.of() : List.copyOf(rebootNotifiers);
+        for (RebootNotifier n : told) n.onReboot();
+        boolean booted = false;
+        try {
+            BootResult r = bootNow(machine, d);
+            booted = true;
+            return r;
+        } finally {
+            for (RebootNotifier n : told) n.onRebootDone(booted);
+        }
+    }
+
+    private BootResult bootNow(Machine machine, DeferredInit d) {
         List<BootPhaseListener> listeners = List.of(phaseOrder);
         BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
