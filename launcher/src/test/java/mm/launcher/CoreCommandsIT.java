@@ -50,6 +50,28 @@ class CoreCommandsIT {
     }
 
     @Test
+    void aFailedMultiBlockAllocFreesWhatItTookAndBadArgumentsAreNamed() throws Exception {
+        Mmkit.Result r = Mmkit.runWithInput("mm:boot -q --machine tiny\nmm:zoneinfo --summary\n"
+                + "mm:alloc --gfp 'GFP_KERNEL|__GFP_NOFAIL' -o 10 -n 100000\nmm:zoneinfo --summary\n"
+                + "mm:alloc -o abc\nmm:alloc -n -5\nmm:alloc --gfp 'GFP_KERNEL|'\nmm:alloc --node 7\nmm:check\n",
+                "--keep-going");
+        assertEquals(5, r.rc(), r.toString());
+        String err = r.err();
+        assertTrue(err.contains(": page allocation failure: order:10, mode:0x8cc0(GFP_KERNEL|__GFP_NOFAIL) after "),
+                r.toString());
+        assertTrue(err.contains(" blocks it took were freed again\n"), r.toString());
+        assertTrue(err.contains("mm:alloc -o abc: --order: expected a whole number in 0..10, got 'abc'\n"), r.toString());
+        assertTrue(err.contains("mm:alloc -n -5: --count: -5 is out of range (1..2147483647)\n"), r.toString());
+        assertTrue(err.contains("mm:alloc --gfp 'GFP_KERNEL|': empty term in GFP mask 'GFP_KERNEL|'\n"), r.toString());
+        assertTrue(err.contains("mm:alloc --node 7: --node 7: no such node (nodes: 0; -1 = the caller's)\n"), r.toString());
+        // the zone summary is the same before and after the failed allocation, and the checker agrees
+        String[] tables = r.out().split("node zone ");
+        assertEquals(3, tables.length, r.toString());
+        assertEquals(tables[1], tables[2].substring(0, tables[1].length()));
+        assertTrue(r.out().endsWith("OK\n"), r.toString());
+    }
+
+    @Test
     void aBadFreeFailsTheScriptWithTheBadPageReport() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:free 0x0 0; mm:check");
         assertEquals(1, r.rc(), r.toString());

@@ -72,15 +72,19 @@ public final class Gfp {
     public static int parse(String spec) {
         if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty GFP mask");
         int mask = 0;
-        for (String part : spec.split("\\|")) {
+        for (String part : spec.split("\\|", -1)) { // -1: a trailing or lone '|' leaves an empty term
             String p = part.trim();
             if (p.isEmpty()) throw new IllegalArgumentException("empty term in GFP mask '" + spec + "'");
             if (p.startsWith("0x") || p.startsWith("0X")) {
-                try { mask |= (int) Long.parseLong(p.substring(2), 16); }
-                catch (NumberFormatException e) { throw new IllegalArgumentException("bad hex GFP mask '" + p + "'"); }
+                try { mask |= Integer.parseUnsignedInt(p.substring(2), 16); }
+                catch (NumberFormatException e) { throw new IllegalArgumentException("bad hex GFP mask '" + p + "' (at most 32 bits)"); }
                 continue;
             }
-            if (p.chars().allMatch(Character::isDigit)) { mask |= Integer.parseInt(p); continue; }
+            if (p.chars().allMatch(Character::isDigit)) {
+                try { mask |= Integer.parseUnsignedInt(p); }
+                catch (NumberFormatException e) { throw new IllegalArgumentException("GFP mask '" + p + "' is wider than 32 bits"); }
+                continue;
+            }
             int i = indexOf(p);
             if (i < 0) throw new IllegalArgumentException("unknown GFP flag '" + p + "' in '" + spec + "'");
             mask |= MASKS[i];

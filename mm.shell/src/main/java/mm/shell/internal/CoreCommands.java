@@ -151,35 +151,67 @@ public final class CoreCommands {
 
     @Descriptor("allocate pages (alloc_pages_node) and print their PFNs")
     public void alloc(
-            @Descriptor("order 0..10") @Parameter(names = {"-o", "--order"}, absentValue = "0") int order,
-            @Descriptor("how many blocks") @Parameter(names = {"-n", "--count"}, absentValue = "1") int count,
+            @Descriptor("order 0..10") @Parameter(names = {"-o", "--order"}, absentValue = "0") String orderArg,
+            @Descriptor("how many blocks (all or nothing: on a failure the blocks already taken are freed)")
+            @Parameter(names = {"-n", "--count"}, absentValue = "1") String countArg,
             @Descriptor("GFP mask, kernel spelling, quoted because of the |: 'GFP_KERNEL|__GFP_ZERO', or 0xdc0")
             @Parameter(names = {"-g", "--gfp"}, absentValue = "GFP_KERNEL") String gfp,
-            @Descriptor("preferred node (default: the caller's)") @Parameter(names = {"--node"}, absentValue = "-1") int node,
+            @Descriptor("preferred node (default: the caller's)") @Parameter(names = {"--node"}, absentValue = "-1") String nodeArg,
             @Descriptor("caller tag: a stack of function names, innermost first, separated by commas")
-            @Parameter(names = {"-c", "--caller"}, absentValue = "mm_alloc_command") String caller) {
+            @Parameter(names = {"-c", "--caller"}, absentValue = "mm_alloc_command") String caller,
+            @Descriptor("print every PFN (without it, the text shows the first " + SHOWN_PFNS + " of a long list)")
+            @Parameter(names = {"-l", "--list"}, presentValue = "true", absentValue = "false") boolean list) {
+        int order = (int) bounded(orderArg, "--order", 0, Mm.MAX_PAGE_ORDER);
+        int count = (int) bounded(countArg, "--count", 1, Integer.MAX_VALUE);
+        int node = (int) bounded(nodeArg, "--node", -1, Integer.MAX_VALUE);
+        if (node >= 0 && model.nodes().stream().noneMatch(n -> n.nid() == node)) {
+            throw new IllegalArgumentException("--node " + node + ": no such node (nodes: "
+                    + model.nodes().stream().map(n -> String.valueOf(n.nid())).reduce((a, b) -> a + ", " + b).orElse("none")
+                    + "; -1 = the caller's)");
+        }
         int mask = Gfp.parse(gfp);
         CallStack stack = CallStack.parse(caller);
         List<Long> pfns = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < count; i++) {
             long pfn = model.alloc(order, mask, node, stack);
             if (pfn < 0) {
+                // all or nothing: give back what this command took
+                for (int k = pfns.size() - 1; k >= 0; k--) model.free(pfns.get(k), order, stack);
                 throw new IllegalStateException(String.format(Locale.ROOT,
                         "page allocation failure: order:%d, mode:%s after %d of %d blocks%s", order, Gfp.format(mask), i,
-                        count, pfns.isEmpty() ? "" : " (allocated: " + hexList(pfns) + ")"));
+                        count, pfns.isEmpty() ? "" : "; the " + pfns.size() + " blocks it took were freed again"));
             }
             pfns.add(pfn);
-            sb.append(String.format(Locale.ROOT, "%#x%n", pfn));
+        }
+        StringBuilder sb = new StringBuilder();
+        int shown = list ? pfns.size() : Math.min(pfns.size(), SHOWN_PFNS);
+        for (int i = 0; i < shown; i++) sb.append(String.format(Locale.ROOT, "%#x%n", pfns.get(i)));
+        if (shown < pfns.size()) {
+            sb.append(String.format(Locale.ROOT, "... %d blocks of order %d in all (--list prints every PFN, --json"
+                    + " lists them too)%n", pfns.size(), order));
         }
         print(Report.of("alloc", sb.toString(), Map.of("order", order, "gfp", Gfp.format(mask), "pfns", pfns)));
     }
 
-    private static String hexList(List<Long> l) {
-        StringBuilder sb = new StringBuilder();
-        for (long v : l) sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%#x", v));
-        return sb.toString();
+    /** The text shows this many PFNs of an mm:alloc; --list shows all. */
+    static final int SHOWN_PFNS = 32;
+
+    /** A whole number argument in [min, max], or one sentence naming the argument and what is allowed. */
+    static long bounded(String s, String what, long min, long max) {
+        long v;
+        try {
+            String t = s.trim();
+            v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": expected a whole number in " + min + ".." + max + ", got '"
+                    + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "'");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + ": " + v + " is out of range (" + min + ".." + max + ")");
+        }
+        return v;
     }
+
 
     @Descriptor("free a block allocated with mm:alloc (__free_pages)")
     public void free(@Descriptor("PFN (hex 0x... or decimal)") String pfn,
