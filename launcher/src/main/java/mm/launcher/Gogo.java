@@ -96,7 +96,19 @@ public final class Gogo implements AutoCloseable {
             c = c.getCause();
         }
         String m = c.getMessage();
-        return m == null || m.isBlank() ? c.getClass().getName() : m;
+        if (m == null || m.isBlank()) return "internal error (" + c.getClass().getSimpleName() + ")";
+        return userSentence(m);
+    }
+
+    /** Gogo's argument-matching texts ("Cannot coerce alloc(Token, Token) to any of [...]") as a user sentence. */
+    static String userSentence(String m) {
+        java.util.regex.Matcher coerce = java.util.regex.Pattern.compile("^Cannot coerce (\\S+?)\\(.*").matcher(m);
+        if (coerce.find()) {
+            return "the arguments match none of the forms of " + coerce.group(1) + " (help " + coerce.group(1)
+                    + " lists them)";
+        }
+        if (m.equals("argument type mismatch")) return "an argument has the wrong type (help COMMAND lists the forms)";
+        return m;
     }
 
     private static String rootMessage(Throwable t) {

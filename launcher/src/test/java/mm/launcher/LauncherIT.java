@@ -73,6 +73,14 @@ class LauncherIT {
     }
 
     @Test
+    void argumentsOfTheWrongTypeGetASentenceNotGogosText() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot --deferred-threads abc");
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals("mmkit: command failed: mm:boot --deferred-threads abc: the arguments match none of the forms of"
+                + " boot (help boot lists them)\n", r.err(), r::toString);
+    }
+
+    @Test
     void aFailingCommandPrintsItsReason() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:variant nosuch");
         assertEquals(1, r.rc(), r::toString);
