@@ -75,6 +75,10 @@ final class MachineParser {
     private final List<RangeDef> e820 = new ArrayList<>();
     private final List<RangeDef> memory = new ArrayList<>();
     private final List<RangeDef> hotplug = new ArrayList<>();
+    /** The same ranges by start address: the overlap checks find a neighbour in O(log n), not by scanning all. */
+    private final java.util.TreeMap<Long, RangeDef> e820ByStart = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Long, RangeDef> memoryByStart = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Long, RangeDef> hotplugByStart = new java.util.TreeMap<>();
     private final List<Reservation> reservations = new ArrayList<>();
     private final Map<String, Integer> reservationLines = new HashMap<>();
     private final List<LateFree> lateFrees = new ArrayList<>();
@@ -335,11 +339,23 @@ final class MachineParser {
             node = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
             end("the node id");
         }
-        for (RangeDef o : e820) {
-            if (r[0] < o.end && o.start < r[1]) throw err(rt, "e820 range " + Sizes.range(r[0], r[1])
-                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
-        }
-        e820.add(new RangeDef(r[0], r[1], type, node, nodeTok, true, line.no, rt));
+        RangeDef o = overlapping(e820ByStart, r[0], r[1]);
+        if (o != null) throw err(rt, "e820 range " + Sizes.range(r[0], r[1])
+                + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        RangeDef def = new RangeDef(r[0], r[1], type, node, nodeTok, true, line.no, rt);
+        e820.add(def);
+        e820ByStart.put(def.start, def);
+    }
+
+    /**
+     * The range of {@code byStart} (pairwise disjoint, keyed by start) that [start, end) overlaps, the lowest one if
+     * several do, or null.
+     */
+    private static RangeDef overlapping(java.util.TreeMap<Long, RangeDef> byStart, long start, long end) {
+        var below = byStart.floorEntry(start);
+        if (below != null && below.getValue().end > start) return below.getValue();
+        var above = byStart.higherEntry(start);
+        return above != null && above.getKey() < end ? above.getValue() : null;
     }
 
     private void memory() throws MachineFormatException {
@@ -349,11 +365,12 @@ final class MachineParser {
         Tok nodeTok = peek();
         int node = integer("a node id", 0, Machine.MAX_NUMNODES - 1);
         end("the node id");
-        for (RangeDef o : memory) {
-            if (r[0] < o.end && o.start < r[1]) throw err(rt, "memory range " + Sizes.range(r[0], r[1])
-                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
-        }
-        memory.add(new RangeDef(r[0], r[1], E820Type.USABLE, node, nodeTok, true, line.no, rt));
+        RangeDef o = overlapping(memoryByStart, r[0], r[1]);
+        if (o != null) throw err(rt, "memory range " + Sizes.range(r[0], r[1])
+                + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        RangeDef def = new RangeDef(r[0], r[1], E820Type.USABLE, node, nodeTok, true, line.no, rt);
+        memory.add(def);
+        memoryByStart.put(def.start, def);
     }
 
     private void hotplug() throws MachineFormatException {
@@ -371,11 +388,12 @@ final class MachineParser {
             throw expected("'present' or 'absent'");
         }
         end("'" + p.text + "'");
-        for (RangeDef o : hotplug) {
-            if (r[0] < o.end && o.start < r[1]) throw err(rt, "hotplug range " + Sizes.range(r[0], r[1])
-                    + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
-        }
-        hotplug.add(new RangeDef(r[0], r[1], null, node, nodeTok, present, line.no, rt));
+        RangeDef o = overlapping(hotplugByStart, r[0], r[1]);
+        if (o != null) throw err(rt, "hotplug range " + Sizes.range(r[0], r[1])
+                + " overlaps " + Sizes.range(o.start, o.end) + " (line " + o.line + ")");
+        RangeDef def = new RangeDef(r[0], r[1], null, node, nodeTok, present, line.no, rt);
+        hotplug.add(def);
+        hotplugByStart.put(def.start, def);
     }
 
     private void reserve() throws MachineFormatException {
@@ -619,7 +637,13 @@ final class MachineParser {
 
         // e820: at least one usable range; every usable byte belongs to exactly one node
         List<RangeDef> usable = new ArrayList<>();
-        for (RangeDef r : e820) if (r.type == E820Type.USABLE) usable.add(r);
+        java.util.TreeMap<Long, RangeDef> usableByStart = new java.util.TreeMap<>();
+        for (RangeDef r : e820) {
+            if (r.type == E820Type.USABLE) {
+                usable.add(r);
+                usableByStart.put(r.start, r);
+            }
+        }
         if (usable.isEmpty()) throw err(lastLine, 1, "expected at least one 'e820 RANGE usable node N' line, got none");
         List<List<long[]>> nodeRanges = new ArrayList<>();
         for (int i = 0; i < n; i++) nodeRanges.add(new ArrayList<>());
@@ -632,8 +656,8 @@ final class MachineParser {
             }
         }
         for (RangeDef m : memory) {
-            RangeDef in = null;
-            for (RangeDef u : usable) if (m.start >= u.start && m.end <= u.end) in = u;
+            var below = usableByStart.floorEntry(m.start);
+            RangeDef in = below != null && m.end <= below.getValue().end ? below.getValue() : null;
             if (in == null) {
                 throw err(m.line, m.rangeTok.col, "memory range " + Sizes.range(m.start, m.end)
                         + " is not inside one usable e820 range");
@@ -665,12 +689,11 @@ final class MachineParser {
                             + " is 'present' but is not all usable memory of node " + h.node);
                 }
             } else {
-                for (RangeDef u : usable) {
-                    if (h.start < u.end && u.start < h.end) {
-                        throw err(h.line, h.rangeTok.col, "hotplug range " + Sizes.range(h.start, h.end)
-                                + " is 'absent' but overlaps usable e820 range " + Sizes.range(u.start, u.end)
-                                + " (line " + u.line + ")");
-                    }
+                RangeDef u = overlapping(usableByStart, h.start, h.end);
+                if (u != null) {
+                    throw err(h.line, h.rangeTok.col, "hotplug range " + Sizes.range(h.start, h.end)
+                            + " is 'absent' but overlaps usable e820 range " + Sizes.range(u.start, u.end)
+                            + " (line " + u.line + ")");
                 }
             }
         }
