@@ -196,7 +196,15 @@ final class DmesgImporter {
                 }
                 linuxVersionSeen = true;
             }
-            int r = line(msg);
+            int r;
+            try {
+                r = line(msg);
+            } catch (NumberFormatException | ArithmeticException | IndexOutOfBoundsException e) {
+                // a number too big for what the kernel prints there, or a field cut short
+                String shown = stripped.length() > 80 ? stripped.substring(0, 77) + "..." : stripped;
+                throw new MachineFormatException(file, lineNo, 1, "cannot read '" + shown + "': a number in it is"
+                        + " out of range or the line is cut short");
+            }
             if (r < 0) {
                 stopped = true;
                 skipped++;
@@ -284,7 +292,11 @@ final class DmesgImporter {
             long s = parseHex(x.group(3)), e = parseHex(x.group(4)) + 1;
             if (e <= s) return 0;
             srat.computeIfAbsent(node, k -> new ArrayList<>()).add(new long[] {s, e});
-            if (x.group(5).contains("hotplug")) sratHotplug.add(new long[] {s, e, node});
+            // the same hotplug affinity printed twice describes one range
+            if (x.group(5).contains("hotplug")
+                    && sratHotplug.stream().noneMatch(h -> h[0] == s && h[1] == e && h[2] == node)) {
+                sratHotplug.add(new long[] {s, e, node});
+            }
             use(NUMA);
             return 1;
         }
@@ -522,7 +534,10 @@ final class DmesgImporter {
         try {
             MachineParser.parse(file, MachineRenderer.render(m));
         } catch (MachineFormatException e) {
-            throw new IllegalStateException("dmesg import of " + file + " built an invalid machine: " + e.getMessage(), e);
+            // the log's facts contradict each other (overlapping SRAT ranges, a range beyond the e820 map...)
+            String why = e.getMessage().substring(e.getMessage().indexOf(": ", e.getMessage().indexOf(':') + 1) + 2);
+            throw new MachineFormatException(file, Math.max(lineNo, 1), 1, "the log does not describe a valid machine: "
+                    + why);
         }
         Map<String, Integer> u = new LinkedHashMap<>();
         for (String k : List.of(E820, NUMA, CPUS, CMDLINE, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {

@@ -93,6 +93,30 @@ class MutatedMachineFilesTest {
         }
     }
 
+    @Provide
+    Arbitrary<String> bootLog() {
+        return Arbitraries.of("refdata/qemu-2g-1node/console.log", "refdata/qemu-2g-1node/console-early_page_ext.log",
+                "dmesg/two-node.log");
+    }
+
+    @Property(tries = 1000, seed = "20261207")
+    void aMutatedBootLogImportsOrFailsWithOneSentenceThatSaysWhere(@ForAll("bootLog") String log,
+                                                                   @ForAll("mutation") Mutation m) throws Exception {
+        String bad = mutate(DmesgImportTest.resource(log), m);
+        try {
+            var r = new MachineServiceImpl().importDmesgText("mutated", bad);
+            assertFalse(r.machine().nodes().isEmpty(), "an imported machine has a node");
+        } catch (MachineFormatException e) {
+            String msg = e.getMessage();
+            var matcher = ONE_LINE.matcher(msg);
+            assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg);
+            int line = Integer.parseInt(matcher.group(1));
+            assertTrue(line >= 1 && line <= bad.split("\n", -1).length + 1, "line " + line + " is in the log: " + msg);
+            assertFalse(msg.contains("Exception") || msg.contains("For input string") || msg.matches(".*: -?\\d+$"),
+                    "a Java exception text: " + msg);
+        }
+    }
+
     @Example
     void aGiantTokenIsCutAndAByteOrderMarkIsShownEscaped() {
         String huge = "9".repeat(10_000_000);
