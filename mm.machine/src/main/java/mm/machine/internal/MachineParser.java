@@ -70,6 +70,8 @@ final class MachineParser {
     // statement results
     private String name;
     private Line nameLine;
+    /** NR_CPUS: CONFIG_NR_CPUS of the reference kernel's config (the most possible CPUs of a machine). */
+    static final int NR_CPUS = 8192;
     private final List<NodeDef> nodes = new ArrayList<>();
     private final List<Row> distance = new ArrayList<>();
     private final List<RangeDef> e820 = new ArrayList<>();
@@ -268,7 +270,15 @@ final class MachineParser {
             throw err(idTok, "node ids must increase: node " + id + " comes after node " + nodes.get(nodes.size() - 1).id);
         }
         word("cpus");
-        int cpus = integer("a CPU count", 0, 1 << 20);
+        Tok cpusTok = peek();
+        int cpus = integer("a CPU count", 0, NR_CPUS);
+        // a node without CPUs still gets one in the boot (every node has a CPU to run on); count it as the boot does
+        int total = Math.max(1, cpus);
+        for (NodeDef d : nodes) total += Math.max(1, d.cpus);
+        if (total > NR_CPUS) {
+            throw err(cpusTok, "the machine has more than " + NR_CPUS + " CPUs (NR_CPUS): node " + id
+                    + " brings the total to " + total);
+        }
         end("the CPU count");
         nodes.add(new NodeDef(id, cpus, line.no, idTok));
     }

@@ -9,8 +9,8 @@ import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 
 /**
- * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): with every pcp and zone lock held,
- * walks every free list and every struct page of every zone and reports each violation:
+ * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): zone by zone, with the zone's pcp
+ * locks and zone lock held, walks every free list and every struct page of every zone and reports each violation:
  * every PFN is in exactly one state (free in exactly one list at its order, on a per-cpu list, allocated with a
  * head, isolated for free page reporting, reserved, or uninitialised where deferral or an offline section allows
  * it; initialised pages of offline sections and ZONE_DEVICE pages are outside the buddy's accounting and must not
@@ -25,41 +25,22 @@ final class Checker {
     static List<String> check(Kernel k) {
         List<Zone> zones = k.zones();
         List<String> out = new ArrayList<>();
-        lockAll(zones, 0, 0, () -> {
-            for (Zone z : zones) {
-                if (z.spanned == 0 && z.managed == 0) continue;
-                checkZone(k, z, out);
-                if (out.size() >= MAX_REPORTS) break;
-            }
-        });
+        // zone by zone, each with its pagesets and zone->lock held: a page never changes zones under the allocator,
+        // so each zone's invariants need only its own locks (and no depth or lock count grows with CPUs x zones)
+        for (Zone z : zones) {
+            if (z.spanned == 0 && z.managed == 0) continue;
+            z.withAllPcpsAndZoneLocked(pcps -> checkZone(k, z, pcps, out));
+            if (out.size() >= MAX_REPORTS) break;
+        }
         if (out.size() >= MAX_REPORTS) out.add("... (stopped after " + MAX_REPORTS + " violations)");
         return out;
-    }
-
-    /** Takes every pcp lock, then every zone lock (the allocator's lock order), and runs r. */
-    private static void lockAll(List<Zone> zones, int zi, int pi, Runnable r) {
-        if (zi < zones.size()) {
-            Zone z = zones.get(zi);
-            if (pi < z.pcp.length) {
-                Zone.Pcp p = z.pcp[pi];
-                p.lock();
-                try { lockAll(zones, zi, pi + 1, r); } finally { p.unlock(); }
-            } else lockAll(zones, zi + 1, 0, r);
-            return;
-        }
-        lockZones(zones, 0, r);
-    }
-
-    private static void lockZones(List<Zone> zones, int i, Runnable r) {
-        if (i == zones.size()) { r.run(); return; }
-        synchronized (zones.get(i)) { lockZones(zones, i + 1, r); }
     }
 
     private static void violation(List<String> out, String fmt, Object... args) {
         if (out.size() < MAX_REPORTS) out.add(String.format(Locale.ROOT, fmt, args));
     }
 
-    private static void checkZone(Kernel k, Zone z, List<String> out) {
+    private static void checkZone(Kernel k, Zone z, List<Zone.Pcp> pcps, List<String> out) {
         String zn = "node " + z.nid + " zone " + z.type.kernelName();
         long start = z.zoneStartPfn, end = z.endPfn();
         BitSet free = new BitSet((int) Math.max(0, end - start));
@@ -103,7 +84,7 @@ final class Checker {
         }
         if (freeTotal != z.freePages) violation(out, "%s: NR_FREE_PAGES = %d but the free lists hold %d pages", zn, z.freePages, freeTotal);
         long pcpPages = 0;
-        for (Zone.Pcp p : z.pcp) {
+        for (Zone.Pcp p : pcps) {
             int sum = 0;
             for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 for (int i = 0; i < p.size(mt); i++) {

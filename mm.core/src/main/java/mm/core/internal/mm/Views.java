@@ -80,11 +80,18 @@ final class Views {
                 sb.append("  pagesets\n");
                 int threshold = threshold(k, z);
                 List<Object> pcps = new ArrayList<>();
-                for (int c = 0; c < z.pcp.length; c++) {
-                    Zone.Pcp p = z.pcp[c];
+                for (int c = 0; c < z.pcpCpus; c++) {
+                    Zone.Pcp p = z.pcpOrNull(c);
                     int count, high, batch;
-                    p.lock();
-                    try { count = p.count; high = p.high; batch = p.batch; } finally { p.unlock(); }
+                    if (p == null) {
+                        // a CPU that has not used the zone yet: an empty pageset with the zone's high and batch
+                        count = 0;
+                        high = z.pcpHigh;
+                        batch = z.pcpBatch;
+                    } else {
+                        p.lock();
+                        try { count = p.count; high = p.high; batch = p.batch; } finally { p.unlock(); }
+                    }
                     sb.append(String.format(Locale.ROOT, "    cpu: %d%n              count: %d%n              high:  %d%n"
                             + "              batch: %d%n  vm stats threshold: %d%n", c, count, high, batch, threshold));
                     pcps.add(Map.of("cpu", c, "count", count, "high", high, "batch", batch));
