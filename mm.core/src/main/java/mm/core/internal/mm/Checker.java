@@ -105,7 +105,7 @@ final class Checker {
         Node n = k.node(z.nid);
         for (long pfn = start; pfn < end; pfn++) {
             MemmapImpl.Section s = k.mm.section(pfn);
-            if (s == null) { pfn |= MemmapImpl.MASK; continue; }
+            if (s == null) { pfn = Math.min(end, k.mm.nextValidPfn(pfn)) - 1; continue; } // a hole: next present section
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {

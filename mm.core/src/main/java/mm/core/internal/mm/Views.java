@@ -157,6 +157,13 @@ final class Views {
             long start = z.zoneStartPfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
             for (long pfn = start; pfn < z.endPfn(); pfn += Mm.PAGEBLOCK_NR_PAGES) {
                 long p = Math.max(pfn, z.zoneStartPfn);
+                if (!k.mm.valid(p)) {
+                    // a hole without a memmap: on to the next present section (its first pageblock)
+                    long next = k.mm.nextValidPfn(p);
+                    if (next >= z.endPfn()) break;
+                    pfn = next - Mm.PAGEBLOCK_NR_PAGES;
+                    continue;
+                }
                 if (!k.mm.initialised(p)) continue;
                 if (k.pageZone(k.mm.f(p)) != z) continue;
                 c[k.mm.pageblockMt(p)]++;

@@ -66,8 +66,17 @@ class ManyCpusAndNodesTest {
     }
 
     @Test
+    void theFourSocket512CpuMachineBootsAndChecks() throws Exception {
+        MemoryModelImpl m = model();
+        m.boot(new MachineServiceImpl().builtin("xeon-4s-512").orElseThrow());
+        assertEquals(512, m.kernel().cpus.count());
+        assertTrue(m.dmesg().stream().anyMatch(l -> l.contains("nr_cpu_ids:512 nr_node_ids:4")));
+        assertEquals(List.of(), m.check());
+    }
+
+    @Test
     void aMachineWith1024NodesBootsAndChecks() throws Exception {
-        // 1024 nodes of 64 MiB each (the first one also holds the low 1 MiB), one CPU each
+        // 1024 nodes of 32 MiB each (the first one also holds the low 1 MiB), one CPU each
         StringBuilder sb = new StringBuilder("machine nodes-1024\n");
         for (int n = 0; n < 1024; n++) sb.append("node ").append(n).append(" cpus 1\n");
         sb.append("e820 0x0-0x9fbff usable node 0\n");
@@ -76,8 +85,8 @@ class ManyCpusAndNodesTest {
         long base = 1L << 32;
         sb.append("e820 0x100000-0x7ffffff usable node 0\n");
         for (int n = 1; n < 1024; n++) {
-            long s = base + (long) (n - 1) * (64L << 20);
-            sb.append(String.format("e820 %#x+64M usable node %d%n", s, n));
+            long s = base + (long) (n - 1) * (32L << 20);
+            sb.append(String.format("e820 %#x+32M usable node %d%n", s, n));
         }
         sb.append("reserve kernel 0x1000000-0x3810fff\n");
         Machine machine = new MachineServiceImpl().parse("nodes-1024", sb.toString());
