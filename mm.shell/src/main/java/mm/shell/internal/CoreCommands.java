@@ -297,14 +297,14 @@ public final class CoreCommands {
             case "reset" -> out = "memblock reset: empty memory and reserved arrays, top-down\n";
             case "add" -> { long[] r = range(args, sub); out = rc("memblock_add", mb.caller("mm_memblock_command").add(r[0], r[1])); }
             case "add-node" -> { long[] r = range(args, sub); out = rc("memblock_add_node", mb.caller("mm_memblock_command").addNode(r[0],
-                    r[1], (int) n(args, 2, sub), 0)); }
+                    r[1], nid(args, 2, sub), 0)); }
             case "reserve" -> { long[] r = range(args, sub); out = rc("memblock_reserve", mb.caller("mm_memblock_command").reserve(r[0], r[1])); }
             case "remove" -> { long[] r = range(args, sub); out = rc("memblock_remove", mb.caller("mm_memblock_command").remove(r[0], r[1])); }
             case "free" -> { long[] r = range(args, sub); out = rc("memblock_phys_free", mb.caller("mm_memblock_command").physFree(r[0], r[1])); }
             case "alloc" -> out = addr(mb.caller("mm_memblock_command").physAlloc(n(args, 0, sub),
                     args.length > 1 ? n(args, 1, sub) : Mm.PAGE_SIZE));
             case "alloc-nid" -> out = addr(mb.caller("mm_memblock_command").physAllocTryNid(n(args, 0, sub), n(args, 1, sub),
-                    (int) n(args, 2, sub)));
+                    nid(args, 2, sub)));
             case "bottom-up" -> { mb.setBottomUp(true); out = "memblock: bottom-up allocation\n"; }
             case "top-down" -> { mb.setBottomUp(false); out = "memblock: top-down allocation\n"; }
             default -> throw new IllegalStateException("unhandled mm:memblock subcommand '" + sub + "'");
@@ -339,6 +339,18 @@ public final class CoreCommands {
     private static long n(String[] args, int i, String sub) {
         if (args.length <= i) throw new IllegalArgumentException("mm:memblock " + sub + ": missing argument " + (i + 1));
         return number(args[i], "argument " + (i + 1) + " of " + sub);
+    }
+
+    /** A node id argument: -1 (NUMA_NO_NODE) or 0..MAX_NUMNODES-1, never a value cut to an int. */
+    static int nid(String[] args, int i, String sub) {
+        if (args.length <= i) throw new IllegalArgumentException("mm:memblock " + sub + ": missing argument " + (i + 1));
+        String a = args[i].trim();
+        long v = a.equals("-1") ? -1 : number(a, "argument " + (i + 1) + " of " + sub);
+        if (v < -1 || v >= Mm.MAX_NUMNODES) {
+            throw new IllegalArgumentException("argument " + (i + 1) + " of " + sub + ": expected a node id -1.."
+                    + (Mm.MAX_NUMNODES - 1) + ", got '" + args[i] + "'");
+        }
+        return (int) v;
     }
 
     /** A PFN argument: below 2^40 (physical addresses end at 2^52). */

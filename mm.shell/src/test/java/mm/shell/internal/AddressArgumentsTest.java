@@ -17,4 +17,13 @@ class AddressArgumentsTest {
         assertEquals("PFN 0x7fffffffffffffff is at or above 2^40: physical addresses end at 2^52 (MAX_PHYSMEM_BITS 52,"
                 + " 5-level paging)", e.getMessage());
     }
+
+    @Test
+    void memblockNodeIdsAreNotCutToAnInt() {
+        assertEquals(-1, CoreCommands.nid(new String[] {"4096", "4096", "-1"}, 2, "alloc-nid"));
+        assertEquals(1023, CoreCommands.nid(new String[] {"4096", "4096", "1023"}, 2, "alloc-nid"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CoreCommands.nid(new String[] {"0", "4096", "0x100000000"}, 2, "add-node"));
+        assertEquals("argument 3 of add-node: expected a node id -1..1023, got '0x100000000'", e.getMessage());
+    }
 }
