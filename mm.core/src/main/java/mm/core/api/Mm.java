@@ -19,6 +19,15 @@ public final class Mm {
     public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
     public static final long MAX_DMA_PFN = 4096;
     public static final long MAX_DMA32_PFN = 1L << 20;
+    /**
+     * MAX_PHYSMEM_BITS of x86-64 with 5-level paging (CONFIG_X86_5LEVEL, which the reference kernel has): physical
+     * addresses are below 2^52, so PFNs are below 2^40. mmkit emulates a 5-level machine.
+     */
+    public static final int MAX_PHYSMEM_BITS = 52;
+    /** The end of the physical address space (exclusive): 2^{@value #MAX_PHYSMEM_BITS} = 4 PiB. */
+    public static final long MAX_PHYS_ADDR = 1L << MAX_PHYSMEM_BITS;
+    /** The end of the PFN space (exclusive): 2^40. */
+    public static final long MAX_PFN = MAX_PHYS_ADDR >>> PAGE_SHIFT;
     /** NODES_SHIFT 10 in the Debian config the reference kernel was built with. */
     public static final int MAX_NUMNODES = 1024;
     public static final int NUMA_NO_NODE = -1;

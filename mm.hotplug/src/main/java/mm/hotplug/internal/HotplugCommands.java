@@ -160,6 +160,10 @@ public final class HotplugCommands {
         if (!sub.equals("online") && !sub.equals("offline") && !sub.equals("remove")) throw usage(sub);
         long id = blockId(arg);
         long bs = hp.blockSizeBytes();
+        if (id < 0 || id >= Mm.MAX_PHYS_ADDR / bs) {
+            throw new IllegalArgumentException("memory block '" + arg + "' is not below 2^52, the end of the physical"
+                    + " address space (memory blocks 0.." + (Mm.MAX_PHYS_ADDR / bs - 1) + ")");
+        }
         operate(sub, id * bs, bs, zone, -1);
     }
 
@@ -170,7 +174,8 @@ public final class HotplugCommands {
                         @Descriptor("add | online | offline | remove") String sub,
                         @Descriptor("start address, e.g. 0x100000000 or 4G") String start,
                         @Descriptor("size, e.g. 1G") String size) {
-        operate(sub, Units.parse(start), Units.parse(size), zone, node);
+        long[] r = Units.physRange(start, size);
+        operate(sub, r[0], r[1], zone, node);
     }
 
     private void operate(String sub, long start, long size, String zone, int node) {
@@ -409,7 +414,8 @@ public final class HotplugCommands {
                          @Descriptor("pgmap type: fsdax (default), devdax or private") @Parameter(names = {"-t", "--type"}, absentValue = "fsdax") String type,
                          @Descriptor("start address, 2 MiB aligned") String start,
                          @Descriptor("size, 2 MiB aligned") String size) {
-        HotplugResult r = hp.memremap(node, Units.parse(start), Units.parse(size), altmap, PgmapType.parse(type));
+        long[] range = Units.physRange(start, size);
+        HotplugResult r = hp.memremap(node, range[0], range[1], altmap, PgmapType.parse(type));
         Report rep = result(r);
         if (r.ok()) {
             DevPagemap pm = null;

@@ -31,8 +31,11 @@ import mm.variant.api.VariantService;
  * kernel's checks, failure reasons and log lines. Callers hold the hotplug lock.
  */
 final class MemoryHotplugOps {
-    /** MAX_PHYSMEM_BITS with 4-level paging: the end of what add_memory and memremap_pages accept. */
-    static final long MAX_PHYS = 1L << 46;
+    /**
+     * MAX_PHYSMEM_BITS with 5-level paging (mmkit emulates a 5-level machine): the end of what add_memory and
+     * memremap_pages accept (mhp_get_pluggable_range).
+     */
+    static final long MAX_PHYS = Mm.MAX_PHYS_ADDR;
     /** Passes of the offline_pages migration loop before mmkit stops where the kernel would retry forever. */
     static final int MAX_OFFLINE_PASSES = 5;
     static final CallStack MIGRATE_STACK = CallStack.of("alloc_migration_target", "migrate_pages_batch",

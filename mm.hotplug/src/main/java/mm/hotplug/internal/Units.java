@@ -27,6 +27,23 @@ final class Units {
         }
     }
 
+    /**
+     * A START SIZE pair of arguments as a physical range: START below 2^52 and the range ending by 2^52, the end of
+     * the physical address space (MAX_PHYSMEM_BITS 52 with 5-level paging), else an error naming the argument.
+     */
+    static long[] physRange(String start, String size) {
+        long s = parse(start), n = parse(size);
+        if (s >= mm.core.api.Mm.MAX_PHYS_ADDR) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "start %s: address %#x is at or above 2^52, the"
+                    + " end of the physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)", start.trim(), s));
+        }
+        if (n > mm.core.api.Mm.MAX_PHYS_ADDR - s) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "size %s: the range %#x+%#x ends above 2^52, the"
+                    + " end of the physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)", size.trim(), s, n));
+        }
+        return new long[] {s, n};
+    }
+
     /** {@code 16 GiB}, {@code 128 MiB}, {@code 4 KiB}, or bytes. */
     static String human(long bytes) {
         String[] u = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -59,4 +59,25 @@ class HotplugCommandsTest {
         assertThrows(IllegalArgumentException.class, () -> c.hotplug("sideways", "online", "memory32"));
         assertThrows(IllegalArgumentException.class, () -> c.memremap(-1, false, "hbm", "16G", "128M"));
     }
+
+    @Test
+    void addressesAtOrAbove2To52AreRefusedNamingTheArgument() {
+        Rig rig = new Rig(Rig.machine("hotplug-demo"));
+        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, TextPrinter.INSTANCE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.hotplug(-1, "auto", "add", "4P", "1G"));
+        assertEquals("start 4P: address 0x10000000000000 is at or above 2^52, the end of the physical address space"
+                + " (MAX_PHYSMEM_BITS 52, 5-level paging)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.hotplug(-1, "auto", "online", "0x7fffffffffff0000", "1G"));
+        assertTrue(e.getMessage().startsWith("start 0x7fffffffffff0000: address"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.memremap(-1, true, "fsdax", "4T", "0x10000000000000"));
+        assertEquals("size 0x10000000000000: the range 0x40000000000+0x10000000000000 ends above 2^52, the end of the"
+                + " physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.hotplug("auto", "offline", "memory999999999999"));
+        assertTrue(e.getMessage().startsWith("memory block 'memory999999999999' is not below 2^52"), e.getMessage());
+        // 64 TiB, the end of 4-level paging, is addressable with 5-level paging
+        String out = print(() -> c.hotplug(-1, "auto", "add", "64T", "1G"));
+        assertTrue(out.contains("add_memory node 0 [mem 0x0000400000000000-0x000040003fffffff]: memory524288..memory524295 added"), out);
+        rig.clean("after the refused commands");
+    }
 }

@@ -70,6 +70,14 @@ final class MachineParser {
     // statement results
     private String name;
     private Line nameLine;
+    /**
+     * The end of the physical address space: MAX_PHYSMEM_BITS 52 of x86-64 with 5-level paging (mm.core.api.Mm's
+     * MAX_PHYS_ADDR; mm.machine does not depend on mm.core).
+     */
+    static final long MAX_PHYS_ADDR = 1L << 52;
+    static final String MAX_PHYS_TEXT = "2^52, the end of the physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)";
+    /** NR_CPUS: CONFIG_NR_CPUS of the reference kernel's config (the most possible CPUs of a machine). */
+    static final int NR_CPUS = 8192;
     private final List<NodeDef> nodes = new ArrayList<>();
     private final List<Row> distance = new ArrayList<>();
     private final List<RangeDef> e820 = new ArrayList<>();
@@ -221,7 +229,20 @@ final class MachineParser {
             end = start + second;
             if (end < start) throw err(t, "range '" + s + "' is too large");
         }
+        if (start >= MAX_PHYS_ADDR) throw err(t, "address " + Sizes.hex(start) + " is at or above " + MAX_PHYS_TEXT);
+        if (end > MAX_PHYS_ADDR) {
+            throw err(line.no, t.col + sep + 1, "range " + Sizes.hex(start) + "-" + Sizes.hex(end - 1) + " ends above "
+                    + MAX_PHYS_TEXT);
+        }
         return new long[] {start, end};
+    }
+
+    /** An address (not a range): below 2^52. */
+    private long address(String what) throws MachineFormatException {
+        Tok t = peek();
+        long a = size(what);
+        if (a >= MAX_PHYS_ADDR) throw err(t, "address " + Sizes.hex(a) + " is at or above " + MAX_PHYS_TEXT);
+        return a;
     }
 
     private Tok name(String what) throws MachineFormatException {
@@ -272,7 +293,15 @@ final class MachineParser {
             throw err(idTok, "node ids must increase: node " + id + " comes after node " + nodes.get(nodes.size() - 1).id);
         }
         word("cpus");
-        int cpus = integer("a CPU count", 0, 1 << 20);
+        Tok cpusTok = peek();
+        int cpus = integer("a CPU count", 0, NR_CPUS);
+        // a node without CPUs still gets one in the boot (every node has a CPU to run on); count it as the boot does
+        int total = Math.max(1, cpus);
+        for (NodeDef d : nodes) total += Math.max(1, d.cpus);
+        if (total > NR_CPUS) {
+            throw err(cpusTok, "the machine has more than " + NR_CPUS + " CPUs (NR_CPUS): node " + id
+                    + " brings the total to " + total);
+        }
         end("the CPU count");
         nodes.add(new NodeDef(id, cpus, line.no, idTok));
     }
@@ -412,7 +441,7 @@ final class MachineParser {
         long base = -1;
         if (more()) {
             word("at");
-            base = size("an address like 0x7fee4000");
+            base = address("an address like 0x7fee4000");
         }
         end(base < 0 ? "the size" : "the address");
         lateFrees.add(new LateFree(nt.text, k, base));

@@ -117,6 +117,39 @@ class MachineFormatTest {
     }
 
     @Test
+    void big32tHas16NodesOf2TiBAnd56CpusEach() throws Exception {
+        Machine m = svc.builtin("big-32t").orElseThrow();
+        long gib = 1L << 30, tib = 1L << 40;
+        assertEquals(16, m.nodes().size());
+        for (NumaNode n : m.nodes()) {
+            assertEquals(56, n.cpus());
+            long b = n.ranges().stream().mapToLong(r -> r[1] - r[0]).sum();
+            assertTrue(b > 2 * tib - gib && b <= 2 * tib, "node " + n.id() + " has " + b);
+        }
+        assertTrue(m.usableBytes() > 32 * tib - gib && m.usableBytes() <= 32 * tib, "usable " + m.usableBytes());
+        assertEquals(21, m.distance(0, 3));
+        assertEquals(31, m.distance(0, 4));
+        // firmware holes below 4 GiB, the vmemmap tables reserved on every node
+        assertTrue(m.e820().stream().anyMatch(r -> r.type() == E820Type.NVS && r.end() <= 4 * gib));
+        for (NumaNode n : m.nodes()) {
+            long top = n.ranges().get(n.ranges().size() - 1)[1];
+            assertTrue(m.reservations().stream().anyMatch(r -> r.name().equals("vmemmap-pmd-" + n.id())
+                    && r.base() + r.size() == top), "node " + n.id());
+        }
+    }
+
+    @Test
+    void xeon4sHas512CpusAndPmem6tHas6TiBOfPmem() throws Exception {
+        Machine x = svc.builtin("xeon-4s-512").orElseThrow();
+        assertEquals(4, x.nodes().size());
+        assertEquals(512, x.nodes().stream().mapToInt(NumaNode::cpus).sum());
+        Machine p = svc.builtin("pmem-6t").orElseThrow();
+        long pmem = p.e820().stream().filter(r -> r.type() == E820Type.PMEM).mapToLong(E820Range::size).sum();
+        assertEquals(6L << 40, pmem);
+        assertEquals(2, p.nodes().size());
+    }
+
+    @Test
     void tinyMachinesAreSmall() throws Exception {
         Machine t = svc.builtin("tiny").orElseThrow();
         assertEquals(1, t.nodes().size());
@@ -325,7 +358,25 @@ class MachineFormatTest {
                         "bad:5:9: hotplug range 0x40000000-0x7fffffff is 'present' but is not all usable memory of"
                                 + " node 0"),
                 Arguments.of(MINIMAL + "workload seed 1 orders 80,x,6\n",
-                        "bad:5:27: expected a weight (a whole number), got 'x'"));
+                        "bad:5:27: expected a weight (a whole number), got 'x'"),
+                // physical addresses end at 2^52 (5-level paging): every kind of range, and the latefree address
+                Arguments.of(MINIMAL + "e820 0x10000000000000-0x10000000ffffff reserved\n",
+                        "bad:5:6: address 0x10000000000000 is at or above " + MachineParser.MAX_PHYS_TEXT),
+                Arguments.of(MINIMAL + "e820 0x100000-7E usable node 0\n",
+                        "bad:5:15: range 0x100000-0x7000000000000000 ends above " + MachineParser.MAX_PHYS_TEXT),
+                Arguments.of(MINIMAL + "reserve far 0x0-0x7ffffffffffffffe\n",
+                        "bad:5:17: range 0x0-0x7ffffffffffffffe ends above " + MachineParser.MAX_PHYS_TEXT),
+                Arguments.of(MINIMAL + "hotplug 4P+1G node 0 absent\n",
+                        "bad:5:9: address 0x10000000000000 is at or above " + MachineParser.MAX_PHYS_TEXT),
+                Arguments.of(MINIMAL + "memblock reserve 4095T+2T\n",
+                        "bad:5:24: range 0xfff0000000000-0x1000ffffffffff ends above " + MachineParser.MAX_PHYS_TEXT),
+                Arguments.of(MINIMAL + "latefree initrd 1024K at 5P\n",
+                        "bad:5:26: address 0x14000000000000 is at or above " + MachineParser.MAX_PHYS_TEXT),
+                // NR_CPUS
+                Arguments.of(MINIMAL.replace("cpus 1", "cpus 8193"),
+                        "bad:2:13: expected a CPU count in 0..8192, got '8193'"),
+                Arguments.of(MINIMAL.replace("node 0 cpus 1", "node 0 cpus 8000\nnode 1 cpus 200"),
+                        "bad:3:13: the machine has more than 8192 CPUs (NR_CPUS): node 1 brings the total to 8200"));
     }
 
     @ParameterizedTest

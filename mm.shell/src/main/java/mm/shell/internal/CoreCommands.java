@@ -216,7 +216,7 @@ public final class CoreCommands {
     @Descriptor("free a block allocated with mm:alloc (__free_pages)")
     public void free(@Descriptor("PFN (hex 0x... or decimal)") String pfn,
                      @Descriptor("order it was allocated with") int order) {
-        long p = number(pfn, "PFN");
+        long p = pfn(pfn);
         model.free(p, order);
         print(Report.of("free", String.format(Locale.ROOT, "freed %#x order %d%n", p, order), Map.of("pfn", p, "order", order)));
     }
@@ -226,7 +226,7 @@ public final class CoreCommands {
 
     @Descriptor("show one struct page (drgn-style): flags, page_type, refcounts, node, zone, migratetype, state")
     public void page(@Descriptor("PFN (hex 0x... or decimal)") String pfn) {
-        long p = number(pfn, "PFN");
+        long p = pfn(pfn);
         print(pageReport(p, model.page(p)));
     }
 
@@ -327,16 +327,16 @@ public final class CoreCommands {
             case "reserved" -> out = mb.debugfs(true);
             case "dump" -> out = mb.dumpAll();
             case "reset" -> out = "memblock reset: empty memory and reserved arrays, top-down\n";
-            case "add" -> out = rc("memblock_add", mb.caller("mm_memblock_command").add(n(args, 0, sub), n(args, 1, sub)));
-            case "add-node" -> out = rc("memblock_add_node", mb.caller("mm_memblock_command").addNode(n(args, 0, sub),
-                    n(args, 1, sub), (int) n(args, 2, sub), 0));
-            case "reserve" -> out = rc("memblock_reserve", mb.caller("mm_memblock_command").reserve(n(args, 0, sub), n(args, 1, sub)));
-            case "remove" -> out = rc("memblock_remove", mb.caller("mm_memblock_command").remove(n(args, 0, sub), n(args, 1, sub)));
-            case "free" -> out = rc("memblock_phys_free", mb.caller("mm_memblock_command").physFree(n(args, 0, sub), n(args, 1, sub)));
+            case "add" -> { long[] r = range(args, sub); out = rc("memblock_add", mb.caller("mm_memblock_command").add(r[0], r[1])); }
+            case "add-node" -> { long[] r = range(args, sub); out = rc("memblock_add_node", mb.caller("mm_memblock_command").addNode(r[0],
+                    r[1], nid(args, 2, sub), 0)); }
+            case "reserve" -> { long[] r = range(args, sub); out = rc("memblock_reserve", mb.caller("mm_memblock_command").reserve(r[0], r[1])); }
+            case "remove" -> { long[] r = range(args, sub); out = rc("memblock_remove", mb.caller("mm_memblock_command").remove(r[0], r[1])); }
+            case "free" -> { long[] r = range(args, sub); out = rc("memblock_phys_free", mb.caller("mm_memblock_command").physFree(r[0], r[1])); }
             case "alloc" -> out = addr(mb.caller("mm_memblock_command").physAlloc(n(args, 0, sub),
                     args.length > 1 ? n(args, 1, sub) : Mm.PAGE_SIZE));
             case "alloc-nid" -> out = addr(mb.caller("mm_memblock_command").physAllocTryNid(n(args, 0, sub), n(args, 1, sub),
-                    (int) n(args, 2, sub)));
+                    nid(args, 2, sub)));
             case "bottom-up" -> { mb.setBottomUp(true); out = "memblock: bottom-up allocation\n"; }
             case "top-down" -> { mb.setBottomUp(false); out = "memblock: top-down allocation\n"; }
             default -> throw new IllegalStateException("unhandled mm:memblock subcommand '" + sub + "'");
@@ -371,6 +371,43 @@ public final class CoreCommands {
     private static long n(String[] args, int i, String sub) {
         if (args.length <= i) throw new IllegalArgumentException("mm:memblock " + sub + ": missing argument " + (i + 1));
         return number(args[i], "argument " + (i + 1) + " of " + sub);
+    }
+
+    /** A node id argument: -1 (NUMA_NO_NODE) or 0..MAX_NUMNODES-1, never a value cut to an int. */
+    static int nid(String[] args, int i, String sub) {
+        if (args.length <= i) throw new IllegalArgumentException("mm:memblock " + sub + ": missing argument " + (i + 1));
+        String a = args[i].trim();
+        long v = a.equals("-1") ? -1 : number(a, "argument " + (i + 1) + " of " + sub);
+        if (v < -1 || v >= Mm.MAX_NUMNODES) {
+            throw new IllegalArgumentException("argument " + (i + 1) + " of " + sub + ": expected a node id -1.."
+                    + (Mm.MAX_NUMNODES - 1) + ", got '" + args[i] + "'");
+        }
+        return (int) v;
+    }
+
+    /** A PFN argument: below 2^40 (physical addresses end at 2^52). */
+    static long pfn(String s) {
+        long p = number(s, "PFN");
+        if (p >= Mm.MAX_PFN) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "PFN %#x is at or above 2^40: physical"
+                    + " addresses end at 2^52 (MAX_PHYSMEM_BITS 52, 5-level paging)", p));
+        }
+        return p;
+    }
+
+    /** The base and size arguments of a memblock range: an address below 2^52 and a range that ends by 2^52. */
+    private static long[] range(String[] args, String sub) {
+        long base = n(args, 0, sub), size = n(args, 1, sub);
+        if (base >= Mm.MAX_PHYS_ADDR) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "argument 1 of %s: address %#x is at or above"
+                    + " 2^52, the end of the physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)", sub, base));
+        }
+        if (size > Mm.MAX_PHYS_ADDR - base) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "argument 2 of %s: the range %#x+%#x ends"
+                    + " above 2^52, the end of the physical address space (MAX_PHYSMEM_BITS 52, 5-level paging)", sub,
+                    base, size));
+        }
+        return new long[] {base, size};
     }
 
     static long number(String s, String what) {

@@ -1,7 +1,6 @@
 package mm.core.internal.mm;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import mm.core.api.MigrateType;
@@ -9,8 +8,8 @@ import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 
 /**
- * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): with every pcp and zone lock held,
- * walks every free list and every struct page of every zone and reports each violation:
+ * The invariant checker (CONFIG_DEBUG_VM in spirit, design.md "Invariants"): zone by zone, with the zone's pcp
+ * locks and zone lock held, walks every free list and every struct page of every zone and reports each violation:
  * every PFN is in exactly one state (free in exactly one list at its order, on a per-cpu list, allocated with a
  * head, isolated for free page reporting, reserved, or uninitialised where deferral or an offline section allows
  * it; initialised pages of offline sections and ZONE_DEVICE pages are outside the buddy's accounting and must not
@@ -25,44 +24,60 @@ final class Checker {
     static List<String> check(Kernel k) {
         List<Zone> zones = k.zones();
         List<String> out = new ArrayList<>();
-        lockAll(zones, 0, 0, () -> {
-            for (Zone z : zones) {
-                if (z.spanned == 0 && z.managed == 0) continue;
-                checkZone(k, z, out);
-                if (out.size() >= MAX_REPORTS) break;
-            }
-        });
+        // zone by zone, each with its pagesets and zone->lock held: a page never changes zones under the allocator,
+        // so each zone's invariants need only its own locks (and no depth or lock count grows with CPUs x zones)
+        for (Zone z : zones) {
+            if (z.spanned == 0 && z.managed == 0) continue;
+            z.withAllPcpsAndZoneLocked(pcps -> checkZone(k, z, pcps, out));
+            if (out.size() >= MAX_REPORTS) break;
+        }
         if (out.size() >= MAX_REPORTS) out.add("... (stopped after " + MAX_REPORTS + " violations)");
         return out;
     }
 
-    /** Takes every pcp lock, then every zone lock (the allocator's lock order), and runs r. */
-    private static void lockAll(List<Zone> zones, int zi, int pi, Runnable r) {
-        if (zi < zones.size()) {
-            Zone z = zones.get(zi);
-            if (pi < z.pcp.length) {
-                Zone.Pcp p = z.pcp[pi];
-                p.lock();
-                try { lockAll(zones, zi, pi + 1, r); } finally { p.unlock(); }
-            } else lockAll(zones, zi + 1, 0, r);
-            return;
-        }
-        lockZones(zones, 0, r);
-    }
+    /**
+     * The free PFNs the check has seen, one bitmap per section that has any: memory follows the free pages, not
+     * the zone's span (a zone of a big machine spans more than a BitSet can index).
+     */
+    private static final class PfnBits {
+        private final java.util.HashMap<Long, long[]> sections = new java.util.HashMap<>();
+        private long lastNr = -1;
+        private long[] last;
 
-    private static void lockZones(List<Zone> zones, int i, Runnable r) {
-        if (i == zones.size()) { r.run(); return; }
-        synchronized (zones.get(i)) { lockZones(zones, i + 1, r); }
+        private long[] words(long pfn, boolean create) {
+            long nr = pfn >>> MemmapImpl.SHIFT;
+            if (nr == lastNr) return last;
+            long[] w = sections.get(nr);
+            if (w == null) {
+                if (!create) return null;
+                w = new long[(int) ((MemmapImpl.MASK + 1) >>> 6)];
+                sections.put(nr, w);
+            }
+            lastNr = nr;
+            last = w;
+            return w;
+        }
+
+        boolean get(long pfn) {
+            long[] w = words(pfn, false);
+            int i = (int) (pfn & MemmapImpl.MASK);
+            return w != null && (w[i >>> 6] & (1L << i)) != 0;
+        }
+
+        void set(long pfn) {
+            int i = (int) (pfn & MemmapImpl.MASK);
+            words(pfn, true)[i >>> 6] |= 1L << i;
+        }
     }
 
     private static void violation(List<String> out, String fmt, Object... args) {
         if (out.size() < MAX_REPORTS) out.add(String.format(Locale.ROOT, fmt, args));
     }
 
-    private static void checkZone(Kernel k, Zone z, List<String> out) {
+    private static void checkZone(Kernel k, Zone z, List<Zone.Pcp> pcps, List<String> out) {
         String zn = "node " + z.nid + " zone " + z.type.kernelName();
         long start = z.zoneStartPfn, end = z.endPfn();
-        BitSet free = new BitSet((int) Math.max(0, end - start));
+        PfnBits free = new PfnBits();
         long freeTotal = 0;
         for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
             long orderCount = 0;
@@ -88,9 +103,8 @@ final class Checker {
                     }
                     for (long q = p; q < p + (1L << o) && q < end; q++) {
                         if (q < start) continue;
-                        int bit = (int) (q - start);
-                        if (free.get(bit)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
-                        free.set(bit);
+                        if (free.get(q)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
+                        free.set(q);
                         if (q != p && (k.mm.f(q) & Zone.BUDDY) != 0) violation(out, "%s: tail pfn %#x of a free block has PageBuddy", zn, q);
                     }
                     prev = p;
@@ -103,16 +117,15 @@ final class Checker {
         }
         if (freeTotal != z.freePages) violation(out, "%s: NR_FREE_PAGES = %d but the free lists hold %d pages", zn, z.freePages, freeTotal);
         long pcpPages = 0;
-        for (Zone.Pcp p : z.pcp) {
+        for (Zone.Pcp p : pcps) {
             int sum = 0;
             for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 for (int i = 0; i < p.size(mt); i++) {
                     int pfn = p.at(mt, i);
                     sum++;
                     if (!z.spans(pfn)) { violation(out, "%s: pcp page %#x is outside the zone", zn, pfn); continue; }
-                    int bit = (int) (pfn - start);
-                    if (free.get(bit)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
-                    free.set(bit);
+                    if (free.get(pfn)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
+                    free.set(pfn);
                     if (k.mm.prev(pfn) != PageAlloc.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
                 }
             }
@@ -124,7 +137,7 @@ final class Checker {
         Node n = k.node(z.nid);
         for (long pfn = start; pfn < end; pfn++) {
             MemmapImpl.Section s = k.mm.section(pfn);
-            if (s == null) { pfn |= MemmapImpl.MASK; continue; }
+            if (s == null) { pfn = Math.min(end, k.mm.nextValidPfn(pfn)) - 1; continue; } // a hole: next present section
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
@@ -134,7 +147,7 @@ final class Checker {
                 continue;
             }
             if (k.pageZone(f) != z) continue; // a hole page of a neighbouring zone, or another node's
-            boolean isFree = free.get((int) (pfn - start));
+            boolean isFree = free.get(pfn);
             if (!s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE) {
                 // hot-added struct pages between move_pfn_range_to_zone and onlining, and ZONE_DEVICE pages: they
                 // are initialised but never the buddy's, so they are not in the managed accounting
@@ -170,7 +183,7 @@ final class Checker {
                 if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)
                     violation(out, "%s: isolated block %#x order %d is misaligned or crosses the zone span", zn, pfn, order);
                 for (long t = pfn + 1; t < Math.min(end, pfn + (1L << order)); t++) {
-                    if (free.get((int) (t - start)) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
+                    if (free.get(t) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
                         violation(out, "%s: pfn %#x inside the isolated block %#x is in another state", zn, t, pfn);
                 }
                 isolated += 1L << order;

@@ -183,6 +183,17 @@ public final class MemmapImpl implements Memmap {
         return nr < s.length ? s[(int) nr] : null;
     }
 
+    /**
+     * The first PFN at or after {@code pfn} that has a memmap (pfn itself when its section has one), or
+     * Long.MAX_VALUE: walks that skip holes step over absent sections at once, so their work is bounded by the
+     * present sections, not by the width of the address space.
+     */
+    long nextValidPfn(long pfn) {
+        Section[] s = sections;
+        for (long nr = pfn >>> SHIFT; nr < s.length; nr++) if (s[(int) nr] != null) return Math.max(pfn, nr << SHIFT);
+        return Long.MAX_VALUE;
+    }
+
     Section sectionOrThrow(long pfn) {
         Section s = section(pfn);
         if (s == null) throw new mm.core.api.BadPageException(pfn, "pfn is not valid (no memmap for its section)");

@@ -276,7 +276,7 @@ final class MmInit {
         while (pfn < epfn) {
             long pbStart = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
             long pbEnd = Math.min(epfn, pbStart + Mm.PAGEBLOCK_NR_PAGES);
-            if (!k.mm.valid(pbStart)) { pfn = pbEnd; continue; }
+            if (!k.mm.valid(pbStart)) { pfn = Math.min(epfn, k.mm.nextValidPfn(pbStart)); continue; } // no memmap here
             k.mm.initRange(pfn, pbEnd, nid, zone, true, -1);
             hooks.pagesInitialised(k.node(nid).zones[zone], pfn, pbEnd);
             count += pbEnd - pfn;
@@ -295,7 +295,7 @@ final class MmInit {
         long pfn = s;
         while (pfn < e) {
             MemmapImpl.Section sec = k.mm.section(pfn);
-            if (sec == null) { pfn = (pfn | MemmapImpl.MASK) + 1; continue; }
+            if (sec == null) { pfn = k.mm.nextValidPfn(pfn); continue; } // a hole: on to the next present section
             int i = (int) (pfn & MemmapImpl.MASK);
             if ((sec.flags[i] & MemmapImpl.INIT) == 0) {
                 // init_reserved_page: reserved pages in the deferred part are initialised now, a run at a time

@@ -136,7 +136,7 @@ public final class PageAlloc {
      * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
      */
     private long rmqueuePcp(Zone z, int mt, int cpu) {
-        Zone.Pcp p = z.pcp[cpu];
+        Zone.Pcp p = z.pcp(cpu);
         if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
         int[] l = p.list(mt);
         int c = l[0];
@@ -283,7 +283,7 @@ public final class PageAlloc {
      * is busy: the caller then frees straight to the buddy (free_one_page), as 6.x does.
      */
     private boolean freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
-        Zone.Pcp p = z.pcp[cpus.cpu()];
+        Zone.Pcp p = z.pcp(cpus.cpu());
         if (!p.tryLock()) return false;
         int[] l = p.list(mt);
         int c = l[0] + 1;
@@ -330,22 +330,22 @@ public final class PageAlloc {
     public void drainAllPages() {
         for (Node n : k.nodes) {
             for (Zone z : n.zones) {
-                for (Zone.Pcp p : z.pcp) {
+                z.forEachPcp((cpu, p) -> {
                     p.lock();
                     try { drainPcpLocked(z, p, Integer.MAX_VALUE, 0); } finally { p.unlock(); }
-                }
+                });
             }
         }
     }
 
     /** Pages on the per-cpu lists of a zone. */
     public long pcpPages(Zone z) {
-        long n = 0;
-        for (Zone.Pcp p : z.pcp) {
+        long[] n = {0};
+        z.forEachPcp((cpu, p) -> {
             p.lock();
-            try { n += p.count; } finally { p.unlock(); }
-        }
-        return n;
+            try { n[0] += p.count; } finally { p.unlock(); }
+        });
+        return n[0];
     }
 
     /** split_page: every page of the allocated block becomes an order-0 allocation with refcount 1. */
@@ -434,11 +434,13 @@ public final class PageAlloc {
 
     // ------------------------------------------------------------------------------------- per-cpu pagesets
 
-    /** The boot pagesets build_all_zonelists_init gives every zone (pcp->high 0, batch 1) before the real ones. */
+    /**
+     * The boot pagesets build_all_zonelists_init gives every zone (pcp->high 0, batch 1) before the real ones; a
+     * CPU's pageset of a zone is created when the CPU first uses the zone.
+     */
     void bootPagesets(mm.core.hook.FreeListHook[] freeHooks) {
         for (Node n : k.nodes) for (Zone z : n.zones) {
-            z.pcp = new Zone.Pcp[cpus.count()];
-            for (int c = 0; c < z.pcp.length; c++) { z.pcp[c] = new Zone.Pcp(); z.pcp[c].high = 0; z.pcp[c].batch = 1; }
+            z.initPagesets(cpus.count(), 0, 1);
             z.freeHooks = freeHooks;
         }
     }
@@ -456,7 +458,7 @@ public final class PageAlloc {
         batch = Math.max(1, batch);
         long high = Math.max(z.wmarkLow / Math.max(1, n.cpus), batch << 2);
         if (!z.populated()) high = 0;
-        for (Zone.Pcp p : z.pcp) { p.batch = (int) batch; p.high = (int) high; }
+        z.setPcpHighBatch((int) high, (int) batch);
     }
 
     // ---------------------------------------------------------------------------------- free_reserved_area

@@ -80,11 +80,18 @@ final class Views {
                 sb.append("  pagesets\n");
                 int threshold = threshold(k, z);
                 List<Object> pcps = new ArrayList<>();
-                for (int c = 0; c < z.pcp.length; c++) {
-                    Zone.Pcp p = z.pcp[c];
+                for (int c = 0; c < z.pcpCpus; c++) {
+                    Zone.Pcp p = z.pcpOrNull(c);
                     int count, high, batch;
-                    p.lock();
-                    try { count = p.count; high = p.high; batch = p.batch; } finally { p.unlock(); }
+                    if (p == null) {
+                        // a CPU that has not used the zone yet: an empty pageset with the zone's high and batch
+                        count = 0;
+                        high = z.pcpHigh;
+                        batch = z.pcpBatch;
+                    } else {
+                        p.lock();
+                        try { count = p.count; high = p.high; batch = p.batch; } finally { p.unlock(); }
+                    }
                     sb.append(String.format(Locale.ROOT, "    cpu: %d%n              count: %d%n              high:  %d%n"
                             + "              batch: %d%n  vm stats threshold: %d%n", c, count, high, batch, threshold));
                     pcps.add(Map.of("cpu", c, "count", count, "high", high, "batch", batch));
@@ -150,6 +157,13 @@ final class Views {
             long start = z.zoneStartPfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
             for (long pfn = start; pfn < z.endPfn(); pfn += Mm.PAGEBLOCK_NR_PAGES) {
                 long p = Math.max(pfn, z.zoneStartPfn);
+                if (!k.mm.valid(p)) {
+                    // a hole without a memmap: on to the next present section (its first pageblock)
+                    long next = k.mm.nextValidPfn(p);
+                    if (next >= z.endPfn()) break;
+                    pfn = next - Mm.PAGEBLOCK_NR_PAGES;
+                    continue;
+                }
                 if (!k.mm.initialised(p)) continue;
                 if (k.pageZone(k.mm.f(p)) != z) continue;
                 c[k.mm.pageblockMt(p)]++;

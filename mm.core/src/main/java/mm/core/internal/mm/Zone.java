@@ -47,7 +47,20 @@ public final class Zone {
     final int[] tail = new int[Mm.NR_PAGE_ORDERS * NMT];
     public long wmarkMin, wmarkLow, wmarkHigh, wmarkPromo;
     public final long[] lowmemReserve = new long[ZoneType.VALUES.length];
-    Pcp[] pcp = new Pcp[0];
+    /**
+     * The per-cpu pagesets, created for a CPU when it first allocates or frees in this zone (the kernel allocates
+     * them for every possible CPU; here a CPU that never touches the zone costs nothing): chunks of
+     * {@link #PCP_CHUNK} CPUs, so even 8192 CPUs x 1024 nodes x every zone cost one small array per zone.
+     */
+    private Pcp[][] pcpChunks = new Pcp[0][];
+    /** Guards creating pagesets and pcp->high / pcp->batch updates (never taken with a pcp or zone lock held). */
+    private final Object pcpSetup = new Object();
+    /** Number of possible CPUs, and pcp->high / pcp->batch of pagesets created from now on (zone_pcp_update). */
+    int pcpCpus;
+    int pcpHigh, pcpBatch = 1;
+    static final int PCP_CHUNK_SHIFT = 6, PCP_CHUNK = 1 << PCP_CHUNK_SHIFT;
+    private static final java.lang.invoke.VarHandle PCPS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[].class);
+    private static final java.lang.invoke.VarHandle CHUNKS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[][].class);
     volatile FreeListHook[] freeHooks = new FreeListHook[0];
 
     Zone(int nid, ZoneType type, MemmapImpl mm) {
@@ -58,6 +71,91 @@ public final class Zone {
         this.zoneLinks = PageFlags.links(nid, idx);
         java.util.Arrays.fill(head, NONE);
         java.util.Arrays.fill(tail, NONE);
+    }
+
+    /** Sets up empty pagesets for {@code cpus} possible CPUs with pcp->high and pcp->batch (the boot pagesets). */
+    void initPagesets(int cpus, int high, int batch) {
+        pcpCpus = cpus;
+        pcpHigh = high;
+        pcpBatch = batch;
+        pcpChunks = new Pcp[(cpus + PCP_CHUNK - 1) >>> PCP_CHUNK_SHIFT][];
+    }
+
+    /** this_cpu_ptr(zone->per_cpu_pageset): the CPU's pageset, created on its first use. */
+    Pcp pcp(int cpu) {
+        Pcp[] c = (Pcp[]) CHUNKS.getAcquire(pcpChunks, cpu >>> PCP_CHUNK_SHIFT);
+        Pcp p;
+        if (c == null || (p = (Pcp) PCPS.getAcquire(c, cpu & (PCP_CHUNK - 1))) == null) return createPcp(cpu);
+        return p;
+    }
+
+    /** The CPU's pageset if it has one (views, drains and the checker do not create them), else null. */
+    Pcp pcpOrNull(int cpu) {
+        Pcp[][] chunks = pcpChunks;
+        if (cpu < 0 || cpu >>> PCP_CHUNK_SHIFT >= chunks.length) return null;
+        Pcp[] c = (Pcp[]) CHUNKS.getAcquire(chunks, cpu >>> PCP_CHUNK_SHIFT);
+        return c == null ? null : (Pcp) PCPS.getAcquire(c, cpu & (PCP_CHUNK - 1));
+    }
+
+    private Pcp createPcp(int cpu) {
+        Pcp[][] chunks = pcpChunks;
+        if (cpu < 0 || cpu >= pcpCpus) throw new IllegalArgumentException("no CPU " + cpu + " on this machine");
+        synchronized (pcpSetup) {
+            Pcp[] c = chunks[cpu >>> PCP_CHUNK_SHIFT];
+            if (c == null) {
+                c = new Pcp[PCP_CHUNK];
+                CHUNKS.setRelease(chunks, cpu >>> PCP_CHUNK_SHIFT, c);
+            }
+            Pcp p = c[cpu & (PCP_CHUNK - 1)];
+            if (p == null) {
+                p = new Pcp();
+                p.high = pcpHigh;
+                p.batch = pcpBatch;
+                PCPS.setRelease(c, cpu & (PCP_CHUNK - 1), p);
+            }
+            return p;
+        }
+    }
+
+    /** Calls {@code action} for every pageset created so far, in CPU order. */
+    void forEachPcp(java.util.function.BiConsumer<Integer, Pcp> action) {
+        Pcp[][] chunks = pcpChunks;
+        for (int ci = 0; ci < chunks.length; ci++) {
+            Pcp[] c = (Pcp[]) CHUNKS.getAcquire(chunks, ci);
+            if (c == null) continue;
+            for (int j = 0; j < PCP_CHUNK; j++) {
+                Pcp p = (Pcp) PCPS.getAcquire(c, j);
+                if (p != null) action.accept(ci << PCP_CHUNK_SHIFT | j, p);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code r} with every pageset of the zone locked and then zone->lock held (the allocator's lock order), no
+     * pageset created meanwhile; {@code r} gets the pagesets. Locks are taken in a loop, not by recursion, so the
+     * depth does not grow with the number of CPUs.
+     */
+    void withAllPcpsAndZoneLocked(java.util.function.Consumer<java.util.List<Pcp>> r) {
+        synchronized (pcpSetup) {
+            java.util.List<Pcp> ps = new java.util.ArrayList<>();
+            forEachPcp((c, p) -> ps.add(p));
+            int locked = 0;
+            try {
+                for (Pcp p : ps) { p.lock(); locked++; }
+                synchronized (this) { r.accept(ps); }
+            } finally {
+                for (int i = 0; i < locked; i++) ps.get(i).unlock();
+            }
+        }
+    }
+
+    /** zone_pcp_update's store: pcp->high and pcp->batch of every pageset, present and future. */
+    void setPcpHighBatch(int high, int batch) {
+        synchronized (pcpSetup) {
+            pcpHigh = high;
+            pcpBatch = batch;
+            forEachPcp((c, p) -> { p.high = high; p.batch = batch; });
+        }
     }
 
     public long endPfn() { return zoneStartPfn + spanned; }

@@ -84,9 +84,23 @@ final class Zonelists {
 
     /** find_next_best_node's order: by node distance, the local node first among equals, then by nid. */
     private static List<Node> byDistance(Kernel k, Node local) {
+        // the SLIT row of the local node, looked up once per node (not once per comparison): 1024 nodes stay fast
+        List<mm.machine.api.NumaNode> defined = k.machine.nodes();
+        int[][] table = k.machine.distance();
+        int maxNid = 0;
+        for (mm.machine.api.NumaNode n : defined) maxNid = Math.max(maxNid, n.id());
+        for (Node n : k.nodes) maxNid = Math.max(maxNid, n.nid);
+        int[] row = new int[maxNid + 1];
+        java.util.Arrays.fill(row, 20);
+        int li = -1;
+        for (int i = 0; i < defined.size(); i++) if (defined.get(i).id() == local.nid) li = i;
+        if (table != null && li >= 0) {
+            for (int i = 0; i < defined.size(); i++) row[defined.get(i).id()] = table[li][i];
+        }
+        row[local.nid] = li >= 0 && table != null ? table[li][li] : 10;
         List<Node> order = new ArrayList<>(k.nodes);
         order.sort((x, y) -> {
-            int dx = k.machine.distance(local.nid, x.nid), dy = k.machine.distance(local.nid, y.nid);
+            int dx = row[x.nid], dy = row[y.nid];
             if (dx != dy) return Integer.compare(dx, dy);
             if (x == local) return -1;
             if (y == local) return 1;

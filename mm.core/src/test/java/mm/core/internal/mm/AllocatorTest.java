@@ -161,7 +161,7 @@ class AllocatorTest {
     void aFullPerCpuListDrainsListByListOldestFirst() {
         Kernel k = m.kernel();
         Zone z = k.pageZone(k.mm.f(m.alloc(0, Gfp.GFP_KERNEL, 0, ME)));
-        Zone.Pcp p = z.pcp[k.cpus.cpu()];
+        Zone.Pcp p = z.pcp(k.cpus.cpu());
         int high = p.high, batch = p.batch;
         assertTrue(high > batch + 2, "pcp high " + high + ", batch " + batch);
         // pages of this zone whose pageblocks put them on the unmovable (0) and movable (1) lists when freed
@@ -200,7 +200,7 @@ class AllocatorTest {
         long warm = m.alloc(0, Gfp.GFP_KERNEL, 0, ME);
         m.free(warm, 0);
         Zone z = k.pageZone(k.mm.f(warm));
-        Zone.Pcp p = z.pcp[k.cpus.cpu()];
+        Zone.Pcp p = z.pcp(k.cpus.cpu());
         int listed = p.count;
         long free = z.freePages;
         assertTrue(listed > 0, "the free went to the per-cpu list");
