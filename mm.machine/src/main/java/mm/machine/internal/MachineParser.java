@@ -535,6 +535,26 @@ final class MachineParser {
         return w;
     }
 
+    /**
+     * The timing-model parameters (docs/timing-model.md) and the values that make sense for them: costs are not
+     * negative, a bandwidth is positive, ht_gain is a fraction of a core.
+     */
+    static final Map<String, double[]> TIMING_KEYS = Map.ofEntries(
+            Map.entry("init_ns_per_page", new double[] {0, 1e6}),
+            Map.entry("free_ns_per_page", new double[] {0, 1e6}),
+            Map.entry("pfn_check_ns_per_page", new double[] {0, 1e6}),
+            Map.entry("cold_walk_ns_per_page", new double[] {0, 1e6}),
+            Map.entry("page_owner_scan_ns_per_page", new double[] {0, 1e6}),
+            Map.entry("mem_bw_gbps", new double[] {0.001, 1e6}),
+            Map.entry("threads_per_core", new double[] {1, 8}),
+            Map.entry("ht_gain", new double[] {0, 1}),
+            Map.entry("thread_start_us", new double[] {0, 1e6}),
+            Map.entry("deferred_threads", new double[] {1, 8192}));
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
     private void timing() throws MachineFormatException {
         Tok k = next("a timing parameter name");
         if (!SYMBOL_NAME.matcher(k.text).matches()) {
@@ -549,7 +569,15 @@ final class MachineParser {
             throw expected("a number like 1.5 or 2e-9");
         }
         double d = Double.parseDouble(v.text);
-        if (!Double.isFinite(d)) throw err(v, "timing value '" + v.text + "' is out of range");
+        double[] range = TIMING_KEYS.get(k.text);
+        if (range == null) {
+            throw err(k, "unknown timing parameter '" + k.text + "' (known: " + String.join(", ", new java.util.TreeSet<>(TIMING_KEYS.keySet()))
+                    + "; docs/timing-model.md)");
+        }
+        if (!Double.isFinite(d) || d < range[0] || d > range[1]) {
+            throw err(v, "timing " + k.text + " " + v.text + " is out of range (" + fmt(range[0]) + ".." + fmt(range[1])
+                    + ")");
+        }
         end("the value");
         timing.put(k.text, d);
         timingLines.put(k.text, line.no);

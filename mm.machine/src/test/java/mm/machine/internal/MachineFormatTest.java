@@ -284,7 +284,8 @@ class MachineFormatTest {
                 List.of(new LateFree("initmem", 12, -1)),
                 new BootOptions(true, true, false, 3L << 30, -1, 0, 25, 0, false, false, Map.of("a", "b", "c", "")),
                 new BootWorkload(-5, 1, 0, 0, 0, new int[] {1}), new KernelImage(1, 2, 3, 4, 5),
-                Map.of("a.b", 1e-9, "c", 3.0, "d", -2.5, "e", -0.0, "f", 1e300));
+                Map.of("init_ns_per_page", 1e-9, "threads_per_core", 3.0, "ht_gain", 0.25, "free_ns_per_page", 0.0,
+                        "mem_bw_gbps", 1e5));
         roundTrip(m);
     }
 
@@ -344,7 +345,14 @@ class MachineFormatTest {
                 Arguments.of(MINIMAL + "node 1 cpus\n", "bad:5:12: expected a CPU count, got end of line"),
                 Arguments.of(MINIMAL + "e820 1G+1G reserved node 0\n",
                         "bad:5:21: only usable ranges belong to a node, this one is reserved"),
-                Arguments.of(MINIMAL + "timing x 1.5 ns\n", "bad:5:14: unexpected 'ns' after the value"),
+                Arguments.of(MINIMAL + "timing ht_gain 0.5 ns\n", "bad:5:20: unexpected 'ns' after the value"),
+                Arguments.of(MINIMAL + "timing init_ns_per_page -100\n",
+                        "bad:5:25: timing init_ns_per_page -100 is out of range (0..1000000)"),
+                Arguments.of(MINIMAL + "timing mem_bw_gbps 0\n", "bad:5:20: timing mem_bw_gbps 0 is out of range (0.001..1000000)"),
+                Arguments.of(MINIMAL + "timing init_ns_per_pag 8\n", "bad:5:8: unknown timing parameter 'init_ns_per_pag'"
+                        + " (known: cold_walk_ns_per_page, deferred_threads, free_ns_per_page, ht_gain, init_ns_per_page,"
+                        + " mem_bw_gbps, page_owner_scan_ns_per_page, pfn_check_ns_per_page, thread_start_us,"
+                        + " threads_per_core; docs/timing-model.md)"),
                 // range end below its start; node defined twice; no node at all
                 Arguments.of(MINIMAL + "reserve x 0x2000-0x1000\n",
                         "bad:5:18: range end 0x1000 is below its start 0x2000 (the end is inclusive)"),
