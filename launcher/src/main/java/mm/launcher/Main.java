@@ -31,10 +31,15 @@ public final class Main {
               --machine FILE         run 'mm:machine load FILE' before the commands
               --machine-dmesg FILE   run 'mm:machine import-dmesg FILE' before the commands
               --json                 every mm: report prints JSON
+              --progress             show the progress line of long boots on stderr (default: only on a
+                                     terminal without --json)
               --timing               print start-up times to stderr
               -h, --help             this help
             Exit status: 0 when every command succeeded, 1 when one failed or the profile cannot start, 2 on bad usage.
             """;
+
+    /** The framework property mm.shell's progress line reads (mm.shell.internal.BootProgress.PROPERTY). */
+    static final String PROP_PROGRESS = "mm.progress";
 
     private Main() {}
 
@@ -54,7 +59,7 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help) {
+                   boolean json, boolean timing, boolean help, boolean progress) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -65,6 +70,7 @@ public final class Main {
             boolean json = false;
             boolean timing = false;
             boolean help = false;
+            boolean progress = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -74,6 +80,7 @@ public final class Main {
                     case "--machine-dmesg" -> dmesg = value(args, ++i, a);
                     case "--json" -> json = true;
                     case "--timing" -> timing = true;
+                    case "--progress" -> progress = true;
                     case "-h", "--help" -> help = true;
                     default -> {
                         if (a.startsWith("--profile=")) profile = a.substring(10);
@@ -87,7 +94,7 @@ public final class Main {
                 throw new UsageException("give either -c COMMANDS or a script file, not both");
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
-            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help);
+            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, progress);
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -152,7 +159,10 @@ public final class Main {
 
         Launch launch;
         try {
-            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, java.util.Map.of()));
+            // the progress line: on a terminal unless the output is JSON, anywhere with --progress
+            boolean progress = o.progress() || (interactive && !o.json());
+            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive,
+                    java.util.Map.of(PROP_PROGRESS, Boolean.toString(progress))));
         } catch (LaunchException e) {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
@@ -166,7 +176,7 @@ public final class Main {
                 for (String cmd : commands) {
                     try {
                         gogo.run(cmd);
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
                         sessionOut.flush();
                         ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e));
                         return 1;

@@ -4,5 +4,5 @@
  * is called per range or per block, never per page in a hot loop.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package mm.core.hook;

@@ -16,6 +16,7 @@ import mm.core.api.ProcFile;
 import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
+import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
 import mm.core.hook.PageAllocHook;
@@ -111,6 +112,13 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         return props.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
     }
 
+    /** What other bundles will hold on the heap for a boot (page_ext, page_owner): the boot's heap preflight. */
+    private final List<BootHeapFootprint> heapFootprints = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addHeapFootprint(BootHeapFootprint f) { heapFootprints.add(f); }
+    public void removeHeapFootprint(BootHeapFootprint f) { heapFootprints.remove(f); }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addInitHook(PageInitHook h) { initHooks.add(h); }
     public void removeInitHook(PageInitHook h) { initHooks.remove(h); }
@@ -158,6 +166,9 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        // before anything big is allocated: refuse a boot this JVM cannot hold (the previous boot stays)
+        BootHeapFootprint[] footprints = heapFootprints.toArray(new BootHeapFootprint[0]);
+        HeapPreflight.check(machine, b.kernel().mm, footprints);
         b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
@@ -167,9 +178,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
             Kernel k = b.run(new BootWorkloadRunner(machine.workload()));
             lastTimings = Map.copyOf(b.timings());
             return new BootResult(machine, k.log.lines(), b.timings());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             kernel = previous;
-            throw e;
+            if (!HeapPreflight.outOfMemory(e)) throw e;
+            throw new IllegalStateException(HeapPreflight.outOfMemoryMessage(machine, b.kernel().mm, footprints));
         }
     }
 

@@ -329,6 +329,8 @@ final class MmInit {
             ExecutorService pool = Executors.newFixedThreadPool(todo.size(), r -> {
                 Thread t = new Thread(r);
                 t.setDaemon(true);
+                // what fails is in the task's Future (the boot reports it); never a trace on stderr
+                t.setUncaughtExceptionHandler((th, x) -> { });
                 return t;
             });
             try {
