@@ -18,6 +18,8 @@ import mm.machine.api.Machine;
 final class HeapPreflight {
     /** Per boot and not per page: kernel log, memblock, nodes and zones, per-cpu lists, the boot workload. */
     static final long FIXED_BYTES = 48L << 20;
+    /** Room the collector needs on top of what stays live (measured: a boot that fits exactly runs out). */
+    static final double HEADROOM = 1.1;
 
     private HeapPreflight() {}
 
@@ -52,8 +54,9 @@ final class HeapPreflight {
     }
 
     /**
-     * Refuses the boot (IllegalStateException, one sentence) when the heap in use plus the estimate exceeds the
-     * JVM's maximum heap; a full GC is tried first when that is what stands in the way.
+     * Refuses the boot (IllegalStateException, one sentence) when the heap in use plus the estimate, with the
+     * collector's {@link #HEADROOM}, exceeds the JVM's maximum heap; a full GC is tried first when that is what
+     * stands in the way.
      */
     static void check(Machine m, MemmapImpl storage, BootHeapFootprint[] others) {
         long need = estimate(m, storage, others);
@@ -61,15 +64,15 @@ final class HeapPreflight {
         long max = rt.maxMemory();
         if (max == Long.MAX_VALUE) return;
         long used = rt.totalMemory() - rt.freeMemory();
-        if (used + need <= max) return;
+        if ((used + need) * HEADROOM <= max) return;
         System.gc(); // what is in use may be mostly garbage
         used = rt.totalMemory() - rt.freeMemory();
-        if (used + need <= max) return;
-        throw new IllegalStateException(message(m.name(), used + need, max));
+        if ((used + need) * HEADROOM <= max) return;
+        throw new IllegalStateException(message(m.name(), (long) ((used + need) * HEADROOM), max));
     }
 
     static String message(String machine, long need, long max) {
-        long xmx = (long) Math.ceil(need * 1.15 / (1L << 30)); // room for the collector to work in
+        long xmx = (long) Math.ceil(need * 1.05 / (1L << 30));
         return String.format(Locale.ROOT, "booting %s needs about %s of heap, this JVM has %s: run java -Xmx%dg -jar %s",
                 machine, gib(need), gib(max), Math.max(1, xmx), launcherJar());
     }

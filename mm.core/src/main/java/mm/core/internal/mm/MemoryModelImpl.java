@@ -169,6 +169,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         // before anything big is allocated: refuse a boot this JVM cannot hold (the previous boot stays)
         BootHeapFootprint[] footprints = heapFootprints.toArray(new BootHeapFootprint[0]);
         HeapPreflight.check(machine, b.kernel().mm, footprints);
+        // made now: once the heap is exhausted even the exception for it may not fit
+        IllegalStateException outOfMemory = new IllegalStateException(
+                HeapPreflight.outOfMemoryMessage(machine, b.kernel().mm, footprints));
+        HeapPreflight.outOfMemory(outOfMemory); // linked now, not on an exhausted heap
         b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
         Kernel previous = kernel;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
@@ -180,8 +184,9 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
             return new BootResult(machine, k.log.lines(), b.timings());
         } catch (RuntimeException | Error e) {
             kernel = previous;
-            if (!HeapPreflight.outOfMemory(e)) throw e;
-            throw new IllegalStateException(HeapPreflight.outOfMemoryMessage(machine, b.kernel().mm, footprints));
+            if (!(e instanceof OutOfMemoryError) && !HeapPreflight.outOfMemory(e)) throw e;
+            b = null; // the half-booted kernel is garbage from here on
+            throw outOfMemory;
         }
     }
 

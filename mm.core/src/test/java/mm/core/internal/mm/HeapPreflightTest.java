@@ -34,7 +34,7 @@ class HeapPreflightTest {
 
     @Test
     void theRefusalNamesTheMachineTheNeedTheHeapAndTheFix() {
-        assertEquals("booting big-32t needs about 36.0 GiB of heap, this JVM has 1.0 GiB: run java -Xmx42g -jar mmkit.jar",
+        assertEquals("booting big-32t needs about 36.0 GiB of heap, this JVM has 1.0 GiB: run java -Xmx38g -jar mmkit.jar",
                 HeapPreflight.message("big-32t", 36L << 30, 1L << 30).replace(HeapPreflight.launcherJar(), "mmkit.jar"));
     }
 
