@@ -98,7 +98,8 @@ public final class BootProgress implements BootPhaseListener, PageInitHook {
             case MID_ALLOCATIONS -> "deferred struct page init";
             case PAGE_ALLOC_INIT_LATE -> "page_ext_init";
             case PAGE_EXT_LATE -> "late boot";
-            case LATE_BOOT, DONE -> "done";
+            case LATE_BOOT -> "finishing"; // what the listeners of DONE do (page_owner, memory blocks...)
+            case DONE -> "done";
         };
     }
 

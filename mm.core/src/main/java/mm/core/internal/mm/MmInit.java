@@ -354,7 +354,11 @@ final class MmInit {
                             Math.round(Double.isNaN(modelled) ? measured : modelled)));
                 }
             } catch (Exception e) {
-                throw new IllegalStateException("deferred init failed: " + e, e);
+                // the user sees the cause's own sentence, not Java's exception text
+                Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new IllegalStateException("deferred init failed: " + (c.getMessage() != null ? c.getMessage()
+                        : c.getClass().getSimpleName()), c);
             } finally {
                 pool.shutdownNow();
             }
