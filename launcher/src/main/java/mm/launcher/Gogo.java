@@ -91,6 +91,12 @@ public final class Gogo implements AutoCloseable {
 
     /** The message a user should see for a failed command. */
     static String message(Throwable t) {
+        for (Throwable o = t; o != null; o = o.getCause() == o ? null : o.getCause()) {
+            if (o instanceof OutOfMemoryError) {
+                return String.format(java.util.Locale.ROOT, "the JVM ran out of heap (it has %.1f GiB): run java"
+                        + " with a larger -Xmx", Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+            }
+        }
         Throwable c = t;
         while ((c.getMessage() == null || c.getMessage().isBlank()) && c.getCause() != null && c.getCause() != c) {
             c = c.getCause();

@@ -31,6 +31,8 @@ public final class Main {
               --machine FILE         run 'mm:machine load FILE' before the commands
               --machine-dmesg FILE   run 'mm:machine import-dmesg FILE' before the commands
               --json                 every mm: report prints JSON
+              --progress             show the progress line of long boots on stderr (default: only on a
+                                     terminal without --json)
               --timing               print start-up times to stderr
               --keep-going           run every command even after one fails (the exit status is then the number
                                      of failed commands, at most 125)
@@ -38,6 +40,9 @@ public final class Main {
             Exit status: 0 when every command succeeded, 1 when one failed (the rest are skipped, and listed) or the
             profile cannot start, 2 on bad usage.
             """;
+
+    /** The framework property mm.shell's progress line reads (mm.shell.internal.BootProgress.PROPERTY). */
+    static final String PROP_PROGRESS = "mm.progress";
 
     private Main() {}
 
@@ -57,7 +62,7 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help, boolean keepGoing) {
+                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -69,6 +74,7 @@ public final class Main {
             boolean timing = false;
             boolean help = false;
             boolean keepGoing = false;
+            boolean progress = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -78,6 +84,7 @@ public final class Main {
                     case "--machine-dmesg" -> dmesg = value(args, ++i, a);
                     case "--json" -> json = true;
                     case "--timing" -> timing = true;
+                    case "--progress" -> progress = true;
                     case "-h", "--help" -> help = true;
                     case "--keep-going" -> keepGoing = true;
                     default -> {
@@ -92,7 +99,8 @@ public final class Main {
                 throw new UsageException("give either -c COMMANDS or a script file, not both");
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
-            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing);
+            return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing,
+                    progress);
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -157,7 +165,10 @@ public final class Main {
 
         Launch launch;
         try {
-            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, java.util.Map.of()));
+            // the progress line: on a terminal unless the output is JSON, anywhere with --progress
+            boolean progress = o.progress() || (interactive && !o.json());
+            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive,
+                    java.util.Map.of(PROP_PROGRESS, Boolean.toString(progress))));
         } catch (LaunchException e) {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
@@ -173,7 +184,7 @@ public final class Main {
                     String cmd = commands.get(i);
                     try {
                         gogo.run(cmd);
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
                         sessionOut.flush();
                         ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e));
                         failed++;

@@ -15,14 +15,15 @@ class OptionsTest {
         assertEquals("full", o.profile());
         assertTrue(o.commands().isEmpty());
         assertEquals(null, o.script());
+        assertTrue(!o.progress(), "no progress line in script mode unless asked");
     }
 
     @Test
     void allOptions() throws Exception {
-        Main.Options o = Main.Options.parse("--profile", "minimal", "--json", "--timing", "--machine", "m.txt",
+        Main.Options o = Main.Options.parse("--profile", "minimal", "--json", "--timing", "--progress", "--machine", "m.txt",
                 "--machine-dmesg", "/tmp/d.log", "-c", "mm:version", "--command", "mm:profile");
         assertEquals("minimal", o.profile());
-        assertTrue(o.json() && o.timing());
+        assertTrue(o.json() && o.timing() && o.progress());
         assertEquals(List.of("mm:version", "mm:profile"), o.commands());
         assertEquals(List.of("mm:machine load 'm.txt'", "mm:machine import-dmesg '/tmp/d.log'"), o.preamble());
     }

@@ -63,6 +63,29 @@ public interface MemoryHotplugSupport {
     /** memory_notify: tells every {@link MemoryNotifier}; returns the first veto (null = all agreed). */
     String memoryNotify(MemoryNotifier.Action action, int nid, long startPfn, long nrPages);
 
+    // ------------------------------------------------------------------------------------- transactions
+
+    /** What {@link #checkpoint} captured; only {@link #rollback} reads it. */
+    interface Checkpoint {}
+
+    /**
+     * Captures, before an add, online or memremap of the sections covering [startPfn, +nrPages), what it can
+     * change: the range's sections (present, online, device, pageblock types, which struct pages are
+     * uninitialised) and the counters, spans, watermarks and free-list ends of every zone and node. Cheap: no
+     * struct page is copied.
+     */
+    Checkpoint checkpoint(long startPfn, long nrPages);
+
+    /**
+     * Undoes everything since {@code checkpoint} for a failure part-way (the kernel's error paths: add_memory's
+     * sections removed again, online_pages' zone move undone): the range's free blocks leave the free lists,
+     * sections that were absent go away, struct pages that were uninitialised are poisoned again, zones and nodes
+     * get their spans and page counts back (what other code allocated meanwhile stays allocated), so
+     * {@link MemoryModel#check()} holds. Telling the notifiers is the caller's.
+     * A checkpoint of an earlier boot is refused with IllegalStateException.
+     */
+    void rollback(Checkpoint checkpoint);
+
     // ------------------------------------------------------------------------------------- add / remove
 
     /**

@@ -89,6 +89,13 @@ final class MemoryHotplugOps {
                 return op.fail(HotplugResult.EEXIST, "resource conflict");
             }
         }
+        int node = nid;
+        return Transaction.run(hs, op, pfn, nr, () -> addPages(op, node, pfn, nr));
+    }
+
+    /** arch_add_memory and the auto-online of add_memory, in a {@link Transaction}: a failure removes it all. */
+    private HotplugResult addPages(Op op, int nid, long pfn, long nr) {
+        long start = pfn << Mm.PAGE_SHIFT, size = nr << Mm.PAGE_SHIFT, bs = blocks.blockSizeBytes();
         hs.addPages(nid, pfn, nr, false);
         op.log(String.format(Locale.ROOT, "init_memory_mapping: [mem %#010x-%#010x]", start, start + size - 1));
         op.put("nid", nid);
@@ -134,12 +141,18 @@ final class MemoryHotplugOps {
 
     HotplugResult online(long start, long size, OnlineType type) {
         Op op = new Op(model, "online", start, size);
-        for (long b : blocks.blockStarts(start, size)) {
-            HotplugResult r = onlineBlock(b, type);
-            op.merge(r);
-            if (!r.ok()) return op.fail(r.errno(), r.reason());
-        }
-        return op.ok();
+        List<Long> starts = blocks.blockStarts(start, size);
+        if (starts.isEmpty()) return op.ok();
+        long first = starts.get(0), end = starts.get(starts.size() - 1) + blocks.blockAt(starts.get(starts.size() - 1)).nrPages();
+        policy(); // no variant: refused before anything changes
+        return Transaction.run(hs, op, first, end - first, () -> {
+            for (long b : starts) {
+                HotplugResult r = onlineBlock(b, type);
+                op.merge(r);
+                if (!r.ok()) return op.fail(r.errno(), r.reason());
+            }
+            return op.ok();
+        });
     }
 
     /** memory_block_online -> online_pages for one block. */
@@ -156,9 +169,11 @@ final class MemoryHotplugOps {
         op.put("reserved_bit", policy.name());
         op.put("zone_before", zoneRow(nid, zone));
         hs.movePfnRangeToZone(nid, zone, pfn, nr, null, MigrateType.ISOLATE, policy.reserveOnInit());
+        int mark = Transaction.goingOnline(hs, nid, pfn, nr);
         String veto = hs.memoryNotify(Action.GOING_ONLINE, nid, pfn, nr);
         if (veto != null) {
             hs.removePfnRangeFromZone(nid, zone, pfn, nr);
+            Transaction.cancelled(mark);
             hs.memoryNotify(Action.CANCEL_ONLINE, nid, pfn, nr);
             op.log(String.format(Locale.ROOT, "online_pages [mem %#010x-%#010x] failed", pfn << Mm.PAGE_SHIFT,
                     ((pfn + nr) << Mm.PAGE_SHIFT) - 1));
@@ -170,6 +185,7 @@ final class MemoryHotplugOps {
             hs.genericOnlinePage(p, order);
         }, policy.onlineRequiresReservedFirstPfn());
         hs.finishOnline(nid, zone, pfn, nr);
+        Transaction.onlined(mark, nid, pfn, nr);
         hs.memoryNotify(Action.ONLINE, nid, pfn, nr);
         op.put("callback_chunks", chunks[0]);
         op.put("pages_onlined", onlined);

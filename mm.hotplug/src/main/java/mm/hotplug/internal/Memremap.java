@@ -104,7 +104,17 @@ final class Memremap {
         if (am != null && am.offset() >= nr) return op.fail(HotplugResult.EINVAL, "the altmap does not fit in the range");
         ReservedBitPolicy policy = ops.policy();
         DeviceMemmapInit init = deviceInit();
-        int id = nextPgmapId++;
+        int node = nid;
+        return Transaction.run(hs, op, secStart, secEnd - secStart,
+                () -> pagemapRange(op, node, pfn, nr, am, type, policy, init));
+    }
+
+    /** pagemap_range's changes, in a {@link Transaction}: a failure part-way takes the sections away again. */
+    private HotplugResult pagemapRange(Op op, int nid, long pfn, long nr, Altmap am, PgmapType type,
+                                       ReservedBitPolicy policy, DeviceMemmapInit init) {
+        long start = pfn << Mm.PAGE_SHIFT, size = nr << Mm.PAGE_SHIFT;
+        long secStart = Mm.alignDown(pfn, Mm.PAGES_PER_SECTION), secEnd = Mm.alignUp(pfn + nr, Mm.PAGES_PER_SECTION);
+        int id = nextPgmapId;
         ZoneInfo before = model.zone(nid, ZoneType.DEVICE);
         hs.addPages(nid, secStart, secEnd - secStart, true);
         if (type.mapped())
@@ -119,7 +129,6 @@ final class Memremap {
         op.log(String.format(Locale.ROOT, "memmap_init_zone_device initialised %d pages in %dms", done,
                 Math.round(dt / 1e6)));
         DevPagemap pm = new DevPagemap(id, type, nid, pfn, nr, am, done, init.name(), dt);
-        pgmaps.put(id, pm);
         op.put("pgmap", id);
         op.put("nid", nid);
         op.put("device_init", init.name());
@@ -137,6 +146,8 @@ final class Memremap {
         }
         op.put("zone_before", Op.row(before));
         op.put("zone_after", ops.zoneRow(nid, ZoneType.DEVICE));
+        pgmaps.put(id, pm);
+        nextPgmapId = id + 1;
         return op.ok();
     }
 

@@ -7,9 +7,11 @@ import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
 import mm.core.hook.BootContext;
+import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.PageInitHook;
+import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
 import mm.pageext.api.PageExtInit;
@@ -29,8 +31,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * sections without a table (hotplug) get a table from the buddy, as page_ext's memory notifier does on
  * MEM_GOING_ONLINE.
  */
-@Component(service = {PageExt.class, BootPhaseListener.class, PageInitHook.class}, immediate = true)
-public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHook {
+@Component(service = {PageExt.class, BootPhaseListener.class, PageInitHook.class, BootHeapFootprint.class},
+        immediate = true)
+public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHook, BootHeapFootprint {
     private final MemoryModel model;
     private final List<PageExtClient> clients = new CopyOnWriteArrayList<>();
     /** Which init variant a boot uses: the registry in a framework, a StandaloneVariants outside one. */
@@ -60,6 +63,26 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     }
 
     // ------------------------------------------------------------------------------------------- the boot
+
+    /**
+     * The boot's heap preflight: one table per present section, {@code page_ext_size} bytes per page as
+     * {@link PageExtTable} stores them, laid out as {@link Storage} will (the flags word when a client shares it,
+     * then every client the machine needs, e.g. page_owner with page_owner=on); nothing when no client is needed.
+     */
+    @Override public long bootHeapBytes(Machine m, long presentSections, long presentPages) {
+        if (registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class) == null) return 0;
+        int size = 0;
+        boolean flags = false, any = false;
+        for (PageExtClient c : clients) {
+            if (!c.need(m)) continue;
+            any = true;
+            flags |= c.needSharedFlags();
+            size += c.size();
+        }
+        if (!any) return 0;
+        if (flags) size += Long.BYTES;
+        return presentSections * ((long) size * Mm.PAGES_PER_SECTION + 64);
+    }
 
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
         if (phase == BootPhase.SETUP_ARCH) {

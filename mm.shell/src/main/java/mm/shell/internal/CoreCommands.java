@@ -27,6 +27,8 @@ import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * mm.core's commands: boot, the /proc views, the page allocator, memblock experiments, the invariant checker.
@@ -42,6 +44,9 @@ public final class CoreCommands {
     private final ReportPrinter out;
     private final MemoryModel model;
     private final MachineService machines;
+    /** The progress line of long boots (absent in tests that wire the commands by hand). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile BootProgress progress;
 
     @Activate
     public CoreCommands(@Reference ReportPrinter out, @Reference MemoryModel model, @Reference MachineService machines) {
@@ -63,7 +68,9 @@ public final class CoreCommands {
             @Descriptor("print only the summary, not the whole boot log")
             @Parameter(names = {"-q", "--quiet"}, presentValue = "true", absentValue = "false") boolean quiet,
             @Descriptor("helper threads per node the timing model assumes for multithreaded deferred init")
-            @Parameter(names = {"--deferred-threads"}, absentValue = "0") int deferredThreads)
+            @Parameter(names = {"--deferred-threads"}, absentValue = "0") int deferredThreads,
+            @Descriptor("show the progress line on stderr even in script or JSON mode")
+            @Parameter(names = {"--progress"}, presentValue = "true", absentValue = "false") boolean showProgress)
             throws Exception {
         Machine m = machineFile.isEmpty() ? machines.current() : loadMachine(machineFile);
         if (deferredThreads > 0) {
@@ -73,7 +80,10 @@ public final class CoreCommands {
                     m.memblockOps(), m.lateFrees(), m.options(), m.workload(), m.kernel(), t);
         }
         long t0 = System.nanoTime();
-        MemoryModel.BootResult r = model.boot(m);
+        Machine booting = m;
+        BootProgress p = progress;
+        MemoryModel.BootResult r = p == null ? model.boot(m)
+                : p.during(m, showProgress, System.err, () -> model.boot(booting));
         double wallMs = (System.nanoTime() - t0) / 1e6;
         print(bootReport(r, wallMs, quiet));
     }

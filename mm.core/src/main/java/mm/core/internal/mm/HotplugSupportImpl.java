@@ -139,6 +139,20 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         return canVeto ? veto : null;
     }
 
+    // ------------------------------------------------------------------------------------------ transactions
+
+    @Override public Checkpoint checkpoint(long startPfn, long nrPages) {
+        Kernel k = k();
+        return new HotplugCheckpoint(k, state(k), startPfn, nrPages);
+    }
+
+    @Override public void rollback(Checkpoint checkpoint) {
+        Kernel k = k();
+        if (!(checkpoint instanceof HotplugCheckpoint c) || c.kernel != k)
+            throw new IllegalStateException("the checkpoint belongs to another boot");
+        c.rollback(state(k));
+    }
+
     // ------------------------------------------------------------------------------------------ add / remove
 
     @Override public void addPages(int nid, long startPfn, long nrPages, boolean device) {

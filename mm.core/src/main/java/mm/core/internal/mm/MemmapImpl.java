@@ -153,6 +153,21 @@ public final class MemmapImpl implements Memmap {
 
     volatile Section[] sections = new Section[0];
 
+    /** Heap bytes per struct page as stored here: flags 8, refcount 4, the two links 8 (private only where needed). */
+    public static final int BYTES_PER_PAGE = Long.BYTES + Integer.BYTES + Long.BYTES;
+
+    /**
+     * The heap this storage holds once memmap init has reached every present section: each section's arrays
+     * ({@link #BYTES_PER_PAGE} per page of the section, holes included), their headers, the usemap and the
+     * section itself. The boot's heap preflight asks this before it allocates; a storage that keeps some sections
+     * more compactly answers for itself.
+     */
+    public long estimateBytes(long presentSections, long presentPages) {
+        long arrays = 3 * 16 + 16 + Mm.PAGES_PER_SECTION / Mm.PAGEBLOCK_NR_PAGES; // headers, usemap
+        long perSection = (long) Mm.PAGES_PER_SECTION * BYTES_PER_PAGE + arrays + 64; // + the Section object
+        return presentSections * perSection + 8L * presentSections; // + the sections table
+    }
+
     /** sparse_init / sparse_add_section: give section {@code nr} a memmap (all pages uninitialised). */
     public synchronized void addSection(long nr) {
         Section[] s = sections;

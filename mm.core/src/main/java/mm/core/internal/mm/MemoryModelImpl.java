@@ -16,6 +16,7 @@ import mm.core.api.ProcFile;
 import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
+import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
 import mm.core.hook.PageAllocHook;
@@ -118,6 +119,13 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     public void addRebootNotifier(RebootNotifier n) { rebootNotifiers.add(n); }
     public void removeRebootNotifier(RebootNotifier n) { rebootNotifiers.remove(n); }
 
+    /** What other bundles will hold on the heap for a boot (page_ext, page_owner): the boot's heap preflight. */
+    private final List<BootHeapFootprint> heapFootprints = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addHeapFootprint(BootHeapFootprint f) { heapFootprints.add(f); }
+    public void removeHeapFootprint(BootHeapFootprint f) { heapFootprints.remove(f); }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addInitHook(PageInitHook h) { initHooks.add(h); }
     public void removeInitHook(PageInitHook h) { initHooks.remove(h); }
@@ -161,36 +169,38 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     // ---- boot
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
-        // kernel_restart's reboot notifiers: whoever works on the running kernel stops before it is replaced
-        List<RebootNotifier> told = kernel == null ? List.of() : List.copyOf(rebootNotifiers);
-        for (RebootNotifier n : told) n.onReboot();
-        boolean booted = false;
-        try {
-            BootResult r = bootNow(machine, d);
-            booted = true;
-            return r;
-        } finally {
-            for (RebootNotifier n : told) n.onRebootDone(booted);
-        }
-    }
-
-    private BootResult bootNow(Machine machine, DeferredInit d) {
         List<BootPhaseListener> listeners = List.of(phaseOrder);
         BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        // before anything big is allocated: refuse a boot this JVM cannot hold (the previous boot stays)
+        BootHeapFootprint[] footprints = heapFootprints.toArray(new BootHeapFootprint[0]);
+        HeapPreflight.check(machine, b.kernel().mm, footprints);
+        // made now: once the heap is exhausted even the exception for it may not fit
+        IllegalStateException outOfMemory = new IllegalStateException(
+                HeapPreflight.outOfMemoryMessage(machine, b.kernel().mm, footprints));
+        HeapPreflight.outOfMemory(outOfMemory); // linked now, not on an exhausted heap
         b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
+        // kernel_restart's reboot notifiers: whoever works on the running kernel stops before it is replaced
+        List<RebootNotifier> told = kernel == null ? List.of() : List.copyOf(rebootNotifiers);
+        for (RebootNotifier n : told) n.onReboot();
         Kernel previous = kernel;
+        boolean booted = false;
         // the model answers for the booting kernel while listeners run, so they can allocate through it
         kernel = b.kernel();
         synchronized (this) { bareMemblock = null; }
         try {
             Kernel k = b.run(new BootWorkloadRunner(machine.workload()));
             lastTimings = Map.copyOf(b.timings());
+            booted = true;
             return new BootResult(machine, k.log.lines(), b.timings());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             kernel = previous;
-            throw e;
+            if (!(e instanceof OutOfMemoryError) && !HeapPreflight.outOfMemory(e)) throw e;
+            b = null; // the half-booted kernel is garbage from here on
+            throw outOfMemory;
+        } finally {
+            for (RebootNotifier n : told) n.onRebootDone(booted);
         }
     }
 

@@ -329,6 +329,8 @@ final class MmInit {
             ExecutorService pool = Executors.newFixedThreadPool(todo.size(), r -> {
                 Thread t = new Thread(r);
                 t.setDaemon(true);
+                // what fails is in the task's Future (the boot reports it); never a trace on stderr
+                t.setUncaughtExceptionHandler((th, x) -> { });
                 return t;
             });
             try {
@@ -352,7 +354,11 @@ final class MmInit {
                             Math.round(Double.isNaN(modelled) ? measured : modelled)));
                 }
             } catch (Exception e) {
-                throw new IllegalStateException("deferred init failed: " + e, e);
+                // the user sees the cause's own sentence, not Java's exception text
+                Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new IllegalStateException("deferred init failed: " + (c.getMessage() != null ? c.getMessage()
+                        : c.getClass().getSimpleName()), c);
             } finally {
                 pool.shutdownNow();
             }
