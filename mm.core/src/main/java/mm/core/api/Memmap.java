@@ -25,4 +25,10 @@ public interface Memmap {
 
     /** Highest pfn + 1 that has a memmap section. */
     long maxPfn();
+
+    /**
+     * {@code pfn} itself when it is valid, else the first pfn of the next section with a memmap, or -1 when there is
+     * none: walks over the memmap skip holes at the cost of the present sections, not of the address width.
+     */
+    long nextValidPfn(long pfn);
 }

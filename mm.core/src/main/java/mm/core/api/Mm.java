@@ -10,6 +10,8 @@ public final class Mm {
     public static final int PFN_SECTION_SHIFT = SECTION_SIZE_BITS - PAGE_SHIFT;
     public static final int PAGES_PER_SECTION = 1 << PFN_SECTION_SHIFT;
     public static final long SECTION_SIZE = 1L << SECTION_SIZE_BITS;
+    /** x86_64 with 5-level paging: physical addresses below 2^52, PFNs below 2^40. */
+    public static final int MAX_PHYSMEM_BITS = 52;
     /** Largest buddy order (inclusive): 11 free_area slots, 1024-page blocks. */
     public static final int MAX_PAGE_ORDER = 10;
     public static final int NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1;

@@ -1,7 +1,6 @@
 package mm.core.internal.mm;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import mm.core.api.MigrateType;
@@ -62,14 +61,14 @@ final class Checker {
     private static void checkZone(Kernel k, Zone z, List<String> out) {
         String zn = "node " + z.nid + " zone " + z.type.kernelName();
         long start = z.zoneStartPfn, end = z.endPfn();
-        BitSet free = new BitSet((int) Math.max(0, end - start));
+        PfnBits free = new PfnBits(start);
         long freeTotal = 0;
         for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
             long orderCount = 0;
             for (int mt = 0; mt < Zone.NMT; mt++) {
                 long count = 0;
-                int prev = MemmapImpl.NONE;
-                for (int p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
+                long prev = MemmapImpl.NONE;
+                for (long p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
                     count++;
                     if (count > z.spanned + 1) { violation(out, "%s: free list order %d type %d is circular", zn, o, mt); break; }
                     long f = k.mm.f(p);
@@ -88,7 +87,7 @@ final class Checker {
                     }
                     for (long q = p; q < p + (1L << o) && q < end; q++) {
                         if (q < start) continue;
-                        int bit = (int) (q - start);
+                        long bit = q - start;
                         if (free.get(bit)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
                         free.set(bit);
                         if (q != p && (k.mm.f(q) & Zone.BUDDY) != 0) violation(out, "%s: tail pfn %#x of a free block has PageBuddy", zn, q);
@@ -107,10 +106,10 @@ final class Checker {
             int sum = 0;
             for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 for (int i = 0; i < p.size(mt); i++) {
-                    int pfn = p.at(mt, i);
+                    long pfn = p.at(mt, i);
                     sum++;
                     if (!z.spans(pfn)) { violation(out, "%s: pcp page %#x is outside the zone", zn, pfn); continue; }
-                    int bit = (int) (pfn - start);
+                    long bit = pfn - start;
                     if (free.get(bit)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
                     free.set(bit);
                     if (k.mm.prev(pfn) != PageAlloc.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
@@ -124,7 +123,12 @@ final class Checker {
         Node n = k.node(z.nid);
         for (long pfn = start; pfn < end; pfn++) {
             MemmapImpl.Section s = k.mm.section(pfn);
-            if (s == null) { pfn |= MemmapImpl.MASK; continue; }
+            if (s == null) {
+                long next = k.mm.nextValidPfn(pfn); // skip holes by present section, not by address
+                if (next < 0 || next >= end) break;
+                pfn = next - 1;
+                continue;
+            }
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
@@ -134,7 +138,7 @@ final class Checker {
                 continue;
             }
             if (k.pageZone(f) != z) continue; // a hole page of a neighbouring zone, or another node's
-            boolean isFree = free.get((int) (pfn - start));
+            boolean isFree = free.get(pfn - start);
             if (!s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE) {
                 // hot-added struct pages between move_pfn_range_to_zone and onlining, and ZONE_DEVICE pages: they
                 // are initialised but never the buddy's, so they are not in the managed accounting
@@ -149,9 +153,9 @@ final class Checker {
             }
             if ((f & Zone.BUDDY) != 0) { violation(out, "%s: pfn %#x has PageBuddy but is on no free list", zn, pfn); continue; }
             if ((f & Zone.RESERVED) != 0) continue;
-            int pv = s.prev(i);
+            long pv = s.prev(i);
             if (pv == PageAlloc.ALLOC_HEAD) {
-                int order = s.next(i);
+                int order = (int) s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
                 for (long t = pfn + 1; t < pfn + (1L << order); t++) {
@@ -164,13 +168,13 @@ final class Checker {
             }
             if (pv == PageAlloc.ISOLATED) {
                 // isolated for free page reporting: off the free lists, not allocatable, refcount 0
-                int order = s.next(i);
+                int order = (int) s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] != 0) violation(out, "%s: isolated block %#x has refcount %d", zn, pfn, s.refcount[i]);
                 if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)
                     violation(out, "%s: isolated block %#x order %d is misaligned or crosses the zone span", zn, pfn, order);
                 for (long t = pfn + 1; t < Math.min(end, pfn + (1L << order)); t++) {
-                    if (free.get((int) (t - start)) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
+                    if (free.get(t - start) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
                         violation(out, "%s: pfn %#x inside the isolated block %#x is in another state", zn, t, pfn);
                 }
                 isolated += 1L << order;
@@ -185,5 +189,43 @@ final class Checker {
         long accounted = z.freePages + pcpPages + allocated + isolated;
         if (z.type != mm.core.api.ZoneType.DEVICE && accounted != z.managed)
             violation(out, "%s: managed %d != free %d + pcp %d + allocated %d + isolated %d", zn, z.managed, z.freePages, pcpPages, allocated, isolated);
+    }
+
+    /**
+     * A bit per page of a zone span, kept per 128 MiB section that has a bit set: a zone may span most of the
+     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start.
+     */
+    static final class PfnBits {
+        private final java.util.HashMap<Long, long[]> words = new java.util.HashMap<>();
+        private final long base;
+        private long lastNr = -1;
+        private long[] last;
+
+        PfnBits(long base) { this.base = base; }
+
+        private long[] words(long bit, boolean create) {
+            long nr = (base + bit) >>> MemmapImpl.SHIFT;
+            if (nr == lastNr) return last;
+            long[] w = words.get(nr);
+            if (w == null) {
+                if (!create) return null;
+                words.put(nr, w = new long[Mm.PAGES_PER_SECTION >>> 6]);
+            }
+            lastNr = nr;
+            last = w;
+            return w;
+        }
+
+        boolean get(long bit) {
+            long[] w = words(bit, false);
+            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            return w != null && (w[i >>> 6] & 1L << i) != 0;
+        }
+
+        void set(long bit) {
+            long[] w = words(bit, true);
+            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            w[i >>> 6] |= 1L << i;
+        }
     }
 }
