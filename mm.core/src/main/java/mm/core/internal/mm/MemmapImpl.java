@@ -33,6 +33,55 @@ public final class MemmapImpl implements Memmap {
 
     /** One section's struct pages. Fields are package-visible for the allocator's hot paths. */
     static final class Section {
+        /** The section's first pfn. */
+        final long base;
+
+        Section(long base) { this.base = base; }
+
+        /**
+         * Compact storage: the section is uniformly free (every page initialised for one zone and node, free in
+         * MAX_PAGE_ORDER blocks of one migratetype, listed in pfn order on one free list, as deferred init leaves it).
+         * Its flags are a shared read-only template, refcount and private the shared zeros, and its links are
+         * computed from the pfn, but for the first block's lru.prev and the last block's lru.next ({@link #uPrev},
+         * {@link #uNext}). Any write but those two makes it per-page arrays first ({@link #own}).
+         */
+        volatile boolean uniform;
+        long uPrev, uNext;
+        static final int LAST_HEAD = Mm.PAGES_PER_SECTION - Mm.MAX_ORDER_NR_PAGES;
+
+        /** Before a write to the section's arrays: a uniform section becomes per-page arrays. */
+        void own() { if (uniform) expandUniform(); }
+
+        private synchronized void expandUniform() {
+            if (!uniform) return;
+            long[] f = flags.clone();
+            long[] l = new long[Mm.PAGES_PER_SECTION];
+            int[] hi = ZERO_INTS;
+            for (int i = 0; i < Mm.PAGES_PER_SECTION; i += Mm.MAX_ORDER_NR_PAGES) {
+                long pv = uniformPrev(i), nx = uniformNext(i);
+                l[i] = links((int) pv, (int) nx);
+                int h = hiOf(nx) | hiOf(pv) << 16;
+                if (h != 0) {
+                    if (hi == ZERO_INTS) hi = new int[Mm.PAGES_PER_SECTION];
+                    hi[i] = h;
+                }
+            }
+            refcount = new int[Mm.PAGES_PER_SECTION];
+            lru = l;
+            linkHi = hi;
+            flags = f;
+            uniform = false;
+        }
+
+        private long uniformNext(int i) {
+            if ((i & (Mm.MAX_ORDER_NR_PAGES - 1)) != 0) return NONE;
+            return i == LAST_HEAD ? uNext : base + i + Mm.MAX_ORDER_NR_PAGES;
+        }
+
+        private long uniformPrev(int i) {
+            if ((i & (Mm.MAX_ORDER_NR_PAGES - 1)) != 0) return NONE;
+            return i == 0 ? uPrev : base + i - Mm.MAX_ORDER_NR_PAGES;
+        }
         /**
          * Until a struct page of the section is initialised the arrays are shared all-zero sentinels (every page
          * reads as never initialised), so a present section costs its heap only once memmap init reaches it —
@@ -60,26 +109,42 @@ public final class MemmapImpl implements Memmap {
          */
         private int[] linkHi = ZERO_INTS;
 
-        long next(int i) { return ((long) (linkHi[i] & 0xFFFF) << 32) + ~(int) lru[i]; }
+        long next(int i) {
+            if (uniform) return uniformNext(i);
+            return ((long) (linkHi[i] & 0xFFFF) << 32) + ~(int) lru[i];
+        }
         void setNext(int i, long v) {
+            if (uniform) {
+                if (i == LAST_HEAD) { uNext = v; return; }
+                expandUniform();
+            }
             lru[i] = (lru[i] & ~LOW) | (~(int) v & LOW);
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF0000) | h; }
         }
-        long prev(int i) { return ((long) (linkHi[i] >>> 16) << 32) + ~(int) (lru[i] >>> 32); }
+        long prev(int i) {
+            if (uniform) return uniformPrev(i);
+            return ((long) (linkHi[i] >>> 16) << 32) + ~(int) (lru[i] >>> 32);
+        }
         void setPrev(int i, long v) {
+            if (uniform) {
+                if (i == 0) { uPrev = v; return; }
+                expandUniform();
+            }
             lru[i] = (lru[i] & LOW) | (long) ~(int) v << 32;
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF) | h << 16; }
         }
         /** Both links at once. */
         void setLinks(int i, long prev, long next) {
+            own();
             lru[i] = links((int) prev, (int) next);
             int h = hiOf(next) | hiOf(prev) << 16;
             if (h != 0 || linkHi != ZERO_INTS) linkHiArray()[i] = h;
         }
         /** Both links at once, for values whose high parts are zero (markers, orders, PFNs below 2^31). */
         void setSmallLinks(int i, int prev, int next) {
+            own();
             lru[i] = links(prev, next);
             int[] w = linkHi;
             if (w != ZERO_INTS) w[i] = 0;
@@ -144,6 +209,7 @@ public final class MemmapImpl implements Memmap {
 
         /** Allocates the section's arrays (every page is then pristine). */
         synchronized void materialise() {
+            if (uniform) expandUniform();
             if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
             privW = ZERO_INTS;
@@ -156,8 +222,29 @@ public final class MemmapImpl implements Memmap {
 
         boolean rawWrites() { return rawWrites; }
 
+        /**
+         * Whether the never-initialised section can become uniformly free at once (compact storage): no page was
+         * ever written since its arrays were dropped.
+         */
+        synchronized boolean untouched() { return !uniform && !rawWrites && flags == ZERO_FLAGS; }
+
+        /** The section becomes uniformly free with the given template (its pageblocks get {@code mt}). */
+        synchronized void makeUniform(long[] template, int mt, long prev, long next) {
+            flags = template;
+            refcount = ZERO_INTS;
+            privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
+            lru = ZERO_FLAGS;
+            java.util.Arrays.fill(pageblockMt, (byte) mt);
+            uPrev = prev;
+            uNext = next;
+            pristineFrom = Mm.PAGES_PER_SECTION;
+            uniform = true;
+        }
+
         /** For writers that bypass memmap init (HotplugSupport's raw struct page access). */
         synchronized void materialiseForRawWrites() {
+            if (uniform) expandUniform();
             materialise();
             pristineFrom = Mm.PAGES_PER_SECTION;
             rawWrites = true;
@@ -180,7 +267,7 @@ public final class MemmapImpl implements Memmap {
          * word is 0 has all-zero words (refcount, private, and NONE links), so its init need not write them.
          */
         boolean pristine(int from, int to) {
-            if (rawWrites) return false;
+            if (rawWrites || uniform) return false;
             long[] f = flags;
             long any = 0;
             for (int k = from; k < to; k++) any |= f[k];
@@ -215,6 +302,33 @@ public final class MemmapImpl implements Memmap {
     private volatile Section[][] root = new Section[0][];
     /** Present sections. */
     private int present;
+    /** The memmap storage variant: compact lets whole free sections be uniform (see {@link Section#uniform}). */
+    private volatile boolean compact;
+    /** Uniformly-free flags templates by zone index << NODES_SHIFT | nid (read-only, shared by sections). */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void setCompact(boolean compact) { this.compact = compact; }
+
+    public boolean compact() { return compact; }
+
+    /** The flags of a uniformly-free section of (nid, zoneIdx): MAX_PAGE_ORDER block heads PageBuddy with order 10. */
+    long[] uniformTemplate(int nid, int zoneIdx) {
+        return templates.computeIfAbsent(zoneIdx << PageFlags.NODES_SHIFT | nid, key -> {
+            long word = INIT | PageFlags.links(nid, zoneIdx);
+            long[] t = new long[Mm.PAGES_PER_SECTION];
+            java.util.Arrays.fill(t, word);
+            for (int i = 0; i < t.length; i += Mm.MAX_ORDER_NR_PAGES)
+                t[i] = word | PageFlags.TYPE_BUDDY | (long) Mm.MAX_PAGE_ORDER << BUDDY_ORDER_SHIFT;
+            return t;
+        });
+    }
+
+    /** Sections stored uniformly free (compact storage). */
+    public int uniformSections() {
+        int n = 0;
+        for (long nr = nextPresent(0); nr >= 0; nr = nextPresent(nr + 1)) if (sectionNr(nr).uniform) n++;
+        return n;
+    }
     /** The highest present section number + 1 (0 when none). */
     private long limit;
 
@@ -229,7 +343,7 @@ public final class MemmapImpl implements Memmap {
         if (leaf == null) r[hi] = leaf = new Section[1 << LEAF_SHIFT];
         int lo = (int) (nr & LEAF_MASK);
         if (leaf[lo] == null) {
-            leaf[lo] = new Section();
+            leaf[lo] = new Section(nr << SHIFT);
             present++;
             limit = Math.max(limit, nr + 1);
         }
@@ -401,6 +515,7 @@ public final class MemmapImpl implements Memmap {
         while (pfn < end) {
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             Section s = section(pfn);
+            if (s != null) s.own();
             if (s != null && s.materialised()) {
                 int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
                 java.util.Arrays.fill(s.flags, from, to, 0L);
@@ -425,9 +540,9 @@ public final class MemmapImpl implements Memmap {
 
     // --- raw field access for the allocator and other mm.core code (no initialisation check)
     public long f(long pfn) { return sectionOrThrow(pfn).flags[(int) (pfn & MASK)]; }
-    public void setF(long pfn, long v) { sectionOrThrow(pfn).flags[(int) (pfn & MASK)] = v; }
+    public void setF(long pfn, long v) { Section s = sectionOrThrow(pfn); s.own(); s.flags[(int) (pfn & MASK)] = v; }
     public int ref(long pfn) { return sectionOrThrow(pfn).refcount[(int) (pfn & MASK)]; }
-    public void setRef(long pfn, int v) { sectionOrThrow(pfn).refcount[(int) (pfn & MASK)] = v; }
+    public void setRef(long pfn, int v) { Section s = sectionOrThrow(pfn); s.own(); s.refcount[(int) (pfn & MASK)] = v; }
     public int priv(long pfn) { return sectionOrThrow(pfn).priv((int) (pfn & MASK)); }
     public void setPriv(long pfn, int v) { sectionOrThrow(pfn).setPriv((int) (pfn & MASK), v); }
     public long next(long pfn) { return sectionOrThrow(pfn).next((int) (pfn & MASK)); }

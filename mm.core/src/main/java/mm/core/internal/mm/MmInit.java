@@ -318,6 +318,7 @@ final class MmInit {
                 pfn = r;
                 continue;
             }
+            sec.own();
             sec.flags[i] |= Zone.RESERVED;
             pfn++;
         }

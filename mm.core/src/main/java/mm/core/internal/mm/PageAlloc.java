@@ -470,6 +470,7 @@ public final class PageAlloc {
             int i = (int) (pfn & MASK);
             if ((sec.flags[i] & (MemmapImpl.INIT | Zone.RESERVED)) != (MemmapImpl.INIT | Zone.RESERVED)) continue;
             Zone z = k.pageZone(sec.flags[i]);
+            sec.own();
             sec.flags[i] &= ~Zone.RESERVED;
             sec.refcount[i] = 1;
             sec.setPrev(i, ALLOC_HEAD);

@@ -141,6 +141,7 @@ public final class Zone {
     private void addToList(long pfn, int order, int mt, boolean toTail) {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
+        s.own();
         // PageBuddy + set_buddy_order (the order goes to the flags' hidden bits, see MemmapImpl)
         s.flags[i] = (s.flags[i] & ~MemmapImpl.BUDDY_ORDER_MASK) | BUDDY | (long) order << MemmapImpl.BUDDY_ORDER_SHIFT;
         int li = order * NMT + mt;
@@ -167,6 +168,7 @@ public final class Zone {
     void delFromList(long pfn, int order, int mt) {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
+        s.own();
         int li = order * NMT + mt;
         long n = s.next(i), p = s.prev(i);
         if (p == NONE) head[li] = n; else mm.setNext(p, n);
@@ -396,12 +398,41 @@ public final class Zone {
         }
     }
 
+    /**
+     * __free_pages_core with FPI_TO_TAIL of every MAX_PAGE_ORDER block of a never-initialised section, in pfn order,
+     * for compact storage: the section becomes uniformly free (MemmapImpl.Section#uniform) and the blocks are
+     * appended to the tail of the MAX_PAGE_ORDER list of {@code mt} as if freed one by one (MAX_PAGE_ORDER blocks never
+     * merge, and buddy_merge_likely does not apply to them). Free-list hooks see every block, in order.
+     */
+    void freeUniformSection(MemmapImpl.Section s, int mt, boolean notify) {
+        int order = Mm.MAX_PAGE_ORDER, n = Mm.PAGES_PER_SECTION / Mm.MAX_ORDER_NR_PAGES;
+        long first = s.base, last = s.base + MemmapImpl.Section.LAST_HEAD;
+        synchronized (this) {
+            int li = order * NMT + mt;
+            long t = tail[li];
+            s.makeUniform(mm.uniformTemplate(nid, idx), mt, t, NONE);
+            if (t == NONE) head[li] = first; else mm.setNext(t, first);
+            tail[li] = last;
+            nrFree[order] += n;
+            nrFreeMt[li] += n;
+            freePages += Mm.PAGES_PER_SECTION;
+            managed += Mm.PAGES_PER_SECTION;
+            FreeListHook[] hooks = freeHooks;
+            if (notify && hooks.length != 0) {
+                MigrateType m = MigrateType.VALUES[mt];
+                for (long b = first; b <= last; b += Mm.MAX_ORDER_NR_PAGES)
+                    for (FreeListHook h : hooks) h.onEnqueue(nid, type, b, order, m);
+            }
+        }
+    }
+
     /** The per-page part of __free_pages_core: PG_reserved cleared, refcount 0. */
     void preparePagesCore(long pfn, int order) {
         int n = 1 << order;
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         if (((pfn + n - 1) >>> SHIFT) == (pfn >>> SHIFT)) {
+            s.own();
             long[] fl = s.flags;
             for (int k = i; k < i + n; k++) {
                 long f = fl[k];
