@@ -135,13 +135,29 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         for (long p = mm.nextValidPfn(0); p >= 0; p = mm.nextValidPfn(p + Mm.PAGES_PER_SECTION)) h.add(p);
         long backed = 0;
         long reserved = PageFlags.bit(PageFlags.PG_reserved);
+        // uniformly free sections (compact memmap) are handled whole: all their pages are this zone's free pages,
+        // so marking them backed and then not backed leaves nothing but the counts; a section an earlier zone's walk
+        // marked (overlapping zone spans) goes page by page, as before
+        java.util.Set<Long> markedByOtherZone = new java.util.HashSet<>();
         for (ZoneHandle z : s.zones()) {
+            java.util.Set<Long> wholeHere = new java.util.HashSet<>();
             for (long p = z.startPfn(); p < z.endPfn(); p++) {
                 if (!mm.valid(p)) {
                     long next = mm.nextValidPfn(p); // over a hole by present sections
                     if (next < 0) break;
                     p = next - 1;
                     continue;
+                }
+                if (((p & (Mm.PAGES_PER_SECTION - 1)) == 0 || p == z.startPfn()) && mm.uniformlyFree(p)) {
+                    long f = mm.rawFlags(p);
+                    if ((p & (Mm.PAGES_PER_SECTION - 1)) == 0 && p + Mm.PAGES_PER_SECTION <= z.endPfn()
+                            && PageFlags.nid(f) == z.nid() && PageFlags.zoneIdx(f) == z.type().ordinal()) {
+                        backed += Mm.PAGES_PER_SECTION;
+                        wholeHere.add(p >>> Mm.PFN_SECTION_SHIFT);
+                        p += Mm.PAGES_PER_SECTION - 1;
+                        continue;
+                    }
+                    markedByOtherZone.add(p >>> Mm.PFN_SECTION_SHIFT);
                 }
                 long f = mm.rawFlags(p);
                 if (f == PageFlags.POISON || (f & reserved) != 0) continue;
@@ -150,6 +166,11 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
             }
             long[] free = {0};
             s.forEachFreeBlock(z, 0, (pfn, o, mt, reported) -> {
+                long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
+                if (wholeHere.contains(nr) && !markedByOtherZone.contains(nr)) {
+                    free[0] += 1L << o; // its pages were counted backed above without being marked
+                    return;
+                }
                 for (long p = pfn; p < pfn + (1L << o); p++) {
                     long bit = BACKED << ((p & 31) << 1);
                     if ((h.word(p) & bit) != 0) {

@@ -463,6 +463,11 @@ public final class MemmapImpl implements Memmap {
 
     public synchronized int sectionCount() { return present; }
 
+    @Override public boolean uniformlyFree(long pfn) {
+        Section s = section(pfn);
+        return s != null && s.uniform;
+    }
+
     /**
      * __init_single_page for [start, end) of one zone: zero the struct, set zone/node links, refcount 1, mapcount -1
      * (implicit), empty list head. Optionally PG_reserved (init_unavailable_range, MEMINIT_HOTPLUG "keep" policy).
