@@ -85,6 +85,14 @@ final class Checker {
                         for (long b = p; b < p + (1L << o); b += Mm.PAGEBLOCK_NR_PAGES)
                             if (k.mm.pageblockMt(b) != pbmt) violation(out, "%s: free block %#x order %d mixes pageblock types", zn, p, o);
                     }
+                    MemmapImpl.Section ps = k.mm.section(p);
+                    if (ps != null && ps.uniform && o == Mm.MAX_PAGE_ORDER && p >= start && p + (1L << o) <= end) {
+                        // a block of a uniformly free section (compact memmap): its tails are the shared template's,
+                        // never PageBuddy; mark the block whole
+                        if (!free.setBlock(p - start, 1 << o)) violation(out, "%s: pfn %#x is in two free blocks", zn, p);
+                        prev = p;
+                        continue;
+                    }
                     for (long q = p; q < p + (1L << o) && q < end; q++) {
                         if (q < start) continue;
                         long bit = q - start;
@@ -127,6 +135,14 @@ final class Checker {
                 long next = k.mm.nextValidPfn(pfn); // skip holes by present section, not by address
                 if (next < 0 || next >= end) break;
                 pfn = next - 1;
+                continue;
+            }
+            if (s.uniform && (pfn & MemmapImpl.MASK) == 0 && pfn + Mm.PAGES_PER_SECTION <= end && s.online && !s.device
+                    && z.type != mm.core.api.ZoneType.DEVICE && k.pageZone(s.flags[0]) == z
+                    && free.allSet(pfn - start, Mm.PAGES_PER_SECTION)) {
+                // uniformly free (compact memmap) and every page found in this zone's free blocks: each page would
+                // pass as a free page of this zone (initialised, online, neither reserved nor reported)
+                pfn += Mm.PAGES_PER_SECTION - 1;
                 continue;
             }
             int i = (int) (pfn & MemmapImpl.MASK);
@@ -220,6 +236,27 @@ final class Checker {
             long[] w = words(bit, false);
             int i = (int) ((base + bit) & MemmapImpl.MASK);
             return w != null && (w[i >>> 6] & 1L << i) != 0;
+        }
+
+        /** Sets [bit, bit + n) (64-aligned, n a multiple of 64, inside one section); false if any was set. */
+        boolean setBlock(long bit, int n) {
+            long[] w = words(bit, true);
+            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
+            boolean clear = true;
+            for (int k = i; k < i + (n >>> 6); k++) {
+                if (w[k] != 0) clear = false;
+                w[k] = -1L;
+            }
+            return clear;
+        }
+
+        /** Whether every bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
+        boolean allSet(long bit, int n) {
+            long[] w = words(bit, false);
+            if (w == null) return false;
+            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
+            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != -1L) return false;
+            return true;
         }
 
         void set(long bit) {
