@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
@@ -34,11 +35,15 @@ public class AllocFreeBench {
     public static class Booted {
         MemoryModelImpl model;
         final AtomicInteger nextNode = new AtomicInteger();
+        /** The memmap storage variant. */
+        @Param({"compact", "dense"})
+        public String memmap;
 
         @Setup(Level.Trial)
         public void boot() {
             StandaloneVariants variants = new StandaloneVariants();
             DeferredInits.register(variants::register);
+            variants.select(mm.core.api.MemmapVariants.SUBSYSTEM, memmap);
             model = new MemoryModelImpl(variants);
             model.boot(Machines.x86(2, 2, true, Map.of()));
         }

@@ -20,8 +20,9 @@ public final class HeapPerPage {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long after = used();
         long pages = nodes * gib * (1L << 30) / 4096;
-        System.out.printf("machine %d x %d GiB: %d pages, boot %d ms, heap %d MiB, %.2f bytes/page%n", nodes, gib, pages, ms,
-                (after - before) >> 20, (after - before) / (double) pages);
+        System.out.printf("machine %d x %d GiB (deferred init %s, memmap %s): %d pages, boot %d ms, heap %d MiB, %.2f bytes/page"
+                + " (%d of %d sections uniform)%n", nodes, gib, variant, m.memmapVariant(), pages, ms, (after - before) >> 20,
+                (after - before) / (double) pages, m.kernel().mm.uniformSections(), m.kernel().mm.sectionCount());
         for (int i = 0; i < 4; i++) m.boot(Machines.x86(nodes, gib, !variant.equals("off"), Map.of()));
         long t1 = System.nanoTime();
         var r = m.boot(Machines.x86(nodes, gib, !variant.equals("off"), Map.of()));

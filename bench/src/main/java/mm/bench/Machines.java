@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mm.core.api.DeferredInitVariants;
+import mm.core.api.MemmapVariants;
 import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.BootOptions;
@@ -52,11 +53,18 @@ public final class Machines {
                 BootOptions.defaults().withDeferred(deferred), BootWorkload.defaults(), KernelImage.defaults(), timing);
     }
 
-    /** A model without a framework, with mm.core's deferred-init variants and {@code deferredInit} selected. */
+    /** The memmap storage variant benchmarks use: {@code -Dmm.memmap=dense|compact}, compact by default. */
+    static String memmapVariant() { return System.getProperty("mm.memmap", MemmapVariants.COMPACT); }
+
+    /**
+     * A model without a framework, with mm.core's deferred-init variants and {@code deferredInit} selected, and the
+     * memmap storage of {@code -Dmm.memmap=dense|compact} (default compact).
+     */
     static MemoryModelImpl model(String deferredInit) {
         StandaloneVariants variants = new StandaloneVariants();
         DeferredInits.register(variants::register);
         variants.select(DeferredInitVariants.SUBSYSTEM, deferredInit);
+        variants.select(MemmapVariants.SUBSYSTEM, memmapVariant());
         return new MemoryModelImpl(variants);
     }
 }

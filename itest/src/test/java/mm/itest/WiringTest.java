@@ -40,6 +40,7 @@ class WiringTest {
         assertEquals(Map.of(
                 "deferred-init", List.of("multithreaded", "off", "per-node", "two-pass"),
                 "device-init", List.of("callback", "one-pass"),
+                "memmap", List.of("compact", "dense"),
                 "page-ext", List.of("late", "on-touch"),
                 "reporting", List.of("array", "bitmap", "buddy", "sync"),
                 "reserved-bit", List.of("drop", "keep")), variants.variants());
@@ -47,5 +48,6 @@ class WiringTest {
         assertEquals("per-node", variants.active("deferred-init"));
         assertEquals("late", variants.active("page-ext"));
         assertEquals("buddy", variants.active("reporting"));
+        assertEquals("compact", variants.active("memmap"));
     }
 }

@@ -106,7 +106,7 @@ class LauncherIT {
         assertEquals(1, r.rc(), r::toString);
         assertEquals("", r.out(), r::toString);
         assertEquals("mmkit: " + profile.toAbsolutePath() + ":2: config mm.variant pageext=late: unknown subsystem"
-                + " 'pageext' (subsystems: deferred-init, device-init, page-ext, reporting, reserved-bit)\n", r.err(),
+                + " 'pageext' (subsystems: deferred-init, device-init, memmap, page-ext, reporting, reserved-bit)\n", r.err(),
                 r::toString);
         Files.writeString(profile, "@full\nconfig mm.variant page-ext=lat\n");
         r = Mmkit.run("--profile", profile.toString(), "-c", "mm:version");

@@ -25,4 +25,17 @@ public interface Memmap {
 
     /** Highest pfn + 1 that has a memmap section. */
     long maxPfn();
+
+    /**
+     * {@code pfn} itself when it is valid, else the first pfn of the next section with a memmap, or -1 when there is
+     * none: walks over the memmap skip holes at the cost of the present sections, not of the address width.
+     */
+    long nextValidPfn(long pfn);
+
+    /**
+     * The section of {@code pfn} is stored uniformly free (compact memmap storage, docs/memmap.md): every page of it
+     * is initialised for one zone and node and free in the buddy in MAX_PAGE_ORDER blocks of one migratetype, so a
+     * walk may treat the section as a whole. Always false under the dense storage.
+     */
+    boolean uniformlyFree(long pfn);
 }

@@ -30,7 +30,11 @@ final class Storage implements PageExtStorage {
     private final MemoryModel model;
     private final List<PageExtClient> allClients;
     final String variant;
-    private volatile PageExtTable[] tables = new PageExtTable[0];
+    /**
+     * The tables by section number, two levels (root[nr >>> 12][nr & 4095]) so that a table near the top of the
+     * 2^52 address space costs a leaf, not an array as long as the address space.
+     */
+    private volatile PageExtTable[][] tables = new PageExtTable[0][];
     private final List<Section> sections = Collections.synchronizedList(new ArrayList<>());
     private volatile long allocatedBytes;
     private volatile boolean ready;
@@ -58,18 +62,13 @@ final class Storage implements PageExtStorage {
     @Override public synchronized int entrySize() { return entrySize; }
 
     @Override public PageExtTable lookup(long pfn) {
-        PageExtTable[] t = tables;
-        long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
-        if (pfn < 0 || nr >= t.length) return null;
-        PageExtTable x = t[(int) nr];
+        PageExtTable x = table(pfn);
         return x != null && x.present(pfn) ? x : null;
     }
 
     /** The table of pfn's section, valid entries or not. */
     PageExtTable table(long pfn) {
-        PageExtTable[] t = tables;
-        long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
-        return pfn < 0 || nr >= t.length ? null : t[(int) nr];
+        return pfn < 0 ? null : tableOfSection(pfn >>> Mm.PFN_SECTION_SHIFT);
     }
 
     @Override public long allocatedBytes() { return allocatedBytes; }
@@ -130,7 +129,12 @@ final class Storage implements PageExtStorage {
             if (n.presentPages() == 0) continue;
             long end = n.startPfn() + n.spannedPages();
             for (long pfn = n.startPfn(); pfn < end; pfn = Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION)) {
-                if (!mm.valid(pfn)) continue;
+                if (!mm.valid(pfn)) {
+                    long next = mm.nextValidPfn(pfn); // over a hole by present sections
+                    if (next < 0) break;
+                    pfn = next - 1;
+                    continue;
+                }
                 // pfn_to_nid(): reads page->flags, so the struct page must be initialised
                 int nid = PageFlags.nid(mm.flags(pfn));
                 if (nid != n.nid()) continue;
@@ -192,13 +196,11 @@ final class Storage implements PageExtStorage {
 
     private PageExtTable install(long sectionNr, int nid, long bytes, String source, long where, int tableNid) {
         PageExtTable t = new PageExtTable(sectionNr, entrySize, allPresent);
-        PageExtTable[] cur = tables;
-        if (sectionNr >= cur.length) {
-            PageExtTable[] n = new PageExtTable[(int) Math.max(sectionNr + 1, cur.length * 2L)];
-            System.arraycopy(cur, 0, n, 0, cur.length);
-            cur = n;
-        }
-        cur[(int) sectionNr] = t;
+        PageExtTable[][] cur = tables;
+        int hi = (int) (sectionNr >>> LEAF_SHIFT);
+        if (hi >= cur.length) cur = java.util.Arrays.copyOf(cur, hi + 1);
+        if (cur[hi] == null) cur[hi] = new PageExtTable[1 << LEAF_SHIFT];
+        cur[hi][(int) (sectionNr & ((1 << LEAF_SHIFT) - 1))] = t;
         tables = cur;
         sections.add(new Section(sectionNr, nid, bytes, source, where, tableNid));
         allocatedBytes += bytes;
@@ -206,9 +208,14 @@ final class Storage implements PageExtStorage {
     }
 
     PageExtTable tableOfSection(long nr) {
-        PageExtTable[] t = tables;
-        return nr < t.length ? t[(int) nr] : null;
+        PageExtTable[][] t = tables;
+        long hi = nr >>> LEAF_SHIFT;
+        if (nr < 0 || hi >= t.length) return null;
+        PageExtTable[] leaf = t[(int) hi];
+        return leaf == null ? null : leaf[(int) (nr & ((1 << LEAF_SHIFT) - 1))];
     }
+
+    private static final int LEAF_SHIFT = 12;
 
     /** init-on-touch: ranges initialised before the tables existed (kept per boot, here, not in the variant). */
     private final List<long[]> pending = new ArrayList<>();

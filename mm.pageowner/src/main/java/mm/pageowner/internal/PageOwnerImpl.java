@@ -146,7 +146,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         long pfn = zi.zoneStartPfn(), end = zi.endPfn();
         while (pfn < end) {
             if (!mm.valid(pfn)) {
-                pfn = Mm.alignUp(pfn + 1, Mm.MAX_ORDER_NR_PAGES);
+                long next = mm.nextValidPfn(pfn); // over a hole by present sections
+                pfn = next < 0 ? end : next;
                 continue;
             }
             long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
@@ -315,7 +316,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         long pfn = 0;
         while (pfn < max) {
             if ((pfn & (Mm.MAX_ORDER_NR_PAGES - 1)) == 0 && !mm.valid(pfn)) {
-                pfn += Mm.MAX_ORDER_NR_PAGES;
+                long next = mm.nextValidPfn(pfn); // over a hole by present sections
+                pfn = next < 0 ? max : next;
                 continue;
             }
             PageExtTable t = ext.lookup(pfn);

@@ -3,7 +3,6 @@ package mm.reporting.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import mm.core.api.CallStack;
 import mm.core.api.Memmap;
@@ -54,7 +53,7 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     private volatile long latencyNanos = DEFAULT_LATENCY_NANOS;
 
     private volatile boolean ready;
-    private volatile AtomicLongArray host = new AtomicLongArray(0);
+    private volatile HostView host = new HostView(0);
     private volatile FreePageReportingSupport support;
     private volatile RefaultCounter refaultCounter;
     private final AtomicLong rss = new AtomicLong(), discarded = new AtomicLong(), refaults = new AtomicLong();
@@ -132,25 +131,50 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         ready = false;
         support = s;
         Memmap mm = model.memmap();
-        long max = mm.maxPfn();
-        AtomicLongArray h = new AtomicLongArray((int) ((max + 31) >>> 5));
+        HostView h = new HostView(mm.maxPfn());
+        for (long p = mm.nextValidPfn(0); p >= 0; p = mm.nextValidPfn(p + Mm.PAGES_PER_SECTION)) h.add(p);
         long backed = 0;
         long reserved = PageFlags.bit(PageFlags.PG_reserved);
+        // uniformly free sections (compact memmap) are handled whole: all their pages are this zone's free pages,
+        // so marking them backed and then not backed leaves nothing but the counts; a section an earlier zone's walk
+        // marked (overlapping zone spans) goes page by page, as before
+        java.util.Set<Long> markedByOtherZone = new java.util.HashSet<>();
         for (ZoneHandle z : s.zones()) {
+            java.util.Set<Long> wholeHere = new java.util.HashSet<>();
             for (long p = z.startPfn(); p < z.endPfn(); p++) {
-                if (!mm.valid(p)) { p |= 32767; continue; }
+                if (!mm.valid(p)) {
+                    long next = mm.nextValidPfn(p); // over a hole by present sections
+                    if (next < 0) break;
+                    p = next - 1;
+                    continue;
+                }
+                if (((p & (Mm.PAGES_PER_SECTION - 1)) == 0 || p == z.startPfn()) && mm.uniformlyFree(p)) {
+                    long f = mm.rawFlags(p);
+                    if ((p & (Mm.PAGES_PER_SECTION - 1)) == 0 && p + Mm.PAGES_PER_SECTION <= z.endPfn()
+                            && PageFlags.nid(f) == z.nid() && PageFlags.zoneIdx(f) == z.type().ordinal()) {
+                        backed += Mm.PAGES_PER_SECTION;
+                        wholeHere.add(p >>> Mm.PFN_SECTION_SHIFT);
+                        p += Mm.PAGES_PER_SECTION - 1;
+                        continue;
+                    }
+                    markedByOtherZone.add(p >>> Mm.PFN_SECTION_SHIFT);
+                }
                 long f = mm.rawFlags(p);
                 if (f == PageFlags.POISON || (f & reserved) != 0) continue;
-                h.set((int) (p >>> 5), h.get((int) (p >>> 5)) | BACKED << ((p & 31) << 1));
+                h.setWord(p, h.word(p) | BACKED << ((p & 31) << 1));
                 backed++;
             }
             long[] free = {0};
             s.forEachFreeBlock(z, 0, (pfn, o, mt, reported) -> {
+                long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
+                if (wholeHere.contains(nr) && !markedByOtherZone.contains(nr)) {
+                    free[0] += 1L << o; // its pages were counted backed above without being marked
+                    return;
+                }
                 for (long p = pfn; p < pfn + (1L << o); p++) {
-                    int wi = (int) (p >>> 5);
                     long bit = BACKED << ((p & 31) << 1);
-                    if ((h.get(wi) & bit) != 0) {
-                        h.set(wi, h.get(wi) & ~bit);
+                    if ((h.word(p) & bit) != 0) {
+                        h.setWord(p, h.word(p) & ~bit);
                         free[0]++;
                     }
                 }
@@ -173,13 +197,12 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     /** The host receives a scatterlist: discard every page. Returns the emulated time the host takes. */
     @Override
     public long report(long[] pfns, int[] orders, int n) {
-        AtomicLongArray h = host;
-        long limit = (long) h.length() << 5;
+        HostView h = host;
         long np = 0;
         for (int i = 0; i < n; i++) {
             long start = pfns[i], end = start + (1L << orders[i]);
             np += 1L << orders[i];
-            for (long p = start; p < end && p < limit; p++) discard(h, p);
+            for (long p = start; p < end && h.covers(p); p++) discard(h, p);
         }
         reports.incrementAndGet();
         blocks.addAndGet(n);
@@ -188,15 +211,14 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         return latencyNanos;
     }
 
-    private void discard(AtomicLongArray h, long p) {
-        int wi = (int) (p >>> 5);
+    private void discard(HostView h, long p) {
         int sh = (int) ((p & 31) << 1);
         while (true) {
-            long w = h.get(wi);
+            long w = h.word(p);
             long v = (w >>> sh) & 3;
             if (v == DISCARDED) return;
             long nw = (w & ~(3L << sh)) | (DISCARDED << sh);
-            if (h.compareAndSet(wi, w, nw)) {
+            if (h.cas(p, w, nw)) {
                 if ((v & BACKED) != 0) rss.decrementAndGet();
                 discarded.incrementAndGet();
                 return;
@@ -205,15 +227,14 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     }
 
     /** The guest touches a page: back it; a discarded one is a re-fault. Returns true on a re-fault. */
-    private boolean touch(AtomicLongArray h, long p) {
-        int wi = (int) (p >>> 5);
+    private boolean touch(HostView h, long p) {
         int sh = (int) ((p & 31) << 1);
         while (true) {
-            long w = h.get(wi);
+            long w = h.word(p);
             long v = (w >>> sh) & 3;
             if (v == BACKED) return false;
             long nw = (w & ~(3L << sh)) | (BACKED << sh);
-            if (h.compareAndSet(wi, w, nw)) {
+            if (h.cas(p, w, nw)) {
                 rss.incrementAndGet();
                 if ((v & DISCARDED) != 0) {
                     discarded.decrementAndGet();
@@ -229,10 +250,10 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         @Override
         public void postAlloc(long pfn, int order, int gfp, CallStack stack, Task task, long tsNanos) {
             if (!ready) return;
-            AtomicLongArray h = host;
+            HostView h = host;
             long end = pfn + (1L << order);
-            if (end > (long) h.length() << 5) return;
-            if (order == 0 && ((h.get((int) (pfn >>> 5)) >>> ((pfn & 31) << 1)) & 3) == BACKED) return;
+            if (!h.covers(pfn) || !h.covers(end - 1)) return;
+            if (order == 0 && ((h.word(pfn) >>> ((pfn & 31) << 1)) & 3) == BACKED) return;
             long n = 0;
             for (long p = pfn; p < end; p++) if (touch(h, p)) n++;
             RefaultCounter c = refaultCounter;

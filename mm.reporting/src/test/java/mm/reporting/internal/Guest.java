@@ -37,7 +37,13 @@ final class Guest implements AutoCloseable {
 
     /** {@code params}: the strategies' tunables (null: the defaults). */
     Guest(String machine, String strategy, Tunables params) throws Exception {
+        this(machine, strategy, params, null);
+    }
+
+    /** {@code memmap}: the memmap storage variant (null: the default). */
+    Guest(String machine, String strategy, Tunables params, String memmap) throws Exception {
         DeferredInits.register(variants::register);
+        if (memmap != null) variants.select(mm.core.api.MemmapVariants.SUBSYSTEM, memmap);
         // the strategies, each checked for a clean hand-over when it stops
         variants.register(SUBSYSTEM, BUDDY, false, checked(new BuddyStrategy()))
                 .register(SUBSYSTEM, BITMAP, false, checked(new BitmapStrategy()))

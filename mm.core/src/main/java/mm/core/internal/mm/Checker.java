@@ -35,41 +35,6 @@ final class Checker {
         return out;
     }
 
-    /**
-     * The free PFNs the check has seen, one bitmap per section that has any: memory follows the free pages, not
-     * the zone's span (a zone of a big machine spans more than a BitSet can index).
-     */
-    private static final class PfnBits {
-        private final java.util.HashMap<Long, long[]> sections = new java.util.HashMap<>();
-        private long lastNr = -1;
-        private long[] last;
-
-        private long[] words(long pfn, boolean create) {
-            long nr = pfn >>> MemmapImpl.SHIFT;
-            if (nr == lastNr) return last;
-            long[] w = sections.get(nr);
-            if (w == null) {
-                if (!create) return null;
-                w = new long[(int) ((MemmapImpl.MASK + 1) >>> 6)];
-                sections.put(nr, w);
-            }
-            lastNr = nr;
-            last = w;
-            return w;
-        }
-
-        boolean get(long pfn) {
-            long[] w = words(pfn, false);
-            int i = (int) (pfn & MemmapImpl.MASK);
-            return w != null && (w[i >>> 6] & (1L << i)) != 0;
-        }
-
-        void set(long pfn) {
-            int i = (int) (pfn & MemmapImpl.MASK);
-            words(pfn, true)[i >>> 6] |= 1L << i;
-        }
-    }
-
     private static void violation(List<String> out, String fmt, Object... args) {
         if (out.size() < MAX_REPORTS) out.add(String.format(Locale.ROOT, fmt, args));
     }
@@ -77,14 +42,14 @@ final class Checker {
     private static void checkZone(Kernel k, Zone z, List<Zone.Pcp> pcps, List<String> out) {
         String zn = "node " + z.nid + " zone " + z.type.kernelName();
         long start = z.zoneStartPfn, end = z.endPfn();
-        PfnBits free = new PfnBits();
+        PfnBits free = new PfnBits(start);
         long freeTotal = 0;
         for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
             long orderCount = 0;
             for (int mt = 0; mt < Zone.NMT; mt++) {
                 long count = 0;
-                int prev = MemmapImpl.NONE;
-                for (int p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
+                long prev = MemmapImpl.NONE;
+                for (long p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
                     count++;
                     if (count > z.spanned + 1) { violation(out, "%s: free list order %d type %d is circular", zn, o, mt); break; }
                     long f = k.mm.f(p);
@@ -101,10 +66,19 @@ final class Checker {
                         for (long b = p; b < p + (1L << o); b += Mm.PAGEBLOCK_NR_PAGES)
                             if (k.mm.pageblockMt(b) != pbmt) violation(out, "%s: free block %#x order %d mixes pageblock types", zn, p, o);
                     }
+                    MemmapImpl.Section ps = k.mm.section(p);
+                    if (ps != null && ps.uniform && o == Mm.MAX_PAGE_ORDER && p >= start && p + (1L << o) <= end) {
+                        // a block of a uniformly free section (compact memmap): its tails are the shared template's,
+                        // never PageBuddy; mark the block whole
+                        if (!free.setBlock(p - start, 1 << o)) violation(out, "%s: pfn %#x is in two free blocks", zn, p);
+                        prev = p;
+                        continue;
+                    }
                     for (long q = p; q < p + (1L << o) && q < end; q++) {
                         if (q < start) continue;
-                        if (free.get(q)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
-                        free.set(q);
+                        long bit = q - start;
+                        if (free.get(bit)) { violation(out, "%s: pfn %#x is in two free blocks", zn, q); break; }
+                        free.set(bit);
                         if (q != p && (k.mm.f(q) & Zone.BUDDY) != 0) violation(out, "%s: tail pfn %#x of a free block has PageBuddy", zn, q);
                     }
                     prev = p;
@@ -121,11 +95,12 @@ final class Checker {
             int sum = 0;
             for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
                 for (int i = 0; i < p.size(mt); i++) {
-                    int pfn = p.at(mt, i);
+                    long pfn = p.at(mt, i);
                     sum++;
                     if (!z.spans(pfn)) { violation(out, "%s: pcp page %#x is outside the zone", zn, pfn); continue; }
-                    if (free.get(pfn)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
-                    free.set(pfn);
+                    long bit = pfn - start;
+                    if (free.get(bit)) violation(out, "%s: pfn %#x is both on a pcp list and in the buddy", zn, pfn);
+                    free.set(bit);
                     if (k.mm.prev(pfn) != PageAlloc.ON_PCP || k.mm.ref(pfn) != 0) violation(out, "%s: pcp page %#x is not marked free", zn, pfn);
                 }
             }
@@ -137,7 +112,20 @@ final class Checker {
         Node n = k.node(z.nid);
         for (long pfn = start; pfn < end; pfn++) {
             MemmapImpl.Section s = k.mm.section(pfn);
-            if (s == null) { pfn = Math.min(end, k.mm.nextValidPfn(pfn)) - 1; continue; } // a hole: next present section
+            if (s == null) {
+                long next = k.mm.nextValidPfn(pfn); // skip holes by present section, not by address
+                if (next < 0 || next >= end) break;
+                pfn = next - 1;
+                continue;
+            }
+            if (s.uniform && (pfn & MemmapImpl.MASK) == 0 && pfn + Mm.PAGES_PER_SECTION <= end && s.online && !s.device
+                    && z.type != mm.core.api.ZoneType.DEVICE && k.pageZone(s.flags[0]) == z
+                    && free.allSet(pfn - start, Mm.PAGES_PER_SECTION)) {
+                // uniformly free (compact memmap) and every page found in this zone's free blocks: each page would
+                // pass as a free page of this zone (initialised, online, neither reserved nor reported)
+                pfn += Mm.PAGES_PER_SECTION - 1;
+                continue;
+            }
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
@@ -147,7 +135,7 @@ final class Checker {
                 continue;
             }
             if (k.pageZone(f) != z) continue; // a hole page of a neighbouring zone, or another node's
-            boolean isFree = free.get(pfn);
+            boolean isFree = free.get(pfn - start);
             if (!s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE) {
                 // hot-added struct pages between move_pfn_range_to_zone and onlining, and ZONE_DEVICE pages: they
                 // are initialised but never the buddy's, so they are not in the managed accounting
@@ -162,9 +150,9 @@ final class Checker {
             }
             if ((f & Zone.BUDDY) != 0) { violation(out, "%s: pfn %#x has PageBuddy but is on no free list", zn, pfn); continue; }
             if ((f & Zone.RESERVED) != 0) continue;
-            int pv = s.prev(i);
+            long pv = s.prev(i);
             if (pv == PageAlloc.ALLOC_HEAD) {
-                int order = s.next(i);
+                int order = (int) s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: allocated head %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] < 1) violation(out, "%s: allocated head %#x has refcount %d", zn, pfn, s.refcount[i]);
                 for (long t = pfn + 1; t < pfn + (1L << order); t++) {
@@ -177,13 +165,13 @@ final class Checker {
             }
             if (pv == PageAlloc.ISOLATED) {
                 // isolated for free page reporting: off the free lists, not allocatable, refcount 0
-                int order = s.next(i);
+                int order = (int) s.next(i);
                 if (order < 0 || order > Mm.MAX_PAGE_ORDER) { violation(out, "%s: isolated block %#x has order %d", zn, pfn, order); continue; }
                 if (s.refcount[i] != 0) violation(out, "%s: isolated block %#x has refcount %d", zn, pfn, s.refcount[i]);
                 if ((pfn & ((1L << order) - 1)) != 0 || pfn + (1L << order) > end)
                     violation(out, "%s: isolated block %#x order %d is misaligned or crosses the zone span", zn, pfn, order);
                 for (long t = pfn + 1; t < Math.min(end, pfn + (1L << order)); t++) {
-                    if (free.get(t) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
+                    if (free.get(t - start) || !k.mm.valid(t) || (k.mm.f(t) & Zone.BUDDY) != 0 || k.mm.prev(t) != MemmapImpl.NONE)
                         violation(out, "%s: pfn %#x inside the isolated block %#x is in another state", zn, t, pfn);
                 }
                 isolated += 1L << order;
@@ -198,5 +186,64 @@ final class Checker {
         long accounted = z.freePages + pcpPages + allocated + isolated;
         if (z.type != mm.core.api.ZoneType.DEVICE && accounted != z.managed)
             violation(out, "%s: managed %d != free %d + pcp %d + allocated %d + isolated %d", zn, z.managed, z.freePages, pcpPages, allocated, isolated);
+    }
+
+    /**
+     * A bit per page of a zone span, kept per 128 MiB section that has a bit set: a zone may span most of the
+     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start.
+     */
+    static final class PfnBits {
+        private final java.util.HashMap<Long, long[]> words = new java.util.HashMap<>();
+        private final long base;
+        private long lastNr = -1;
+        private long[] last;
+
+        PfnBits(long base) { this.base = base; }
+
+        private long[] words(long bit, boolean create) {
+            long nr = (base + bit) >>> MemmapImpl.SHIFT;
+            if (nr == lastNr) return last;
+            long[] w = words.get(nr);
+            if (w == null) {
+                if (!create) return null;
+                words.put(nr, w = new long[Mm.PAGES_PER_SECTION >>> 6]);
+            }
+            lastNr = nr;
+            last = w;
+            return w;
+        }
+
+        boolean get(long bit) {
+            long[] w = words(bit, false);
+            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            return w != null && (w[i >>> 6] & 1L << i) != 0;
+        }
+
+        /** Sets [bit, bit + n) (64-aligned, n a multiple of 64, inside one section); false if any was set. */
+        boolean setBlock(long bit, int n) {
+            long[] w = words(bit, true);
+            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
+            boolean clear = true;
+            for (int k = i; k < i + (n >>> 6); k++) {
+                if (w[k] != 0) clear = false;
+                w[k] = -1L;
+            }
+            return clear;
+        }
+
+        /** Whether every bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
+        boolean allSet(long bit, int n) {
+            long[] w = words(bit, false);
+            if (w == null) return false;
+            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
+            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != -1L) return false;
+            return true;
+        }
+
+        void set(long bit) {
+            long[] w = words(bit, true);
+            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            w[i >>> 6] |= 1L << i;
+        }
     }
 }

@@ -110,6 +110,15 @@ public final class DeferredOps {
         for (long[] r : ranges) {
             long pfn = r[0];
             while (pfn < r[1]) {
+                if (uniformSection(z, pfn, r[1])) {
+                    // compact storage: a whole never-touched section, every block free -> one uniform section
+                    if (np > 0) { z.freePreparedBlocks(pending, np, Mm.MAX_PAGE_ORDER); np = 0; }
+                    hooks.pagesInitialised(z, pfn, pfn + Mm.PAGES_PER_SECTION);
+                    z.freeUniformSection(k.mm.section(pfn), MigrateType.MOVABLE.ordinal(), true);
+                    done += Mm.PAGES_PER_SECTION;
+                    pfn += Mm.PAGES_PER_SECTION;
+                    continue;
+                }
                 long chunkEnd = Math.min(r[1], (pfn | (Mm.MAX_ORDER_NR_PAGES - 1)) + 1);
                 if (chunkEnd - pfn == Mm.MAX_ORDER_NR_PAGES) {
                     // __init_single_page and __free_pages_core's per-page part in one pass (refcount 0, not 1 then 0)
@@ -127,6 +136,17 @@ public final class DeferredOps {
         }
         if (np > 0) z.freePreparedBlocks(pending, np, Mm.MAX_PAGE_ORDER);
         return done;
+    }
+
+    /**
+     * Under compact storage: [pfn, pfn + PAGES_PER_SECTION) is a whole section inside the free range and the zone,
+     * never touched, so its pages can be initialised and freed as one uniform section.
+     */
+    private boolean uniformSection(Zone z, long pfn, long rangeEnd) {
+        if (!k.mm.compact() || (pfn & MemmapImpl.MASK) != 0 || rangeEnd - pfn < Mm.PAGES_PER_SECTION
+                || pfn + Mm.PAGES_PER_SECTION > z.endPfn()) return false;
+        MemmapImpl.Section s = k.mm.section(pfn);
+        return s != null && s.untouched();
     }
 
     /**

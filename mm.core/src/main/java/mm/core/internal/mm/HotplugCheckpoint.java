@@ -175,8 +175,8 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
      */
     private void unlink(Zone z, long pfn) {
         MemmapImpl mm = kernel.mm;
-        int self = (int) pfn;
-        int next = mm.next(pfn), prev = mm.prev(pfn);
+        long self = pfn;
+        long next = mm.next(pfn), prev = mm.prev(pfn);
         synchronized (z) {
             try {
                 if (prev == NONE) {
@@ -202,7 +202,7 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
             int order = li / Zone.NMT;
             long n = 0;
             long bound = z.spanned + 1;
-            int p = z.head[li], last = NONE;
+            long p = z.head[li], last = NONE;
             while (p != NONE && n <= bound) {
                 if (!mm.valid(p)) {
                     // a link to no pfn (a listing that failed half-way): the list ends before it

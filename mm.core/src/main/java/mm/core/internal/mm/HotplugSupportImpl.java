@@ -96,16 +96,13 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     @Override public long bootEndPfn() { return k().maxPfn; }
 
     @Override public long sectionLimit() {
-        MemmapImpl.Section[] s = k().mm.sections;
-        for (int i = s.length - 1; i >= 0; i--) if (s[i] != null) return i + 1;
-        return 0;
+        return k().mm.sectionLimit();
     }
 
     @Override public SectionInfo section(long nr) {
         Kernel k = k();
         State st = state(k);
-        MemmapImpl.Section[] all = k.mm.sections;
-        MemmapImpl.Section s = nr >= 0 && nr < all.length ? all[(int) nr] : null;
+        MemmapImpl.Section s = k.mm.sectionNr(nr);
         if (s == null) return new SectionInfo(nr, false, false, false, false, -1, null);
         synchronized (st) {
             Integer added = st.addedNid.get(nr);
@@ -168,7 +165,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         State st = state(k);
         for (long nr = first; nr < end; nr++) {
             k.mm.addSection(nr);
-            MemmapImpl.Section s = k.mm.sections[(int) nr];
+            MemmapImpl.Section s = k.mm.sectionNr(nr);
             s.online = false;
             s.device = device;
             synchronized (st) { st.addedNid.put(nr, nid); st.earlyNid.remove(nr); }
@@ -394,7 +391,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
             // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
             if (s.refcount[i] == 0 && s.prev(i) != PageAlloc.ALLOC_TAIL) { p++; continue; }
-            int pv = s.prev(i);
+            long pv = s.prev(i);
             if (pv == PageAlloc.ALLOC_HEAD) {
                 if ((f & LRU) == 0) return p;
                 p += 1L << s.next(i);
@@ -440,7 +437,11 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         Kernel k = k();
         for (long p = from; p < end; ) {
             MemmapImpl.Section s = k.mm.section(p);
-            if (s == null) { p = (p | MASK) + 1; continue; }
+            if (s == null) {
+                long next = k.mm.nextValidPfn(p); // over a hole by present sections
+                p = next < 0 ? end : next;
+                continue;
+            }
             int i = (int) (p & MASK);
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
@@ -536,7 +537,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         int i = (int) (pfn & MASK);
         long f = s.flags[i];
         boolean init = (f & INIT) != 0;
-        return new RawPage(init, init ? f & ~MemmapImpl.HIDDEN : PageFlags.POISON, s.refcount[i], s.priv(i), s.next(i), s.prev(i));
+        return new RawPage(init, init ? f & ~MemmapImpl.HIDDEN : PageFlags.POISON, s.refcount[i], s.priv(i), (int) s.next(i), (int) s.prev(i));
     }
 
     @Override public MigrateType pageblockMigratetype(long pfn) {

@@ -8,7 +8,10 @@ import mm.core.api.UninitialisedPageException;
 /**
  * The emulated memmap: one struct page per PFN, stored per 128 MiB section in primitive arrays (SPARSEMEM_VMEMMAP:
  * only present sections have a memmap). 20 bytes per page: flags (8), refcount (4) and the free-list links lru.next /
- * lru.prev as PFNs (4 + 4, one word); page->private is a fifth array allocated only for sections that need it. A zero
+ * lru.prev as PFNs (4 + 4, one word); page->private is a fifth array allocated only for sections that need it. Links
+ * are 64-bit values (PFNs up to 2^40): the word holds their low 32 bits, a sixth array the high bits, allocated only
+ * for a section where a link to a PFN at or above 2^31 was stored (so at most 24 bytes per page). Sections are found
+ * through a two-level table (like SPARSEMEM_EXTREME): its size follows the present sections, not the address width. A zero
  * flags word means "never initialised": every initialised page
  * carries {@link #INIT}, an emulator-private bit the kernel does not have (it stands for DEBUG_VM's poison check).
  * For ZONE_DEVICE pages the link words hold the pgmap id and zone_device_data, as the kernel overlays them.
@@ -30,6 +33,55 @@ public final class MemmapImpl implements Memmap {
 
     /** One section's struct pages. Fields are package-visible for the allocator's hot paths. */
     static final class Section {
+        /** The section's first pfn. */
+        final long base;
+
+        Section(long base) { this.base = base; }
+
+        /**
+         * Compact storage: the section is uniformly free (every page initialised for one zone and node, free in
+         * MAX_PAGE_ORDER blocks of one migratetype, listed in pfn order on one free list, as deferred init leaves it).
+         * Its flags are a shared read-only template, refcount and private the shared zeros, and its links are
+         * computed from the pfn, but for the first block's lru.prev and the last block's lru.next ({@link #uPrev},
+         * {@link #uNext}). Any write but those two makes it per-page arrays first ({@link #own}).
+         */
+        volatile boolean uniform;
+        long uPrev, uNext;
+        static final int LAST_HEAD = Mm.PAGES_PER_SECTION - Mm.MAX_ORDER_NR_PAGES;
+
+        /** Before a write to the section's arrays: a uniform section becomes per-page arrays. */
+        void own() { if (uniform) expandUniform(); }
+
+        private synchronized void expandUniform() {
+            if (!uniform) return;
+            long[] f = flags.clone();
+            long[] l = new long[Mm.PAGES_PER_SECTION];
+            int[] hi = ZERO_INTS;
+            for (int i = 0; i < Mm.PAGES_PER_SECTION; i += Mm.MAX_ORDER_NR_PAGES) {
+                long pv = uniformPrev(i), nx = uniformNext(i);
+                l[i] = links((int) pv, (int) nx);
+                int h = hiOf(nx) | hiOf(pv) << 16;
+                if (h != 0) {
+                    if (hi == ZERO_INTS) hi = new int[Mm.PAGES_PER_SECTION];
+                    hi[i] = h;
+                }
+            }
+            refcount = new int[Mm.PAGES_PER_SECTION];
+            lru = l;
+            linkHi = hi;
+            flags = f;
+            uniform = false;
+        }
+
+        private long uniformNext(int i) {
+            if ((i & (Mm.MAX_ORDER_NR_PAGES - 1)) != 0) return NONE;
+            return i == LAST_HEAD ? uNext : base + i + Mm.MAX_ORDER_NR_PAGES;
+        }
+
+        private long uniformPrev(int i) {
+            if ((i & (Mm.MAX_ORDER_NR_PAGES - 1)) != 0) return NONE;
+            return i == 0 ? uPrev : base + i - Mm.MAX_ORDER_NR_PAGES;
+        }
         /**
          * Until a struct page of the section is initialised the arrays are shared all-zero sentinels (every page
          * reads as never initialised), so a present section costs its heap only once memmap init reaches it —
@@ -51,12 +103,69 @@ public final class MemmapImpl implements Memmap {
         boolean online;
         boolean device;
 
-        int next(int i) { return ~(int) lru[i]; }
-        void setNext(int i, int v) { lru[i] = (lru[i] & ~LOW) | (~v & LOW); }
-        int prev(int i) { return ~(int) (lru[i] >>> 32); }
-        void setPrev(int i, int v) { lru[i] = (lru[i] & LOW) | (long) ~v << 32; }
+        /**
+         * The high parts of the links (see {@link #hiOf}): bits 0-15 lru.next's, bits 16-31 lru.prev's. The shared
+         * zeros until a link with a non-zero high part is stored in the section.
+         */
+        private int[] linkHi = ZERO_INTS;
+
+        long next(int i) {
+            if (uniform) return uniformNext(i);
+            return ((long) (linkHi[i] & 0xFFFF) << 32) + ~(int) lru[i];
+        }
+        void setNext(int i, long v) {
+            if (uniform) {
+                if (i == LAST_HEAD) { uNext = v; return; }
+                expandUniform();
+            }
+            lru[i] = (lru[i] & ~LOW) | (~(int) v & LOW);
+            int h = hiOf(v);
+            if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF0000) | h; }
+        }
+        long prev(int i) {
+            if (uniform) return uniformPrev(i);
+            return ((long) (linkHi[i] >>> 16) << 32) + ~(int) (lru[i] >>> 32);
+        }
+        void setPrev(int i, long v) {
+            if (uniform) {
+                if (i == 0) { uPrev = v; return; }
+                expandUniform();
+            }
+            lru[i] = (lru[i] & LOW) | (long) ~(int) v << 32;
+            int h = hiOf(v);
+            if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF) | h << 16; }
+        }
         /** Both links at once. */
-        void setLinks(int i, int prev, int next) { lru[i] = links(prev, next); }
+        void setLinks(int i, long prev, long next) {
+            own();
+            lru[i] = links((int) prev, (int) next);
+            int h = hiOf(next) | hiOf(prev) << 16;
+            if (h != 0 || linkHi != ZERO_INTS) linkHiArray()[i] = h;
+        }
+        /** Both links at once, for values whose high parts are zero (markers, orders, PFNs below 2^31). */
+        void setSmallLinks(int i, int prev, int next) {
+            own();
+            lru[i] = links(prev, next);
+            int[] w = linkHi;
+            if (w != ZERO_INTS) w[i] = 0;
+        }
+
+        private int[] linkHiArray() {
+            int[] w = linkHi;
+            return w != ZERO_INTS ? w : linkHiAlloc();
+        }
+
+        private synchronized int[] linkHiAlloc() {
+            if (linkHi == ZERO_INTS) linkHi = new int[Mm.PAGES_PER_SECTION];
+            return linkHi;
+        }
+
+        /** Clears the high link parts of [from, to). */
+        void clearLinkHi(int from, int to) {
+            if (linkHi != ZERO_INTS) java.util.Arrays.fill(linkHi, from, to, 0);
+        }
+
+        boolean hasLinkHi() { return linkHi != ZERO_INTS; }
         /** Atomically replaces the links {@code expect} (a {@link #links} word) with {@code update} (the claim of a block being freed). */
         boolean casLinks(int i, long expect, long update) { return LONGS.compareAndSet(lru, i, expect, update); }
 
@@ -100,9 +209,11 @@ public final class MemmapImpl implements Memmap {
 
         /** Allocates the section's arrays (every page is then pristine). */
         synchronized void materialise() {
+            if (uniform) expandUniform();
             if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
             privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
             lru = new long[Mm.PAGES_PER_SECTION];
             flags = new long[Mm.PAGES_PER_SECTION];
             pristineFrom = 0;
@@ -111,8 +222,29 @@ public final class MemmapImpl implements Memmap {
 
         boolean rawWrites() { return rawWrites; }
 
+        /**
+         * Whether the never-initialised section can become uniformly free at once (compact storage): no page was
+         * ever written since its arrays were dropped.
+         */
+        synchronized boolean untouched() { return !uniform && !rawWrites && flags == ZERO_FLAGS; }
+
+        /** The section becomes uniformly free with the given template (its pageblocks get {@code mt}). */
+        synchronized void makeUniform(long[] template, int mt, long prev, long next) {
+            flags = template;
+            refcount = ZERO_INTS;
+            privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
+            lru = ZERO_FLAGS;
+            java.util.Arrays.fill(pageblockMt, (byte) mt);
+            uPrev = prev;
+            uNext = next;
+            pristineFrom = Mm.PAGES_PER_SECTION;
+            uniform = true;
+        }
+
         /** For writers that bypass memmap init (HotplugSupport's raw struct page access). */
         synchronized void materialiseForRawWrites() {
+            if (uniform) expandUniform();
             materialise();
             pristineFrom = Mm.PAGES_PER_SECTION;
             rawWrites = true;
@@ -135,7 +267,7 @@ public final class MemmapImpl implements Memmap {
          * word is 0 has all-zero words (refcount, private, and NONE links), so its init need not write them.
          */
         boolean pristine(int from, int to) {
-            if (rawWrites) return false;
+            if (rawWrites || uniform) return false;
             long[] f = flags;
             long any = 0;
             for (int k = from; k < to; k++) any |= f[k];
@@ -148,10 +280,57 @@ public final class MemmapImpl implements Memmap {
 
     /** The stored lru word for lru.prev = {@code prev}, lru.next = {@code next} (NONE, NONE is 0). */
     static long links(int prev, int next) { return (long) ~prev << 32 | (~next & LOW); }
+
+    /**
+     * The high part of link value v: v is stored as its low 32 bits read as a signed int, plus this times 2^32. Zero
+     * for every int value (markers, orders, pgmap ids, PFNs below 2^31); at most 2^8 for PFNs below 2^40.
+     */
+    static int hiOf(long v) { return (int) ((v - (int) v) >>> 32); }
+
+    /** Sections per leaf of the section table (4096 sections: 512 GiB of physical address space). */
+    static final int LEAF_SHIFT = 12;
+    static final int LEAF_MASK = (1 << LEAF_SHIFT) - 1;
+    /** The highest section number + 1 (MAX_PHYSMEM_BITS = 52). */
+    public static final long NR_MEM_SECTIONS = 1L << (Mm.MAX_PHYSMEM_BITS - Mm.SECTION_SIZE_BITS);
     private static final long[] ZERO_FLAGS = new long[Mm.PAGES_PER_SECTION];
     private static final int[] ZERO_INTS = new int[Mm.PAGES_PER_SECTION];
 
-    volatile Section[] sections = new Section[0];
+    /**
+     * The section table: root[nr >>> LEAF_SHIFT][nr & LEAF_MASK] (mem_section[] with SPARSEMEM_EXTREME). A leaf exists
+     * only where a section was ever present; the root grows to the highest such leaf (at most 8192 entries).
+     */
+    private volatile Section[][] root = new Section[0][];
+    /** Present sections. */
+    private int present;
+    /** The memmap storage variant: compact lets whole free sections be uniform (see {@link Section#uniform}). */
+    private volatile boolean compact;
+    /** Uniformly-free flags templates by zone index << NODES_SHIFT | nid (read-only, shared by sections). */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, long[]> templates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void setCompact(boolean compact) { this.compact = compact; }
+
+    public boolean compact() { return compact; }
+
+    /** The flags of a uniformly-free section of (nid, zoneIdx): MAX_PAGE_ORDER block heads PageBuddy with order 10. */
+    long[] uniformTemplate(int nid, int zoneIdx) {
+        return templates.computeIfAbsent(zoneIdx << PageFlags.NODES_SHIFT | nid, key -> {
+            long word = INIT | PageFlags.links(nid, zoneIdx);
+            long[] t = new long[Mm.PAGES_PER_SECTION];
+            java.util.Arrays.fill(t, word);
+            for (int i = 0; i < t.length; i += Mm.MAX_ORDER_NR_PAGES)
+                t[i] = word | PageFlags.TYPE_BUDDY | (long) Mm.MAX_PAGE_ORDER << BUDDY_ORDER_SHIFT;
+            return t;
+        });
+    }
+
+    /** Sections stored uniformly free (compact storage). */
+    public int uniformSections() {
+        int n = 0;
+        for (long nr = nextPresent(0); nr >= 0; nr = nextPresent(nr + 1)) if (sectionNr(nr).uniform) n++;
+        return n;
+    }
+    /** The highest present section number + 1 (0 when none). */
+    private long limit;
 
     /** Heap bytes per struct page as stored here: flags 8, refcount 4, the two links 8 (private only where needed). */
     public static final int BYTES_PER_PAGE = Long.BYTES + Integer.BYTES + Long.BYTES;
@@ -170,44 +349,83 @@ public final class MemmapImpl implements Memmap {
 
     /** sparse_init / sparse_add_section: give section {@code nr} a memmap (all pages uninitialised). */
     public synchronized void addSection(long nr) {
-        Section[] s = sections;
-        if (nr >= s.length) {
-            Section[] n = new Section[(int) Math.max(nr + 1, s.length * 2L)];
-            System.arraycopy(s, 0, n, 0, s.length);
-            s = n;
+        if (nr < 0 || nr >= NR_MEM_SECTIONS)
+            throw new IllegalArgumentException("section " + nr + " is beyond MAX_PHYSMEM_BITS (" + Mm.MAX_PHYSMEM_BITS + ")");
+        Section[][] r = root;
+        int hi = (int) (nr >>> LEAF_SHIFT);
+        if (hi >= r.length) r = java.util.Arrays.copyOf(r, hi + 1);
+        Section[] leaf = r[hi];
+        if (leaf == null) r[hi] = leaf = new Section[1 << LEAF_SHIFT];
+        int lo = (int) (nr & LEAF_MASK);
+        if (leaf[lo] == null) {
+            leaf[lo] = new Section(nr << SHIFT);
+            present++;
+            limit = Math.max(limit, nr + 1);
         }
-        if (s[(int) nr] == null) s[(int) nr] = new Section();
-        sections = s;
+        root = r;
     }
 
     /** Marks a section online (boot memory, or onlined hotplug memory) or offline. */
     public void setOnline(long nr, boolean online) {
-        Section s = nr < sections.length ? sections[(int) nr] : null;
+        Section s = sectionNr(nr);
         if (s != null) s.online = online;
     }
 
     /** sparse_remove_section: the memmap of section {@code nr} is gone. */
     public synchronized void removeSection(long nr) {
-        Section[] s = sections;
-        if (nr < s.length) s[(int) nr] = null;
+        Section[][] r = root;
+        if (nr < 0 || (nr >>> LEAF_SHIFT) >= r.length) return;
+        Section[] leaf = r[(int) (nr >>> LEAF_SHIFT)];
+        if (leaf == null || leaf[(int) (nr & LEAF_MASK)] == null) return;
+        leaf[(int) (nr & LEAF_MASK)] = null;
+        present--;
+        if (nr + 1 == limit) {
+            long n = prevPresent(nr);
+            limit = n < 0 ? 0 : n + 1;
+        }
+        root = r; // publish
     }
 
     public Section section(long pfn) {
         long nr = pfn >>> SHIFT; // a negative pfn shifts to a huge section number
-        Section[] s = sections;
-        return nr < s.length ? s[(int) nr] : null;
+        Section[][] r = root;
+        long hi = nr >>> LEAF_SHIFT;
+        if (hi >= r.length) return null;
+        Section[] leaf = r[(int) hi];
+        return leaf == null ? null : leaf[(int) (nr & LEAF_MASK)];
     }
 
-    /**
-     * The first PFN at or after {@code pfn} that has a memmap (pfn itself when its section has one), or
-     * Long.MAX_VALUE: walks that skip holes step over absent sections at once, so their work is bounded by the
-     * present sections, not by the width of the address space.
-     */
-    long nextValidPfn(long pfn) {
-        Section[] s = sections;
-        for (long nr = pfn >>> SHIFT; nr < s.length; nr++) if (s[(int) nr] != null) return Math.max(pfn, nr << SHIFT);
-        return Long.MAX_VALUE;
+    /** The section numbered {@code nr}, or null. */
+    public Section sectionNr(long nr) {
+        return nr < 0 || nr >= NR_MEM_SECTIONS ? null : section(nr << SHIFT);
     }
+
+    /** The lowest present section number at or above {@code nr}, or -1; skips absent leaves whole. */
+    public long nextPresent(long nr) {
+        Section[][] r = root;
+        if (nr < 0) nr = 0;
+        for (long hi = nr >>> LEAF_SHIFT; hi < r.length; hi++, nr = hi << LEAF_SHIFT) {
+            Section[] leaf = r[(int) hi];
+            if (leaf == null) continue;
+            for (int lo = (int) (nr & LEAF_MASK); lo <= LEAF_MASK; lo++) if (leaf[lo] != null) return hi << LEAF_SHIFT | lo;
+        }
+        return -1;
+    }
+
+    /** The highest present section number at or below {@code nr}, or -1. */
+    private long prevPresent(long nr) {
+        Section[][] r = root;
+        if (nr >= NR_MEM_SECTIONS) nr = NR_MEM_SECTIONS - 1;
+        for (long hi = Math.min(nr >>> LEAF_SHIFT, r.length - 1L); hi >= 0; hi--, nr = (hi << LEAF_SHIFT) | LEAF_MASK) {
+            Section[] leaf = r[(int) hi];
+            if (leaf == null) continue;
+            for (int lo = (int) (nr & LEAF_MASK); lo >= 0; lo--) if (leaf[lo] != null) return hi << LEAF_SHIFT | lo;
+        }
+        return -1;
+    }
+
+    /** The highest present section number + 1, 0 when there is none. */
+    public synchronized long sectionLimit() { return limit; }
 
     Section sectionOrThrow(long pfn) {
         Section s = section(pfn);
@@ -249,12 +467,20 @@ public final class MemmapImpl implements Memmap {
         return s.priv(i);
     }
 
-    @Override public long maxPfn() { return (long) sections.length << SHIFT; }
+    @Override public long maxPfn() { return sectionLimit() << SHIFT; }
 
-    public int sectionCount() {
-        int n = 0;
-        for (Section s : sections) if (s != null) n++;
-        return n;
+    @Override public long nextValidPfn(long pfn) {
+        if (pfn < 0) pfn = 0;
+        if (section(pfn) != null) return pfn;
+        long nr = nextPresent((pfn >>> SHIFT) + 1);
+        return nr < 0 ? -1 : nr << SHIFT;
+    }
+
+    public synchronized int sectionCount() { return present; }
+
+    @Override public boolean uniformlyFree(long pfn) {
+        Section s = section(pfn);
+        return s != null && s.uniform;
     }
 
     /**
@@ -286,6 +512,7 @@ public final class MemmapImpl implements Memmap {
             boolean pristine = s.beginInit(from, to) || s.pristine(from, to);
             if (!pristine) {
                 s.clearPriv(from, to);
+                s.clearLinkHi(from, to);
                 java.util.Arrays.fill(s.lru, from, to, 0L);
             }
             java.util.Arrays.fill(s.flags, from, to, word);
@@ -308,11 +535,13 @@ public final class MemmapImpl implements Memmap {
         while (pfn < end) {
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             Section s = section(pfn);
+            if (s != null) s.own();
             if (s != null && s.materialised()) {
                 int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
                 java.util.Arrays.fill(s.flags, from, to, 0L);
                 java.util.Arrays.fill(s.refcount, from, to, 0);
                 s.clearPriv(from, to);
+                s.clearLinkHi(from, to);
                 java.util.Arrays.fill(s.lru, from, to, 0L);
             }
             pfn = secEnd;
@@ -331,13 +560,13 @@ public final class MemmapImpl implements Memmap {
 
     // --- raw field access for the allocator and other mm.core code (no initialisation check)
     public long f(long pfn) { return sectionOrThrow(pfn).flags[(int) (pfn & MASK)]; }
-    public void setF(long pfn, long v) { sectionOrThrow(pfn).flags[(int) (pfn & MASK)] = v; }
+    public void setF(long pfn, long v) { Section s = sectionOrThrow(pfn); s.own(); s.flags[(int) (pfn & MASK)] = v; }
     public int ref(long pfn) { return sectionOrThrow(pfn).refcount[(int) (pfn & MASK)]; }
-    public void setRef(long pfn, int v) { sectionOrThrow(pfn).refcount[(int) (pfn & MASK)] = v; }
+    public void setRef(long pfn, int v) { Section s = sectionOrThrow(pfn); s.own(); s.refcount[(int) (pfn & MASK)] = v; }
     public int priv(long pfn) { return sectionOrThrow(pfn).priv((int) (pfn & MASK)); }
     public void setPriv(long pfn, int v) { sectionOrThrow(pfn).setPriv((int) (pfn & MASK), v); }
-    public int next(long pfn) { return sectionOrThrow(pfn).next((int) (pfn & MASK)); }
-    public void setNext(long pfn, int v) { sectionOrThrow(pfn).setNext((int) (pfn & MASK), v); }
-    public int prev(long pfn) { return sectionOrThrow(pfn).prev((int) (pfn & MASK)); }
-    public void setPrev(long pfn, int v) { sectionOrThrow(pfn).setPrev((int) (pfn & MASK), v); }
+    public long next(long pfn) { return sectionOrThrow(pfn).next((int) (pfn & MASK)); }
+    public void setNext(long pfn, long v) { sectionOrThrow(pfn).setNext((int) (pfn & MASK), v); }
+    public long prev(long pfn) { return sectionOrThrow(pfn).prev((int) (pfn & MASK)); }
+    public void setPrev(long pfn, long v) { sectionOrThrow(pfn).setPrev((int) (pfn & MASK), v); }
 }

@@ -166,13 +166,28 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         return d;
     }
 
+    /** The memmap storage variant of this boot. */
+    public String memmapVariant() {
+        String a = variants.active(MemmapStorage.SUBSYSTEM);
+        return a == null ? "none" : a;
+    }
+
+    private MemmapStorage activeMemmapStorage() {
+        MemmapStorage s = variants.activeService(MemmapStorage.SUBSYSTEM, MemmapStorage.class);
+        if (s == null) throw new IllegalStateException("no memmap storage variant is active (selected: "
+                + variants.selection().getOrDefault(MemmapStorage.SUBSYSTEM, "none") + "); see mm:variant memmap");
+        return s;
+    }
+
     // ---- boot
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
         List<BootPhaseListener> listeners = List.of(phaseOrder);
         BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
+        MemmapStorage storage = activeMemmapStorage();
         Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        b.kernel().mm.setCompact(storage.compact());
         // before anything big is allocated: refuse a boot this JVM cannot hold (the previous boot stays)
         BootHeapFootprint[] footprints = heapFootprints.toArray(new BootHeapFootprint[0]);
         HeapPreflight.check(machine, b.kernel().mm, footprints);

@@ -269,6 +269,13 @@ final class MmInit {
         }
     }
 
+    /** The first valid pfn at or after {@code pfn}, or {@code end}: a hole costs one step, not one per section. */
+    private long skipHole(long pfn, long end) {
+        if (pfn >= end) return end;
+        long next = k.mm.nextValidPfn(pfn);
+        return next < 0 || next >= end ? end : next;
+    }
+
     /** init_unavailable_range: holes get reserved struct pages of the given zone and node. */
     private void initUnavailableRange(long spfn, long epfn, int zone, int nid) {
         long count = 0;
@@ -276,7 +283,7 @@ final class MmInit {
         while (pfn < epfn) {
             long pbStart = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
             long pbEnd = Math.min(epfn, pbStart + Mm.PAGEBLOCK_NR_PAGES);
-            if (!k.mm.valid(pbStart)) { pfn = Math.min(epfn, k.mm.nextValidPfn(pbStart)); continue; } // no memmap here
+            if (!k.mm.valid(pbStart)) { pfn = skipHole(pbEnd, epfn); continue; }
             k.mm.initRange(pfn, pbEnd, nid, zone, true, -1);
             hooks.pagesInitialised(k.node(nid).zones[zone], pfn, pbEnd);
             count += pbEnd - pfn;
@@ -295,7 +302,7 @@ final class MmInit {
         long pfn = s;
         while (pfn < e) {
             MemmapImpl.Section sec = k.mm.section(pfn);
-            if (sec == null) { pfn = k.mm.nextValidPfn(pfn); continue; } // a hole: on to the next present section
+            if (sec == null) { pfn = skipHole((pfn | MemmapImpl.MASK) + 1, e); continue; }
             int i = (int) (pfn & MemmapImpl.MASK);
             if ((sec.flags[i] & MemmapImpl.INIT) == 0) {
                 // init_reserved_page: reserved pages in the deferred part are initialised now, a run at a time
@@ -311,6 +318,7 @@ final class MmInit {
                 pfn = r;
                 continue;
             }
+            sec.own();
             sec.flags[i] |= Zone.RESERVED;
             pfn++;
         }

@@ -138,10 +138,10 @@ public final class PageAlloc {
     private long rmqueuePcp(Zone z, int mt, int cpu) {
         Zone.Pcp p = z.pcp(cpu);
         if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
-        int[] l = p.list(mt);
-        int c = l[0];
+        long[] l = p.list(mt);
+        int c = (int) l[0];
         if (c == 0) return refillPopAndUnlock(z, p, mt);
-        int pfn = l[c];
+        long pfn = l[c];
         l[0] = c - 1;
         p.count--;
         p.unlock();
@@ -156,13 +156,13 @@ public final class PageAlloc {
                     long pfn = z.rmqueueLocked(0, mt);
                     if (pfn < 0) break;
                     // rmqueue_bulk keeps allocation order: the first page taken ends up on top
-                    p.push(mt, (int) pfn);
+                    p.push(mt, pfn);
                     mm.setPrev(pfn, ON_PCP);
                 }
                 reverseTop(p, mt);
             }
-            int[] l = p.list(mt);
-            int c = l[0];
+            long[] l = p.list(mt);
+            int c = (int) l[0];
             if (c == 0) return -1;
             l[0] = c - 1;
             p.count--;
@@ -173,8 +173,8 @@ public final class PageAlloc {
     }
 
     private static void reverseTop(Zone.Pcp p, int mt) {
-        int[] l = p.list(mt);
-        for (int i = 1, j = l[0]; i < j; i++, j--) { int t = l[i]; l[i] = l[j]; l[j] = t; }
+        long[] l = p.list(mt);
+        for (int i = 1, j = (int) l[0]; i < j; i++, j--) { long t = l[i]; l[i] = l[j]; l[j] = t; }
     }
 
     /** prep_new_page + the allocated-block markers: head refcount 1, tails marked, compound if __GFP_COMP. */
@@ -182,7 +182,7 @@ public final class PageAlloc {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         s.refcount[i] = 1;
-        s.setLinks(i, ALLOC_HEAD, order);
+        s.setSmallLinks(i, ALLOC_HEAD, order);
         s.setPriv(i, 0);
         long f = s.flags[i] & ~(Zone.REPORTED);
         if ((gfp & Gfp.__GFP_MOVABLE) != 0) f |= LRU;
@@ -199,7 +199,7 @@ public final class PageAlloc {
                 MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
                 s = t;
                 int k = (int) (p & MASK);
-                t.setLinks(k, ALLOC_TAIL, (int) pfn);
+                t.setLinks(k, ALLOC_TAIL, pfn);
                 t.setPriv(k, 0);
             }
         }
@@ -238,7 +238,7 @@ public final class PageAlloc {
     }
 
     private void clearTails(long pfn, int order) {
-        for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setLinks((int) (p & MASK), NONE, NONE);
+        for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setSmallLinks((int) (p & MASK), NONE, NONE);
     }
 
     /** free_one_page: straight to the buddy under zone->lock. */
@@ -285,12 +285,12 @@ public final class PageAlloc {
     private boolean freeToPcp(Zone z, MemmapImpl.Section s, int i, long pfn, int mt) {
         Zone.Pcp p = z.pcp(cpus.cpu());
         if (!p.tryLock()) return false;
-        int[] l = p.list(mt);
-        int c = l[0] + 1;
+        long[] l = p.list(mt);
+        int c = (int) l[0] + 1;
         if (c == l.length) l = p.grow(mt);
-        l[c] = (int) pfn; // Pcp.push, kept inline: this is the free fast path
+        l[c] = pfn; // Pcp.push, kept inline: this is the free fast path
         l[0] = c;
-        s.setLinks(i, ON_PCP, NONE);
+        s.setSmallLinks(i, ON_PCP, NONE);
         if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
         else p.unlock();
         return true;
@@ -313,10 +313,10 @@ public final class PageAlloc {
         synchronized (z) {
             while (n > 0 && p.count > 0) {
                 do { if (++pindex >= MigrateType.PCPTYPES) pindex = 0; } while (p.size(pindex) == 0);
-                int[] l = p.list(pindex);
-                int take = Math.min(n, l[0]);
+                long[] l = p.list(pindex);
+                int take = (int) Math.min(n, l[0]);
                 for (int k = 1; k <= take; k++) {
-                    int pfn = l[k];
+                    long pfn = l[k];
                     mm.setPrev(pfn, NONE);
                     z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
                 }
@@ -375,7 +375,7 @@ public final class PageAlloc {
         MemmapImpl.Section s = mm.section(pfn);
         if (s == null) return -1;
         int i = (int) (pfn & MASK);
-        return s.prev(i) == ALLOC_HEAD ? s.next(i) : -1;
+        return s.prev(i) == ALLOC_HEAD ? (int) s.next(i) : -1;
     }
 
 
@@ -472,6 +472,7 @@ public final class PageAlloc {
             int i = (int) (pfn & MASK);
             if ((sec.flags[i] & (MemmapImpl.INIT | Zone.RESERVED)) != (MemmapImpl.INIT | Zone.RESERVED)) continue;
             Zone z = k.pageZone(sec.flags[i]);
+            sec.own();
             sec.flags[i] &= ~Zone.RESERVED;
             sec.refcount[i] = 1;
             sec.setPrev(i, ALLOC_HEAD);

@@ -159,10 +159,10 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         int m = mt.ordinal();
         synchronized (z) {
             int li = order * Zone.NMT + m;
-            int p = z.head[li];
+            long p = z.head[li];
             int n = 0;
             while (p != NONE && n < max) {
-                int next = mm.next(p);
+                long next = mm.next(p);
                 if ((mm.f(p) & Zone.REPORTED) == 0) {
                     if (!isolateLocked(z, mm, p, order, m)) break;
                     out[off + n++] = p;
@@ -175,9 +175,9 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
     }
 
     /** list_rotate_to_front: {@code p} becomes the head, the blocks before it move behind the old tail. */
-    private static void rotateToFront(Zone z, MemmapImpl mm, int li, int p) {
-        int oldHead = z.head[li], oldTail = z.tail[li];
-        int before = mm.prev(p);
+    private static void rotateToFront(Zone z, MemmapImpl mm, int li, long p) {
+        long oldHead = z.head[li], oldTail = z.tail[li];
+        long before = mm.prev(p);
         mm.setNext(oldTail, oldHead);
         mm.setPrev(oldHead, oldTail);
         mm.setNext(before, NONE);
@@ -241,7 +241,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
             for (int o = Math.max(0, minOrder); o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
                     MigrateType m = MigrateType.VALUES[mt];
-                    for (int p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p))
+                    for (long p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p))
                         v.visit(p, o, m, (mm.f(p) & Zone.REPORTED) != 0);
                 }
             }
@@ -267,7 +267,7 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         synchronized (z) {
             for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
-                    for (int p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p)) {
+                    for (long p = z.head[o * Zone.NMT + mt]; p != NONE; p = mm.next(p)) {
                         long f = mm.f(p);
                         if ((f & Zone.REPORTED) != 0) {
                             mm.setF(p, f & ~Zone.REPORTED);

@@ -160,7 +160,7 @@ final class Views {
                 if (!k.mm.valid(p)) {
                     // a hole without a memmap: on to the next present section (its first pageblock)
                     long next = k.mm.nextValidPfn(p);
-                    if (next >= z.endPfn()) break;
+                    if (next < 0 || next >= z.endPfn()) break;
                     pfn = next - Mm.PAGEBLOCK_NR_PAGES;
                     continue;
                 }

@@ -43,8 +43,8 @@ public final class Zone {
     long isolated;
     public final long[] nrFree = new long[Mm.NR_PAGE_ORDERS];
     final long[] nrFreeMt = new long[Mm.NR_PAGE_ORDERS * NMT];
-    final int[] head = new int[Mm.NR_PAGE_ORDERS * NMT];
-    final int[] tail = new int[Mm.NR_PAGE_ORDERS * NMT];
+    final long[] head = new long[Mm.NR_PAGE_ORDERS * NMT];
+    final long[] tail = new long[Mm.NR_PAGE_ORDERS * NMT];
     public long wmarkMin, wmarkLow, wmarkHigh, wmarkPromo;
     public final long[] lowmemReserve = new long[ZoneType.VALUES.length];
     /**
@@ -184,18 +184,18 @@ public final class Zone {
          * on the fast paths). Element 0 holds the list's length, the pages follow oldest first, so the hottest page
          * is at {@code list[list[0]]} and a pop or push touches one array.
          */
-        private int[] l0 = new int[64], l1 = new int[64], l2 = new int[64];
+        private long[] l0 = new long[64], l1 = new long[64], l2 = new long[64];
         int count;
         int high;
         int batch = 1;
         @SuppressWarnings("unused") private volatile int lock;
 
-        int[] list(int mt) { return mt == 0 ? l0 : mt == 1 ? l1 : l2; }
+        long[] list(int mt) { return mt == 0 ? l0 : mt == 1 ? l1 : l2; }
 
-        int size(int mt) { return list(mt)[0]; }
+        int size(int mt) { return (int) list(mt)[0]; }
 
         /** The k-th page of list mt, oldest first. */
-        int at(int mt, int k) { return list(mt)[1 + k]; }
+        long at(int mt, int k) { return list(mt)[1 + k]; }
 
         /** pcp_spin_trylock. */
         boolean tryLock() { return LOCK.weakCompareAndSetAcquire(this, 0, 1) || LOCK.compareAndSet(this, 0, 1); }
@@ -209,9 +209,9 @@ public final class Zone {
 
         void unlock() { LOCK.setRelease(this, 0); }
 
-        void push(int mt, int pfn) {
-            int[] l = list(mt);
-            int c = l[0] + 1;
+        void push(int mt, long pfn) {
+            long[] l = list(mt);
+            int c = (int) l[0] + 1;
             if (c == l.length) l = grow(mt);
             l[c] = pfn;
             l[0] = c;
@@ -220,15 +220,15 @@ public final class Zone {
 
         /** Drops the {@code n} oldest pages of list mt (free_pcppages_bulk takes from the tail). */
         void removeOldest(int mt, int n) {
-            int[] l = list(mt);
-            int c = l[0];
+            long[] l = list(mt);
+            int c = (int) l[0];
             System.arraycopy(l, 1 + n, l, 1, c - n);
             l[0] = c - n;
             count -= n;
         }
 
-        int[] grow(int mt) {
-            int[] l = java.util.Arrays.copyOf(list(mt), list(mt).length * 2);
+        long[] grow(int mt) {
+            long[] l = java.util.Arrays.copyOf(list(mt), list(mt).length * 2);
             if (mt == 0) l0 = l; else if (mt == 1) l1 = l; else l2 = l;
             return l;
         }
@@ -239,20 +239,21 @@ public final class Zone {
     private void addToList(long pfn, int order, int mt, boolean toTail) {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
+        s.own();
         // PageBuddy + set_buddy_order (the order goes to the flags' hidden bits, see MemmapImpl)
         s.flags[i] = (s.flags[i] & ~MemmapImpl.BUDDY_ORDER_MASK) | BUDDY | (long) order << MemmapImpl.BUDDY_ORDER_SHIFT;
         int li = order * NMT + mt;
-        int p = (int) pfn;
+        long p = pfn;
         if (head[li] == NONE) {
             head[li] = tail[li] = p;
-            s.setLinks(i, NONE, NONE);
+            s.setSmallLinks(i, NONE, NONE);
         } else if (toTail) {
-            int t = tail[li];
+            long t = tail[li];
             mm.setNext(t, p);
             s.setLinks(i, t, NONE);
             tail[li] = p;
         } else {
-            int h = head[li];
+            long h = head[li];
             mm.setPrev(h, p);
             s.setLinks(i, NONE, h);
             head[li] = p;
@@ -265,11 +266,12 @@ public final class Zone {
     void delFromList(long pfn, int order, int mt) {
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
+        s.own();
         int li = order * NMT + mt;
-        int n = s.next(i), p = s.prev(i);
+        long n = s.next(i), p = s.prev(i);
         if (p == NONE) head[li] = n; else mm.setNext(p, n);
         if (n == NONE) tail[li] = p; else mm.setPrev(n, p);
-        s.setLinks(i, NONE, NONE);
+        s.setSmallLinks(i, NONE, NONE);
         s.flags[i] &= ~(BUDDY | REPORTED | MemmapImpl.BUDDY_ORDER_MASK); // and page->private back to 0
         nrFree[order]--;
         nrFreeMt[li]--;
@@ -334,7 +336,7 @@ public final class Zone {
     /** __rmqueue_smallest: the smallest free block of {@code order} or more of type {@code mt}, split down. */
     long rmqueueSmallestLocked(int order, int mt) {
         for (int o = order; o <= Mm.MAX_PAGE_ORDER; o++) {
-            int pfn = head[o * NMT + mt];
+            long pfn = head[o * NMT + mt];
             if (pfn == NONE) continue;
             delFromList(pfn, o, mt);
             freePages -= 1L << o;
@@ -494,12 +496,41 @@ public final class Zone {
         }
     }
 
+    /**
+     * __free_pages_core with FPI_TO_TAIL of every MAX_PAGE_ORDER block of a never-initialised section, in pfn order,
+     * for compact storage: the section becomes uniformly free (MemmapImpl.Section#uniform) and the blocks are
+     * appended to the tail of the MAX_PAGE_ORDER list of {@code mt} as if freed one by one (MAX_PAGE_ORDER blocks never
+     * merge, and buddy_merge_likely does not apply to them). Free-list hooks see every block, in order.
+     */
+    void freeUniformSection(MemmapImpl.Section s, int mt, boolean notify) {
+        int order = Mm.MAX_PAGE_ORDER, n = Mm.PAGES_PER_SECTION / Mm.MAX_ORDER_NR_PAGES;
+        long first = s.base, last = s.base + MemmapImpl.Section.LAST_HEAD;
+        synchronized (this) {
+            int li = order * NMT + mt;
+            long t = tail[li];
+            s.makeUniform(mm.uniformTemplate(nid, idx), mt, t, NONE);
+            if (t == NONE) head[li] = first; else mm.setNext(t, first);
+            tail[li] = last;
+            nrFree[order] += n;
+            nrFreeMt[li] += n;
+            freePages += Mm.PAGES_PER_SECTION;
+            managed += Mm.PAGES_PER_SECTION;
+            FreeListHook[] hooks = freeHooks;
+            if (notify && hooks.length != 0) {
+                MigrateType m = MigrateType.VALUES[mt];
+                for (long b = first; b <= last; b += Mm.MAX_ORDER_NR_PAGES)
+                    for (FreeListHook h : hooks) h.onEnqueue(nid, type, b, order, m);
+            }
+        }
+    }
+
     /** The per-page part of __free_pages_core: PG_reserved cleared, refcount 0. */
     void preparePagesCore(long pfn, int order) {
         int n = 1 << order;
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
         if (((pfn + n - 1) >>> SHIFT) == (pfn >>> SHIFT)) {
+            s.own();
             long[] fl = s.flags;
             for (int k = i; k < i + n; k++) {
                 long f = fl[k];
@@ -522,7 +553,7 @@ public final class Zone {
         return null;
     }
 
-    int listHead(int order, int mt) { return head[order * NMT + mt]; }
+    long listHead(int order, int mt) { return head[order * NMT + mt]; }
 
     long nrFreeMt(int order, int mt) { return nrFreeMt[order * NMT + mt]; }
 }

@@ -167,9 +167,9 @@ class DeferredInitTest {
             for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 for (int mt = 0; mt < Zone.NMT; mt++) {
                     TreeSet<Long> set = new TreeSet<>();
-                    for (int p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
-                        set.add((long) p);
-                        freePages.set(p, p + (1 << o));
+                    for (long p = z.listHead(o, mt); p != MemmapImpl.NONE; p = k.mm.next(p)) {
+                        set.add(p);
+                        freePages.set((int) p, (int) p + (1 << o)); // small test machines
                     }
                     if (!set.isEmpty()) free.put(z.nid + "/" + z.type + "/" + o + "/" + mt, set);
                 }
