@@ -45,10 +45,27 @@ final class HeapPreflight {
         return new Footprint(sections, pages);
     }
 
+    /**
+     * Under the compact memmap, the sections a boot writes page by page (the rest stay uniformly free at O(1)):
+     * the memmap itself, which sparse_init allocates from memblock (64 bytes of struct page per page: reserved,
+     * so written), a few sections per node around zone and deferral boundaries, one per reservation the machine
+     * names, and the boot workload's pages spread over at most twice as many sections as they fill.
+     */
+    static long writtenSections(Machine m, Footprint f) {
+        long memmap = (f.presentPages() * Mm.STRUCT_PAGE_SIZE + Mm.SECTION_SIZE - 1) / Mm.SECTION_SIZE;
+        long perNode = 4L * Math.max(1, m.nodes().size());
+        long named = m.reservations().size() + m.memblockOps().size() + m.lateFrees().size();
+        long workload = m.workload() == null ? 0
+                : 2 * ((m.workload().earlyPages() + m.workload().midPages() + m.workload().latePages()) / Mm.PAGES_PER_SECTION + 1);
+        return memmap + perNode + named + workload;
+    }
+
     /** Heap bytes the boot of {@code m} will hold once it is done. */
     static long estimate(Machine m, MemmapImpl storage, BootHeapFootprint[] others) {
         Footprint f = footprint(m);
-        long bytes = FIXED_BYTES + storage.estimateBytes(f.presentSections(), f.presentPages());
+        long dense = storage.compact() ? Math.min(f.presentSections(), writtenSections(m, f)) : f.presentSections();
+        long bytes = FIXED_BYTES + storage.estimateBytes(dense, f.presentPages())
+                + (f.presentSections() - dense) * MemmapImpl.UNIFORM_SECTION_BYTES;
         for (BootHeapFootprint o : others) bytes += Math.max(0, o.bootHeapBytes(m, f.presentSections(), f.presentPages()));
         return bytes;
     }

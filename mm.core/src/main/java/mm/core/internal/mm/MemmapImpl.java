@@ -332,6 +332,9 @@ public final class MemmapImpl implements Memmap {
     /** The highest present section number + 1 (0 when none). */
     private long limit;
 
+    /** Heap bytes of a uniformly free section (compact): the Section object, its usemap and a share of the tables. */
+    public static final long UNIFORM_SECTION_BYTES = 256;
+
     /** Heap bytes per struct page as stored here: flags 8, refcount 4, the two links 8 (private only where needed). */
     public static final int BYTES_PER_PAGE = Long.BYTES + Integer.BYTES + Long.BYTES;
 
