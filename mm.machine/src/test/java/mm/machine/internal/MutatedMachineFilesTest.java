@@ -82,15 +82,20 @@ class MutatedMachineFilesTest {
             assertNotNull(parsed);
             assertFalse(parsed.nodes().isEmpty(), "a machine has a node");
         } catch (MachineFormatException e) {
-            String msg = e.getMessage();
-            var matcher = ONE_LINE.matcher(msg);
-            assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg);
-            int line = Integer.parseInt(matcher.group(1));
-            assertTrue(line >= 1 && line <= bad.split("\n", -1).length + 1, "line " + line + " is in the file: " + msg);
-            assertTrue(msg.length() < 400, "an error line of " + msg.length() + " characters: " + msg);
-            assertFalse(msg.contains("Exception") || msg.contains("For input string"), "a Java exception text: " + msg);
-            assertEquals(-1, msg.indexOf('\u0000'), "invisible characters are shown escaped: " + msg);
+            assertOneSentenceThatSaysWhere(e.getMessage(), bad);
         }
+    }
+
+    /** One line FILE:LINE:COLUMN: reason, the line inside the input, short, printable, no Java exception text. */
+    static void assertOneSentenceThatSaysWhere(String msg, String input) {
+        var matcher = ONE_LINE.matcher(msg);
+        assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg);
+        int line = Integer.parseInt(matcher.group(1));
+        assertTrue(line >= 1 && line <= input.split("\n", -1).length + 1, "line " + line + " is in the input: " + msg);
+        assertTrue(msg.length() < 400, "an error line of " + msg.length() + " characters: " + msg);
+        assertFalse(msg.contains("Exception") || msg.contains("For input string") || msg.matches(".*: -?\\d+$"),
+                "a Java exception text: " + msg);
+        assertEquals(-1, msg.indexOf('\u0000'), "invisible characters are shown escaped: " + msg);
     }
 
     @Provide
@@ -107,13 +112,7 @@ class MutatedMachineFilesTest {
             var r = new MachineServiceImpl().importDmesgText("mutated", bad);
             assertFalse(r.machine().nodes().isEmpty(), "an imported machine has a node");
         } catch (MachineFormatException e) {
-            String msg = e.getMessage();
-            var matcher = ONE_LINE.matcher(msg);
-            assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg);
-            int line = Integer.parseInt(matcher.group(1));
-            assertTrue(line >= 1 && line <= bad.split("\n", -1).length + 1, "line " + line + " is in the log: " + msg);
-            assertFalse(msg.contains("Exception") || msg.contains("For input string") || msg.matches(".*: -?\\d+$"),
-                    "a Java exception text: " + msg);
+            assertOneSentenceThatSaysWhere(e.getMessage(), bad);
         }
     }
 
