@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Map;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.Machine;
-import mm.machine.internal.MachineServiceImpl;
 
 /**
  * The project's boot benchmark (whole boots are too long for JMH's iteration model):
@@ -16,17 +15,19 @@ import mm.machine.internal.MachineServiceImpl;
  * heap per emulated page.
  */
 public final class BootProbe {
+    static final String USAGE = "usage: BootProbe [MACHINE [VARIANT [BOOTS]]]\n"
+            + "  MACHINE  NxG (N nodes of G GiB), a shipped machine or a machine file (default xeon-2x384g)\n"
+            + "  VARIANT  a deferred-init variant: per-node, multithreaded, two-pass, off (default per-node)\n"
+            + "  BOOTS    boots in this JVM (default 3)";
+
     public static void main(String[] args) throws Exception {
-        String name = args.length > 0 ? args[0] : "xeon-2x384g";
+        Machines.run(USAGE, args, () -> probe(args));
+    }
+
+    static void probe(String[] args) throws Exception {
         String variant = args.length > 1 ? args[1] : "per-node";
-        int boots = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Machine machine;
-        if (name.matches("[0-9]+x[0-9]+")) {
-            String[] p = name.split("x");
-            machine = Machines.x86(Integer.parseInt(p[0]), Long.parseLong(p[1]), true, Map.of());
-        } else {
-            machine = new MachineServiceImpl().builtin(name).orElseThrow(() -> new IllegalArgumentException("no machine " + name));
-        }
+        int boots = (int) Machines.number(args, 2, "BOOTS", 3);
+        Machine machine = Machines.machine(args.length > 0 ? args[0] : "xeon-2x384g");
         MemoryModelImpl m = Machines.model(variant);
         // the first reading in a fresh JVM still counts ~140 MiB of start-up garbage under ParallelGC (seen here:
         // 277 MiB, then 139 MiB with nothing allocated in between), so the baseline is the second one

@@ -3,7 +3,6 @@ package mm.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import mm.machine.api.Machine;
 
 /**
@@ -14,11 +13,19 @@ import mm.machine.api.Machine;
  * faster two threads allocate and fill the same number of memmap bytes than one on this host.
  */
 public final class DeferredCompare {
+    static final String USAGE = "usage: DeferredCompare [MACHINE [VARIANT_A [VARIANT_B [ROUNDS]]]]\n"
+            + "  MACHINE  NxG (N nodes of G GiB), a shipped machine or a machine file (default 1x96)\n"
+            + "  VARIANT  a deferred-init variant: per-node, multithreaded, two-pass, off (default per-node, multithreaded)\n"
+            + "  ROUNDS   boots of each, alternating (default 10)";
+
     public static void main(String[] args) throws Exception {
-        String[] p = (args.length > 0 ? args[0] : "1x96").split("x");
-        Machine machine = Machines.x86(Integer.parseInt(p[0]), Long.parseLong(p[1]), true, Map.of());
+        Machines.run(USAGE, args, () -> compare(args));
+    }
+
+    static void compare(String[] args) throws Exception {
+        Machine machine = Machines.machine(args.length > 0 ? args[0] : "1x96");
         String a = args.length > 1 ? args[1] : "per-node", b = args.length > 2 ? args[2] : "multithreaded";
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int rounds = (int) Machines.number(args, 3, "ROUNDS", 10);
         int warmup = 2;
         List<Double> ta = new ArrayList<>(), tb = new ArrayList<>();
         // one model per variant, booted again and again, as the running service does (its helper threads persist)

@@ -67,4 +67,60 @@ public final class Machines {
         variants.select(MemmapVariants.SUBSYSTEM, memmapVariant());
         return new MemoryModelImpl(variants);
     }
+
+    /**
+     * A machine for the bench programs: a shape {@code NxG} (N nodes of G GiB each, deferred init on), a shipped
+     * machine's name ({@code tiny-2node}, {@code xeon-2x384g}...) or a machine file.
+     *
+     * @throws IllegalArgumentException naming what was given and what is accepted
+     */
+    static Machine machine(String spec) {
+        if (spec.matches("[0-9]+x[0-9]+")) {
+            String[] p = spec.split("x");
+            try {
+                return x86(Integer.parseInt(p[0]), Long.parseLong(p[1]), true, Map.of());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("machine shape '" + spec + "': numbers too large");
+            }
+        }
+        try {
+            var svc = new mm.machine.internal.MachineServiceImpl();
+            var builtin = svc.builtin(spec);
+            if (builtin.isPresent()) return builtin.get();
+            if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(spec))) return svc.load(java.nio.file.Path.of(spec));
+        } catch (mm.machine.api.MachineFormatException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        throw new IllegalArgumentException("no machine '" + spec + "': give NxG (N nodes of G GiB), a shipped machine ("
+                + String.join(", ", new mm.machine.internal.MachineServiceImpl().builtinNames()) + ") or a machine file");
+    }
+
+    /** A whole number argument of a bench program, or a usage error naming it. */
+    static long number(String[] args, int i, String what, long dflt) {
+        if (args.length <= i) return dflt;
+        try {
+            return Long.parseLong(args[i]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": expected a whole number, got '" + args[i] + "'");
+        }
+    }
+
+    /** Runs a bench program's body; a usage error prints the usage and exits 2. */
+    static void run(String usage, String[] args, ThrowingRunnable body) throws Exception {
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.println(usage);
+            return;
+        }
+        try {
+            body.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 }
