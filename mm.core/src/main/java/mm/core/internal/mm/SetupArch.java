@@ -66,6 +66,11 @@ final class SetupArch {
         if (o.memblockDebug()) log.log(mb.dumpAll());
         if (replay) replayMemblockOps();
         else synthesizeEarlyReservations();
+        // init_mem_mapping's alloc_low_pages: the kernel's page tables come from memblock before anything else; with
+        // every byte of RAM reserved it stops here
+        long freeBytes = 0;
+        for (Memblock.Range r : mb.freeRanges(Mm.NUMA_NO_NODE, Memblock.FLAG_NONE, false)) freeBytes += r.end() - r.start();
+        if (freeBytes < Mm.PAGE_SIZE) panic("alloc_low_pages: can not alloc memory (every byte of RAM is reserved)");
         // initmem_init: NUMA node ids for memory; hotplug ranges
         numaInit(!replay);
         for (HotplugRange h : machine.hotplug()) {
@@ -157,7 +162,10 @@ final class SetupArch {
             if (allocNodeData) {
                 long pa = mb.caller("alloc_node_data+0x3c/0x110").allocTryNid(NODE_DATA_SIZE, SMP_CACHE_BYTES, 0,
                         Memblock.ALLOC_ACCESSIBLE, n.id());
-                if (pa != 0) log.log(String.format(Locale.ROOT, "NODE_DATA(%d) allocated [mem %#010x-%#010x]", n.id(),
+                // alloc_node_data: no memory for a node's pglist_data is fatal
+                if (pa == 0) panic(String.format(Locale.ROOT, "Cannot allocate %d bytes for node %d data",
+                        NODE_DATA_SIZE, n.id()));
+                log.log(String.format(Locale.ROOT, "NODE_DATA(%d) allocated [mem %#010x-%#010x]", n.id(),
                         pa, pa + NODE_DATA_SIZE - 1));
             }
         }
@@ -211,12 +219,21 @@ final class SetupArch {
         if (machine.options().pageOwner()) largeSystemHash("stackdepot", Math.min(1L << 20, Math.max(1L << 12, kernelPages >> 2)), 16);
     }
 
+    /**
+     * panic(): the kernel stops booting. mmkit refuses the boot with the kernel's sentence; the previous boot stays
+     * (MemoryModelImpl.boot keeps it when a boot throws).
+     */
+    static void panic(String why) {
+        throw new IllegalStateException("Kernel panic - not syncing: " + why);
+    }
+
     private void largeSystemHash(String name, long entries, long bucket) {
         long n = Long.highestOneBit(Math.max(1, entries - 1)) << 1;
         long bytes = n * bucket;
         long pa = mb.caller("alloc_large_system_hash+0x21b/0x2d0").allocTryNid(bytes, SMP_CACHE_BYTES, 0,
                 Memblock.ALLOC_ACCESSIBLE, Mm.NUMA_NO_NODE);
-        if (pa == 0) return;
+        // alloc_large_system_hash: a boot hash table that cannot be had is fatal
+        if (pa == 0) panic("Failed to allocate " + name + " hash table");
         int order = 63 - Long.numberOfLeadingZeros(Math.max(1, bytes >> Mm.PAGE_SHIFT));
         String label = name.equals("stackdepot") ? "stackdepot hash table" : name + " hash table";
         log.log(String.format(Locale.ROOT, "%s entries: %d (order: %d, %d bytes, linear)", label, n, order, bytes));

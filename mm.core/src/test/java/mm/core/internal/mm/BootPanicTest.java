@@ -1,0 +1,35 @@
+package mm.core.internal.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import mm.core.internal.deferred.DeferredInits;
+import mm.machine.api.Machine;
+import mm.machine.api.MemblockOp;
+import mm.machine.internal.MachineServiceImpl;
+import mm.variant.internal.StandaloneVariants;
+import org.junit.jupiter.api.Test;
+
+/** A machine the kernel cannot boot is refused with the kernel's panic, and the previous boot stays. */
+class BootPanicTest {
+    @Test
+    void everyByteReservedPanicsAndKeepsThePreviousBoot() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        Machine tiny = new MachineServiceImpl().builtin("tiny").orElseThrow();
+        model.boot(tiny);
+        long free = model.totalFreePages();
+        Machine reserved = new Machine("all-reserved", "test", tiny.nodes(), null, tiny.e820(), tiny.hotplug(),
+                tiny.reservations(), List.of(new MemblockOp(MemblockOp.Kind.RESERVE, 0, 1L << 28, -1, "test")),
+                tiny.lateFrees(), tiny.options(), tiny.workload(), tiny.kernel(), tiny.timing());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.boot(reserved));
+        assertTrue(e.getMessage().startsWith("Kernel panic - not syncing: alloc_low_pages: can not alloc memory"),
+                e.getMessage());
+        assertEquals("tiny", model.machine().name(), "the previous boot stays");
+        assertEquals(free, model.totalFreePages());
+        assertEquals(List.of(), model.check());
+    }
+}
