@@ -37,7 +37,16 @@ final class FreeInitmem {
             long pages = lf.kib() / 4;
             long freed = 0;
             if (lf.base() >= 0) {
-                freed = k.pageAlloc.freeReservedArea(Mm.pfnUp(lf.base()), Mm.pfnUp(lf.base()) + pages);
+                long s = Mm.pfnUp(lf.base()), e = s + pages;
+                if (pages > 0 && (k.zoneOf(s) == null || k.zoneOf(e - 1) == null)) {
+                    // reserve_initrd_mem: a range that is not memory (beyond mem=, or past the end of RAM) is dropped,
+                    // never freed into the buddy
+                    log.log(String.format(Locale.ROOT, "%s: 0x%08x+0x%08x is not a memory region - disabling %s",
+                            lf.name().equalsIgnoreCase("initrd") ? "INITRD" : lf.name(), lf.base(), pages << Mm.PAGE_SHIFT,
+                            lf.name()));
+                    continue;
+                }
+                freed = k.pageAlloc.freeReservedArea(s, e);
             } else {
                 while (freed < pages && !kernelImageFree.isEmpty()) {
                     long[] r = kernelImageFree.get(kernelImageFree.size() - 1);

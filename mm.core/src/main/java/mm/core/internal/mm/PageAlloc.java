@@ -472,6 +472,9 @@ public final class PageAlloc {
             int i = (int) (pfn & MASK);
             if ((sec.flags[i] & (MemmapImpl.INIT | Zone.RESERVED)) != (MemmapImpl.INIT | Zone.RESERVED)) continue;
             Zone z = k.pageZone(sec.flags[i]);
+            // a reserved page beyond its zone's span (the tail of a section past mem= or the end of RAM) is no
+            // memory the buddy may have
+            if (!z.spans(pfn)) continue;
             sec.own();
             sec.flags[i] &= ~Zone.RESERVED;
             sec.refcount[i] = 1;

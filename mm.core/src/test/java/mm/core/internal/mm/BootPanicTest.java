@@ -32,4 +32,23 @@ class BootPanicTest {
         assertEquals(free, model.totalFreePages());
         assertEquals(List.of(), model.check());
     }
+
+    @Test
+    void memBelowTheInitrdOrTheKernelImageDropsWhatIsNotMemory() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        MachineServiceImpl machines = new MachineServiceImpl();
+        for (String mem : List.of("200M", "20M", "8M")) {
+            Machine m = machines.parse("tiny-mem", MachineServiceImpl.builtinText("tiny").orElseThrow()
+                    + "\ncmdline mem=" + mem + "\n");
+            List<String> log = model.boot(m).log();
+            assertEquals(List.of(), model.check(), "mem=" + mem);
+            if (mem.equals("200M")) {
+                assertTrue(log.stream().anyMatch(l -> l.endsWith("INITRD: 0x0fee0000+0x00100000 is not a memory region"
+                        + " - disabling initrd")), String.join("\n", log));
+                assertTrue(log.stream().noneMatch(l -> l.contains("Freeing initrd memory")), "the initrd is not freed");
+            }
+        }
+    }
 }
