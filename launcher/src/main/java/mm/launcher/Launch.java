@@ -139,7 +139,6 @@ public final class Launch implements AutoCloseable {
             long tResolved = System.nanoTime();
             launch.phases.put("resolve", tResolved - tInstalled);
             launch.startBundles(settings.interactive());
-            launch.checkVariantConfig();
             launch.phases.put("start", System.nanoTime() - tResolved);
             return launch;
         } catch (LaunchException e) {
@@ -212,6 +211,8 @@ public final class Launch implements AutoCloseable {
             if (started.contains(b) || isShell(b, interactive)) continue;
             start(b);
         }
+        // before the shell starts: a launch refused here stops a framework with no shell thread running in it
+        checkVariantConfig();
         if (!interactive) {
             for (Bundle b : bundles) if (isShell(b, false)) start(b);
         }
