@@ -105,9 +105,4 @@ final class BootOptionParser {
         return new BootOptions(deferred, pageOwner, earlyPageExt, movablecoreBytes, movablecorePercent,
                 kernelcoreBytes, kernelcorePercent, memLimit, memblockDebug, movableNode, extra);
     }
-
-    /** The options as a command line, known options first, then the extra ones sorted by key (deterministic). */
-    static String render(BootOptions o) {
-        return o.cmdline();
-    }
 }

@@ -101,7 +101,7 @@ final class MachineRenderer {
                 .append("K\n");
 
         BootOptions o = m.options();
-        String cmd = BootOptionParser.render(o);
+        String cmd = o.cmdline();
         sb.append("\n# boot options, in the kernel's spelling\n");
         sb.append(cmd.isEmpty() ? "# (none: the defaults)\n" : "cmdline " + cmd + "\n");
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import mm.machine.api.BootOptions;
 import mm.machine.api.Machine;
 import mm.machine.api.MachineFormatException;
 import mm.machine.api.MachineService;
@@ -118,11 +117,6 @@ public class MachineServiceImpl implements MachineService {
     @Override
     public void setCurrent(Machine m) {
         current = Objects.requireNonNull(m, "machine");
-    }
-
-    /** The options as a kernel command line in the machine format's spelling (extra options sorted by key). */
-    public static String render(BootOptions o) {
-        return o.cmdline();
     }
 
     private static String read(Path file) {

@@ -10,9 +10,6 @@ import mm.reporting.api.Tunables;
 
 /** What a running strategy works with: one boot, one device, one reporting order. */
 public final class StrategyContext {
-    /** PAGE_REPORTING_DELAY: 2 s. */
-    public static final long DELAY_NANOS = Tunables.DELAY_NANOS;
-
     final FreePageReportingSupport support;
     final EmuClock clock;
     final PageReportingDevice device;

@@ -149,7 +149,7 @@ class StrategiesTest {
     @org.junit.jupiter.api.Test
     void theArrayDropsCapturesUnderAStormWhileBuddyAndBitmapDropNothing() throws Exception {
         // an array as small as one report on a 256 MiB guest is what 256 entries are on a big one
-        Tunables small = new Tunables(32, 16, 16, StrategyContext.DELAY_NANOS);
+        Tunables small = new Tunables(32, 16, 16, Tunables.DELAY_NANOS);
         Map<String, Long> dropped = new java.util.TreeMap<>();
         Map<String, Long> captures = new java.util.TreeMap<>();
         for (String s : List.of("array", "buddy", "bitmap")) {
