@@ -38,4 +38,13 @@ public interface Memmap {
      * walk may treat the section as a whole. Always false under the dense storage.
      */
     boolean uniformlyFree(long pfn);
+
+    /**
+     * The section of {@code pfn} is stored uniformly reserved (compact memmap storage, docs/memmap.md): every page of
+     * it is initialised for one zone and node, PG_reserved with a refcount of 1 and nothing else set, as
+     * {@code reserve_bootmem_region} leaves memblock-reserved memory (the memmap itself, page tables) or as
+     * {@code memmap_init_zone_device} leaves a ZONE_DEVICE section (then the zone is ZONE_DEVICE). A walk may treat
+     * the section as a whole. Always false under the dense storage.
+     */
+    boolean uniformlyReserved(long pfn);
 }

@@ -486,6 +486,10 @@ public final class MemmapImpl implements Memmap {
         return s != null && s.uniform;
     }
 
+    @Override public boolean uniformlyReserved(long pfn) {
+        return false;
+    }
+
     /**
      * __init_single_page for [start, end) of one zone: zero the struct, set zone/node links, refcount 1, mapcount -1
      * (implicit), empty list head. Optionally PG_reserved (init_unavailable_range, MEMINIT_HOTPLUG "keep" policy).
