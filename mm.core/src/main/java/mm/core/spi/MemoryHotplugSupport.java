@@ -242,8 +242,21 @@ public interface MemoryHotplugSupport {
     void initSinglePage(long pfn, int nid, ZoneType zone);
 
     /**
-     * Writes the same struct page into [startPfn, +nrPages) field by field (the one-template-per-pageblock
-     * memcpy/memset shape); {@code value.flags()} must carry the zone/node links.
+     * {@link #initSinglePage} for every page of [startPfn, +nrPages): the generic memmap init pass over a run. Under
+     * the compact memmap a whole section costs O(1) (docs/memmap.md).
+     */
+    void initSinglePages(long startPfn, long nrPages, int nid, ZoneType zone);
+
+    /**
+     * A dev_pagemap's page constructor over [startPfn, +nrPages), pages already initialised: PG_reserved set,
+     * page->pgmap and page->zone_device_data stored, and the refcount set to {@code refcount}. Under the compact
+     * memmap a whole section that is one struct page stays one (O(1)).
+     */
+    void constructDevicePages(long startPfn, long nrPages, int pgmapId, int zoneDeviceData, int refcount);
+
+    /**
+     * Writes the same struct page into [startPfn, +nrPages) field by field (the one-template memcpy/memset shape);
+     * {@code value.flags()} must carry the zone/node links. Under the compact memmap a whole section costs O(1).
      */
     void writePages(long startPfn, long nrPages, RawPage value);
 

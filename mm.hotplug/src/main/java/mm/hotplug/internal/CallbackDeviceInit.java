@@ -10,43 +10,42 @@ import mm.variant.api.Variant;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code callback} (Michal Hocko's shape, seed 003): the generic memmap init knows nothing about ZONE_DEVICE. For
- * every pfn it runs __init_single_page (and sets the migratetype on pageblock boundaries), then calls the pgmap's
- * constructor callback for the page, which writes the device fields again: PG_reserved, pgmap,
- * zone_device_data, and the refcount for private memory. Several fields are written twice, one page at a time.
+ * {@code callback} (Michal Hocko's shape, seed 003): the generic memmap init knows nothing about ZONE_DEVICE. It
+ * runs __init_single_page over the pages (and sets the migratetype on pageblock boundaries), then the pgmap's
+ * constructor callback runs over the same struct pages and writes the device fields again: PG_reserved, pgmap,
+ * zone_device_data, and the refcount for private memory. Several fields are written twice. The two passes go a
+ * section at a time, so the second finds what the first left in cache (docs/timing-model.md models that).
  */
 @Component(service = DeviceMemmapInit.class)
 @Variant(subsystem = DeviceMemmapInit.SUBSYSTEM, variant = DeviceMemmapInit.CALLBACK)
 public final class CallbackDeviceInit implements DeviceMemmapInit {
-    /** The per-page constructor the altmap / pgmap would carry. */
+    /** The constructor a dev_pagemap carries, run over struct pages the generic init has just initialised. */
     @FunctionalInterface
     public interface PageConstructor {
-        void construct(long pfn);
+        void construct(long startPfn, long nrPages);
     }
 
     @Override public String name() { return DeviceMemmapInit.CALLBACK; }
 
-    /** The constructor of a pgmap: re-initialises the ZONE_DEVICE fields of one page. */
+    /** The constructor of a pgmap: re-initialises the ZONE_DEVICE fields of its pages. */
     static PageConstructor constructorFor(MemoryHotplugSupport hs, int pgmapId, PgmapType type) {
         int refcount = type.initialRefcount();
-        return pfn -> {
-            hs.setPageReserved(pfn);
-            hs.setPagePgmap(pfn, pgmapId);
-            hs.setPageZoneDeviceData(pfn, 0);
-            if (refcount != 1) hs.setPageRefcount(pfn, refcount);
-        };
+        return (pfn, nr) -> hs.constructDevicePages(pfn, nr, pgmapId, 0, refcount);
     }
 
     @Override public long init(MemoryHotplugSupport hs, int nid, long startPfn, long nrPages, int pgmapId,
                                PgmapType type) {
         PageConstructor ctor = constructorFor(hs, pgmapId, type);
         long end = startPfn + nrPages;
-        for (long pfn = startPfn; pfn < end; pfn++) {
+        for (long pfn = startPfn; pfn < end; ) {
+            long chunkEnd = Math.min(end, (pfn | (Mm.PAGES_PER_SECTION - 1)) + 1);
             // generic memmap init
-            hs.initSinglePage(pfn, nid, ZoneType.DEVICE);
-            if ((pfn & (Mm.PAGEBLOCK_NR_PAGES - 1)) == 0) hs.setPageblockMigratetype(pfn, MigrateType.MOVABLE);
-            // the constructor callback
-            ctor.construct(pfn);
+            hs.initSinglePages(pfn, chunkEnd - pfn, nid, ZoneType.DEVICE);
+            for (long pb = (pfn + Mm.PAGEBLOCK_NR_PAGES - 1) & -Mm.PAGEBLOCK_NR_PAGES; pb < chunkEnd; pb += Mm.PAGEBLOCK_NR_PAGES)
+                hs.setPageblockMigratetype(pb, MigrateType.MOVABLE);
+            // the constructor callback over the same struct pages
+            ctor.construct(pfn, chunkEnd - pfn);
+            pfn = chunkEnd;
         }
         return nrPages;
     }

@@ -126,6 +126,18 @@ final class Checker {
                 pfn += Mm.PAGES_PER_SECTION - 1;
                 continue;
             }
+            if (s.identical && (pfn & MemmapImpl.MASK) == 0 && pfn + Mm.PAGES_PER_SECTION <= end) {
+                // one struct page throughout (compact memmap): another zone's, or reserved / ZONE_DEVICE / offline
+                // pages that are all fine unless one of them is in this zone's free blocks (then page by page)
+                long f0 = s.flags[0];
+                boolean other = k.pageZone(f0) != z;
+                boolean notBuddys = !s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE
+                        || (f0 & Zone.RESERVED) != 0;
+                if (other || (notBuddys && !free.anySet(pfn - start, Mm.PAGES_PER_SECTION))) {
+                    pfn += Mm.PAGES_PER_SECTION - 1;
+                    continue;
+                }
+            }
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
@@ -238,6 +250,15 @@ final class Checker {
             int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
             for (int k = i; k < i + (n >>> 6); k++) if (w[k] != -1L) return false;
             return true;
+        }
+
+        /** Whether any bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
+        boolean anySet(long bit, int n) {
+            long[] w = words(bit, false);
+            if (w == null) return false;
+            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
+            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != 0) return true;
+            return false;
         }
 
         void set(long bit) {
