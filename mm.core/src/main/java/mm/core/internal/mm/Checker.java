@@ -202,10 +202,14 @@ final class Checker {
 
     /**
      * A bit per page of a zone span, kept per 128 MiB section that has a bit set: a zone may span most of the
-     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start.
+     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start. Whole
+     * MAX_PAGE_ORDER blocks marked at once (the blocks of uniformly free sections) are one bit each in a per-section
+     * mask, so a machine of uniformly free sections costs the checker a map entry per section, not 4 KiB.
      */
     static final class PfnBits {
+        private static final int BLOCK_SHIFT = Mm.MAX_PAGE_ORDER, WORDS_PER_BLOCK = Mm.MAX_ORDER_NR_PAGES >>> 6;
         private final java.util.HashMap<Long, long[]> words = new java.util.HashMap<>();
+        private final java.util.HashMap<Long, int[]> blocks = new java.util.HashMap<>();
         private final long base;
         private long lastNr = -1;
         private long[] last;
@@ -225,45 +229,58 @@ final class Checker {
             return w;
         }
 
+        private int blockMask(long bit) {
+            int[] m = blocks.get((base + bit) >>> MemmapImpl.SHIFT);
+            return m == null ? 0 : m[0];
+        }
+
+        private static int offset(long abs) { return (int) (abs & MemmapImpl.MASK); }
+
         boolean get(long bit) {
+            long abs = base + bit;
+            if ((blockMask(bit) & 1 << (offset(abs) >>> BLOCK_SHIFT)) != 0) return true;
             long[] w = words(bit, false);
-            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            int i = offset(abs);
             return w != null && (w[i >>> 6] & 1L << i) != 0;
         }
 
-        /** Sets [bit, bit + n) (64-aligned, n a multiple of 64, inside one section); false if any was set. */
+        /** Sets the whole MAX_PAGE_ORDER block at [bit, bit + n) (n = MAX_ORDER_NR_PAGES, aligned); false if any was set. */
         boolean setBlock(long bit, int n) {
-            long[] w = words(bit, true);
-            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
-            boolean clear = true;
-            for (int k = i; k < i + (n >>> 6); k++) {
-                if (w[k] != 0) clear = false;
-                w[k] = -1L;
-            }
-            return clear;
-        }
-
-        /** Whether every bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
-        boolean allSet(long bit, int n) {
-            long[] w = words(bit, false);
-            if (w == null) return false;
-            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
-            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != -1L) return false;
+            if (anySet(bit, n)) return false;
+            int[] m = blocks.computeIfAbsent((base + bit) >>> MemmapImpl.SHIFT, nr -> new int[1]);
+            m[0] |= 1 << (offset(base + bit) >>> BLOCK_SHIFT);
             return true;
         }
 
-        /** Whether any bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
-        boolean anySet(long bit, int n) {
+        /** Whether every bit of [bit, bit + n) is set (block-aligned, n a multiple of a block, inside one section). */
+        boolean allSet(long bit, int n) {
+            int mask = blockMask(bit);
             long[] w = words(bit, false);
-            if (w == null) return false;
-            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
-            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != 0) return true;
+            int from = offset(base + bit);
+            for (int b = from; b < from + n; b += Mm.MAX_ORDER_NR_PAGES) {
+                if ((mask & 1 << (b >>> BLOCK_SHIFT)) != 0) continue;
+                if (w == null) return false;
+                for (int k = b >>> 6; k < (b >>> 6) + WORDS_PER_BLOCK; k++) if (w[k] != -1L) return false;
+            }
+            return true;
+        }
+
+        /** Whether any bit of [bit, bit + n) is set (block-aligned, n a multiple of a block, inside one section). */
+        boolean anySet(long bit, int n) {
+            int mask = blockMask(bit);
+            long[] w = words(bit, false);
+            int from = offset(base + bit);
+            for (int b = from; b < from + n; b += Mm.MAX_ORDER_NR_PAGES) {
+                if ((mask & 1 << (b >>> BLOCK_SHIFT)) != 0) return true;
+                if (w == null) continue;
+                for (int k = b >>> 6; k < (b >>> 6) + WORDS_PER_BLOCK; k++) if (w[k] != 0) return true;
+            }
             return false;
         }
 
         void set(long bit) {
             long[] w = words(bit, true);
-            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            int i = offset(base + bit);
             w[i >>> 6] |= 1L << i;
         }
     }
