@@ -219,7 +219,8 @@ public interface MemoryHotplugSupport {
      * One emulated struct page as stored: {@code flags} (PG bits, page_type bits, zone and node links; {@link
      * PageFlags#POISON} when uninitialised), {@code _refcount}, {@code private}, and the two list words
      * ({@code lru.next}/{@code lru.prev}), which ZONE_DEVICE pages use as {@code pgmap} and
-     * {@code zone_device_data}.
+     * {@code zone_device_data}. The words are given as their low 32 bits: all of an id or a zone_device_data; the
+     * free-list links of buddy pages are PFNs of up to 40 bits and are not what this raw view is for.
      */
     record RawPage(boolean initialised, long flags, int refcount, int priv, int word0, int word1) {
         public int pgmap() { return word0; }
