@@ -45,6 +45,12 @@ public interface MemoryHotplugSupport {
     /** One past the highest section number that has a memmap now (iteration bound for section walks). */
     long sectionLimit();
 
+    /**
+     * The first section number at or above {@code nr} that has a memmap, or -1: walks over sections cost the present
+     * ones, not the address width.
+     */
+    long nextPresentSection(long nr);
+
     /** A memory section ({@code mem_section[nr]}) as the hotplug code sees it. */
     SectionInfo section(long nr);
 

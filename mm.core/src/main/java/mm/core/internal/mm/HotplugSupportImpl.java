@@ -99,6 +99,10 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         return k().mm.sectionLimit();
     }
 
+    @Override public long nextPresentSection(long nr) {
+        return k().mm.nextPresent(nr);
+    }
+
     @Override public SectionInfo section(long nr) {
         Kernel k = k();
         State st = state(k);
