@@ -21,14 +21,18 @@ final class Checker {
 
     static final int MAX_REPORTS = 50;
 
-    static List<String> check(Kernel k) {
+    static List<String> check(Kernel k, mm.core.api.MemoryModel.CheckProgress progress) {
         List<Zone> zones = k.zones();
         List<String> out = new ArrayList<>();
+        long total = 0, done = 0;
+        for (Zone z : zones) total += z.present;
         // zone by zone, each with its pagesets and zone->lock held: a page never changes zones under the allocator,
         // so each zone's invariants need only its own locks (and no depth or lock count grows with CPUs x zones)
         for (Zone z : zones) {
             if (z.spanned == 0 && z.managed == 0) continue;
+            if (progress != null) progress.at(total == 0 ? 0 : (double) done / total, z.nid, z.type);
             z.withAllPcpsAndZoneLocked(pcps -> checkZone(k, z, pcps, out));
+            done += z.present;
             if (out.size() >= MAX_REPORTS) break;
         }
         if (out.size() >= MAX_REPORTS) out.add("... (stopped after " + MAX_REPORTS + " violations)");
