@@ -60,6 +60,7 @@ final class DmaPool {
                     size >> 10, gfpName));
             return;
         }
+        k.atomicPools.add(new long[] {pfn, order});
         log.log(String.format(Locale.ROOT, "DMA: preallocated %d KiB %s pool for atomic allocations",
                 (Mm.PAGE_SIZE << order) >> 10, gfpName));
     }
