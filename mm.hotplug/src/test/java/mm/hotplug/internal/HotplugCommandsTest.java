@@ -29,7 +29,7 @@ class HotplugCommandsTest {
     @Test
     void eachOperationPrintsTheKernelLinesThenWhatHappened() {
         Rig rig = new Rig(Rig.machine("hotplug-demo"));
-        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, TextPrinter.INSTANCE);
+        HotplugCommands c = new HotplugCommands(rig.hp, rig.model, rig.variants, TextPrinter.INSTANCE);
         String out = print(() -> c.hotplug(-1, "ranges"));
         assertTrue(out.contains("[mem 0x0000000100000000-0x000000013fffffff] node 1 absent at boot (1 GiB)"), out);
         out = print(() -> c.hotplug(-1, "add"));
@@ -63,7 +63,7 @@ class HotplugCommandsTest {
     @Test
     void addressesAtOrAbove2To52AreRefusedNamingTheArgument() {
         Rig rig = new Rig(Rig.machine("hotplug-demo"));
-        HotplugCommands c = new HotplugCommands(rig.hp, rig.variants, TextPrinter.INSTANCE);
+        HotplugCommands c = new HotplugCommands(rig.hp, rig.model, rig.variants, TextPrinter.INSTANCE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.hotplug(-1, "auto", "add", "4P", "1G"));
         assertEquals("start 4P: address 0x10000000000000 is at or above 2^52, the end of the physical address space"
