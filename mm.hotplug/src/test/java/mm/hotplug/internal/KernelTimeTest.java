@@ -83,6 +83,8 @@ class KernelTimeTest {
         // the constructor as a separate loop over the whole range (the shape before v4.20): memory paid twice
         double separate = ms(DeviceMemmapInit.CALLBACK, pages, true, pages);
         assertEquals(2.31, Math.round(100 * separate / onePass) / 100.0);
+        assertEquals(44.1, Math.round(separate / 100) / 10.0);
+        assertEquals(1.26, Math.round(100 * ms(KernelTime.PFN_LOOP, pages, true, section) / onePass) / 100.0);
         // the memmap in DRAM: the compute terms dominate and the callback costs what Duyck feared
         double ramOne = ms(DeviceMemmapInit.ONE_PASS, all, false, section);
         double ramCallback = ms(DeviceMemmapInit.CALLBACK, all, false, section);
