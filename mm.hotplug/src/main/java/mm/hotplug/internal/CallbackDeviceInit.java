@@ -100,13 +100,14 @@ public final class CallbackDeviceInit implements DeviceMemmapInit {
                                PgmapType type) {
         PageConstructor ctor = constructorFor(pgmapId, type);
         CachedPages cached = new CachedPages((int) GENERIC_PASS_PAGES);
+        // __init_single_page gives every page of the range what it gives the first (same node, same zone)
+        hs.initSinglePage(startPfn, nid, ZoneType.DEVICE);
+        RawPage generic = hs.readPage(startPfn);
         long end = startPfn + nrPages;
         for (long s = startPfn; s < end; ) {
             long sEnd = Math.min(end, (s | (GENERIC_PASS_PAGES - 1)) + 1);
-            // the generic memmap init: __init_single_page gives every page what it gives the first
-            hs.initSinglePage(s, nid, ZoneType.DEVICE);
-            RawPage generic = hs.readPage(s);
-            if (sEnd - s > 1) hs.writePages(s + 1, sEnd - s - 1, generic);
+            // the generic memmap init of the section
+            hs.writePages(s, sEnd - s, generic);
             for (long pb = Mm.alignUp(s, Mm.PAGEBLOCK_NR_PAGES); pb < sEnd; pb += Mm.PAGEBLOCK_NR_PAGES)
                 hs.setPageblockMigratetype(pb, MigrateType.MOVABLE);
             // the constructor callback, page by page, over the same struct pages
