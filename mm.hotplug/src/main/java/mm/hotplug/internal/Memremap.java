@@ -20,6 +20,7 @@ import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
+import mm.machine.api.Machine;
 import mm.variant.api.VariantService;
 
 /**
@@ -193,7 +194,7 @@ final class Memremap {
      * for a variant the model does not know. The callback's constructor pass comes back after the generic pass
      * over {@link CallbackDeviceInit#GENERIC_PASS_PAGES} struct pages.
      */
-    static KernelTime.DeviceInit modelled(mm.machine.api.Machine m, String variant, long pages, boolean altmap) {
+    static KernelTime.DeviceInit modelled(Machine m, String variant, long pages, boolean altmap) {
         return KernelTime.deviceInit(m, variant, pages, altmap, CallbackDeviceInit.GENERIC_PASS_PAGES);
     }
 }
