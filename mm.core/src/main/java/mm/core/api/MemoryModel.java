@@ -95,6 +95,19 @@ public interface MemoryModel {
     /** The invariant checker (CONFIG_DEBUG_VM style): empty when everything holds. */
     List<String> check();
 
+    /**
+     * {@link #check()}, telling {@code progress} the share done so far (0 to 1, by the present pages of the zones
+     * checked) and the zone being checked, from the checking thread, so that a command can show how far a long
+     * check on a big machine is.
+     */
+    List<String> check(CheckProgress progress);
+
+    /** Where a running {@link #check(CheckProgress)} is. */
+    @FunctionalInterface
+    interface CheckProgress {
+        void at(double fraction, int nid, ZoneType zone);
+    }
+
     /** Result of a boot: per-phase measured times and the modelled kernel times. */
     record BootResult(Machine machine, List<String> log, java.util.Map<String, double[]> timings) {}
 }

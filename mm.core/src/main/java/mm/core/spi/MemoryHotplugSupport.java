@@ -45,6 +45,12 @@ public interface MemoryHotplugSupport {
     /** One past the highest section number that has a memmap now (iteration bound for section walks). */
     long sectionLimit();
 
+    /**
+     * The first section number at or above {@code nr} that has a memmap, or -1: walks over sections cost the present
+     * ones, not the address width.
+     */
+    long nextPresentSection(long nr);
+
     /** A memory section ({@code mem_section[nr]}) as the hotplug code sees it. */
     SectionInfo section(long nr);
 
@@ -219,7 +225,8 @@ public interface MemoryHotplugSupport {
      * One emulated struct page as stored: {@code flags} (PG bits, page_type bits, zone and node links; {@link
      * PageFlags#POISON} when uninitialised), {@code _refcount}, {@code private}, and the two list words
      * ({@code lru.next}/{@code lru.prev}), which ZONE_DEVICE pages use as {@code pgmap} and
-     * {@code zone_device_data}.
+     * {@code zone_device_data}. The words are given as their low 32 bits: all of an id or a zone_device_data; the
+     * free-list links of buddy pages are PFNs of up to 40 bits and are not what this raw view is for.
      */
     record RawPage(boolean initialised, long flags, int refcount, int priv, int word0, int word1) {
         public int pgmap() { return word0; }
@@ -242,8 +249,21 @@ public interface MemoryHotplugSupport {
     void initSinglePage(long pfn, int nid, ZoneType zone);
 
     /**
-     * Writes the same struct page into [startPfn, +nrPages) field by field (the one-template-per-pageblock
-     * memcpy/memset shape); {@code value.flags()} must carry the zone/node links.
+     * {@link #initSinglePage} for every page of [startPfn, +nrPages): the generic memmap init pass over a run. Under
+     * the compact memmap a whole section costs O(1) (docs/memmap.md).
+     */
+    void initSinglePages(long startPfn, long nrPages, int nid, ZoneType zone);
+
+    /**
+     * A dev_pagemap's page constructor over [startPfn, +nrPages), pages already initialised: PG_reserved set,
+     * page->pgmap and page->zone_device_data stored, and the refcount set to {@code refcount}. Under the compact
+     * memmap a whole section that is one struct page stays one (O(1)).
+     */
+    void constructDevicePages(long startPfn, long nrPages, int pgmapId, int zoneDeviceData, int refcount);
+
+    /**
+     * Writes the same struct page into [startPfn, +nrPages) field by field (the one-template memcpy/memset shape);
+     * {@code value.flags()} must carry the zone/node links. Under the compact memmap a whole section costs O(1).
      */
     void writePages(long startPfn, long nrPages, RawPage value);
 

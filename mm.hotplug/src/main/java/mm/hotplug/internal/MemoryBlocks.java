@@ -58,11 +58,13 @@ final class MemoryBlocks {
 
     List<MemoryBlock> blocks() {
         int spb = sectionsPerBlock();
-        long limit = hs.sectionLimit();
         List<MemoryBlock> out = new ArrayList<>();
-        for (long b = 0; b * spb < limit; b++) {
+        // block by block over the present sections only (a hot-add near 2^52 leaves a hole of 2^25 sections)
+        for (long s = hs.nextPresentSection(0); s >= 0; ) {
+            long b = s / spb;
             MemoryBlock mb = block(b, spb);
             if (mb != null) out.add(mb);
+            s = hs.nextPresentSection((b + 1) * spb);
         }
         return out;
     }

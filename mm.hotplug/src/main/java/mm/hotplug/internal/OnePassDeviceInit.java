@@ -13,10 +13,9 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code one-pass} (Alexander Duyck's shape, seed 003): one init function that knows it is initialising ZONE_DEVICE
- * pages builds the complete struct page (links, PG_reserved, pgmap, zone_device_data, refcount) once and writes it
- * to every page, field by field (the "memcpy/memset" shape of __init_pageblock), and sets each pageblock's
- * migratetype. Every field of every page is written once. The template is the same for every pageblock of the
- * range, so mmkit writes it a memory section at a time (same struct pages, fewer calls).
+ * pages builds the complete struct page once (links, PG_reserved, pgmap, zone_device_data, refcount) and writes it
+ * to every page of the range, field by field (the "memcpy/memset" shape), setting each pageblock's migratetype on
+ * the way. Every field of every page is written once.
  */
 @Component(service = DeviceMemmapInit.class)
 @Variant(subsystem = DeviceMemmapInit.SUBSYSTEM, variant = DeviceMemmapInit.ONE_PASS, variant_default = true)
@@ -25,16 +24,12 @@ public final class OnePassDeviceInit implements DeviceMemmapInit {
 
     @Override public long init(MemoryHotplugSupport hs, int nid, long startPfn, long nrPages, int pgmapId,
                                PgmapType type) {
+        // the template struct page: the same for every page of the range
         long flags = PageFlags.links(nid, ZoneType.DEVICE.ordinal()) | PageFlags.bit(PageFlags.PG_reserved);
-        RawPage template = new RawPage(true, flags, type.initialRefcount(), 0, pgmapId, 0);
+        hs.writePages(startPfn, nrPages, new RawPage(true, flags, type.initialRefcount(), 0, pgmapId, 0));
         long end = startPfn + nrPages;
-        for (long s = startPfn; s < end; ) {
-            long sEnd = Math.min(end, (s | (Mm.PAGES_PER_SECTION - 1)) + 1);
-            hs.writePages(s, sEnd - s, template);
-            for (long pb = Mm.alignUp(s, Mm.PAGEBLOCK_NR_PAGES); pb < sEnd; pb += Mm.PAGEBLOCK_NR_PAGES)
-                hs.setPageblockMigratetype(pb, MigrateType.MOVABLE);
-            s = sEnd;
-        }
+        for (long pb = (startPfn + Mm.PAGEBLOCK_NR_PAGES - 1) & -Mm.PAGEBLOCK_NR_PAGES; pb < end; pb += Mm.PAGEBLOCK_NR_PAGES)
+            hs.setPageblockMigratetype(pb, MigrateType.MOVABLE);
         return nrPages;
     }
 }

@@ -30,7 +30,11 @@ final class Rig {
     final HotplugSupportImpl hs;
     final MemoryHotplugImpl hp;
 
-    Rig(Machine m) {
+    Rig(Machine m) { this(m, null); }
+
+    /** With the memmap storage variant {@code memmap} (dense, compact) selected before the boot; null: the default. */
+    Rig(Machine m, String memmap) {
+        if (memmap != null) variants.select(mm.core.api.MemmapVariants.SUBSYSTEM, memmap);
         hs = new HotplugSupportImpl(model);
         hp = new MemoryHotplugImpl(model, hs, variants);
         model.addPhaseListener(hp);
@@ -78,6 +82,12 @@ final class Rig {
             }
         }
         for (long p = startPfn; p < startPfn + nrPages; p++) {
+            if (!model.memmap().valid(p)) { // a section without a memmap (not present)
+                long next = (p | (Mm.PAGES_PER_SECTION - 1)) + 1;
+                sb.append(p).append("-").append(next).append(": absent\n");
+                p = next - 1;
+                continue;
+            }
             RawPage r = hs.readPage(p);
             sb.append(p).append(": init ").append(r.initialised()).append(" flags ").append(Long.toHexString(r.flags()))
                     .append(" ref ").append(r.refcount()).append(" priv ").append(r.priv()).append(" words ")

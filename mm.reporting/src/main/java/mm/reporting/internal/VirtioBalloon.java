@@ -159,6 +159,11 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
                     }
                     markedByOtherZone.add(p >>> Mm.PFN_SECTION_SHIFT);
                 }
+                if ((p & (Mm.PAGES_PER_SECTION - 1)) == 0 && p + Mm.PAGES_PER_SECTION <= z.endPfn()
+                        && mm.uniformlyReserved(p)) {
+                    p += Mm.PAGES_PER_SECTION - 1; // all PG_reserved (compact memmap): none of it is marked
+                    continue;
+                }
                 long f = mm.rawFlags(p);
                 if (f == PageFlags.POISON || (f & reserved) != 0) continue;
                 h.setWord(p, h.word(p) | BACKED << ((p & 31) << 1));

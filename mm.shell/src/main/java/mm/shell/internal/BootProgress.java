@@ -28,7 +28,6 @@ import org.osgi.service.component.annotations.Component;
         property = "service.ranking:Integer=-1000000")
 public final class BootProgress implements BootPhaseListener, PageInitHook {
     public static final String PROPERTY = "mm.progress";
-    static final long DELAY_MS = 1000, PERIOD_MS = 200;
 
     private final boolean enabled;
     private final LongAdder pages = new LongAdder();
@@ -45,35 +44,11 @@ public final class BootProgress implements BootPhaseListener, PageInitHook {
         pages.reset();
         step = "setup_arch";
         long total = ramPages(m);
-        Thread painter = new Thread(() -> paint(m.name(), total, err), "mm-boot-progress");
-        painter.setDaemon(true);
-        painter.start();
-        try {
-            return boot.call();
-        } finally {
-            painter.interrupt();
-            painter.join();
-        }
+        return ProgressLine.during(() -> currentLine(m.name(), total), err, boot);
     }
 
-    private void paint(String machine, long total, PrintStream err) {
-        int width = 0;
-        try {
-            Thread.sleep(DELAY_MS);
-            while (true) {
-                String l = currentLine(machine, total);
-                err.print("\r" + l + " ".repeat(Math.max(0, width - l.length())));
-                err.flush();
-                width = l.length();
-                Thread.sleep(PERIOD_MS);
-            }
-        } catch (InterruptedException e) {
-            if (width > 0) {
-                err.print("\r" + " ".repeat(width) + "\r");
-                err.flush();
-            }
-        }
-    }
+    /** Whether long commands show a progress line (the framework property {@link #PROPERTY}). */
+    boolean enabled() { return enabled; }
 
     /** The line as it would be drawn now. */
     String currentLine(String machine, long total) {

@@ -286,8 +286,19 @@ public final class CoreCommands {
     }
 
     @Descriptor("verify the whole memmap and every free list (CONFIG_DEBUG_VM style); fails on a violation")
-    public void check() {
-        List<String> v = model.check();
+    public void check() throws Exception {
+        BootProgress p = progress;
+        List<String> v;
+        if (p == null || !p.enabled()) v = model.check();
+        else {
+            String[] at = {"starting"};
+            double[] share = {0};
+            v = ProgressLine.during(() -> String.format(Locale.ROOT, "mm:check: %s, %d%% of present pages checked",
+                    at[0], (int) (share[0] * 100)), System.err, () -> model.check((f, nid, zone) -> {
+                        share[0] = f;
+                        at[0] = "node " + nid + " zone " + zone.kernelName();
+                    }));
+        }
         if (v.isEmpty()) {
             print(Report.of("check", "OK\n", Map.of("ok", true, "violations", v)));
             return;

@@ -21,14 +21,18 @@ final class Checker {
 
     static final int MAX_REPORTS = 50;
 
-    static List<String> check(Kernel k) {
+    static List<String> check(Kernel k, mm.core.api.MemoryModel.CheckProgress progress) {
         List<Zone> zones = k.zones();
         List<String> out = new ArrayList<>();
+        long total = 0, done = 0;
+        for (Zone z : zones) total += z.present;
         // zone by zone, each with its pagesets and zone->lock held: a page never changes zones under the allocator,
         // so each zone's invariants need only its own locks (and no depth or lock count grows with CPUs x zones)
         for (Zone z : zones) {
             if (z.spanned == 0 && z.managed == 0) continue;
+            if (progress != null) progress.at(total == 0 ? 0 : (double) done / total, z.nid, z.type);
             z.withAllPcpsAndZoneLocked(pcps -> checkZone(k, z, pcps, out));
+            done += z.present;
             if (out.size() >= MAX_REPORTS) break;
         }
         if (out.size() >= MAX_REPORTS) out.add("... (stopped after " + MAX_REPORTS + " violations)");
@@ -126,6 +130,18 @@ final class Checker {
                 pfn += Mm.PAGES_PER_SECTION - 1;
                 continue;
             }
+            if (s.identical && (pfn & MemmapImpl.MASK) == 0 && pfn + Mm.PAGES_PER_SECTION <= end) {
+                // one struct page throughout (compact memmap): another zone's, or reserved / ZONE_DEVICE / offline
+                // pages that are all fine unless one of them is in this zone's free blocks (then page by page)
+                long f0 = s.flags[0];
+                boolean other = k.pageZone(f0) != z;
+                boolean notBuddys = !s.online || s.device || z.type == mm.core.api.ZoneType.DEVICE
+                        || (f0 & Zone.RESERVED) != 0;
+                if (other || (notBuddys && !free.anySet(pfn - start, Mm.PAGES_PER_SECTION))) {
+                    pfn += Mm.PAGES_PER_SECTION - 1;
+                    continue;
+                }
+            }
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
@@ -190,10 +206,14 @@ final class Checker {
 
     /**
      * A bit per page of a zone span, kept per 128 MiB section that has a bit set: a zone may span most of the
-     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start.
+     * 2^40-pfn space with only a few sections present. Indexed by the offset from the zone start. Whole
+     * MAX_PAGE_ORDER blocks marked at once (the blocks of uniformly free sections) are one bit each in a per-section
+     * mask, so a machine of uniformly free sections costs the checker a map entry per section, not 4 KiB.
      */
     static final class PfnBits {
+        private static final int BLOCK_SHIFT = Mm.MAX_PAGE_ORDER, WORDS_PER_BLOCK = Mm.MAX_ORDER_NR_PAGES >>> 6;
         private final java.util.HashMap<Long, long[]> words = new java.util.HashMap<>();
+        private final java.util.HashMap<Long, int[]> blocks = new java.util.HashMap<>();
         private final long base;
         private long lastNr = -1;
         private long[] last;
@@ -213,36 +233,58 @@ final class Checker {
             return w;
         }
 
+        private int blockMask(long bit) {
+            int[] m = blocks.get((base + bit) >>> MemmapImpl.SHIFT);
+            return m == null ? 0 : m[0];
+        }
+
+        private static int offset(long abs) { return (int) (abs & MemmapImpl.MASK); }
+
         boolean get(long bit) {
+            long abs = base + bit;
+            if ((blockMask(bit) & 1 << (offset(abs) >>> BLOCK_SHIFT)) != 0) return true;
             long[] w = words(bit, false);
-            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            int i = offset(abs);
             return w != null && (w[i >>> 6] & 1L << i) != 0;
         }
 
-        /** Sets [bit, bit + n) (64-aligned, n a multiple of 64, inside one section); false if any was set. */
+        /** Sets the whole MAX_PAGE_ORDER block at [bit, bit + n) (n = MAX_ORDER_NR_PAGES, aligned); false if any was set. */
         boolean setBlock(long bit, int n) {
-            long[] w = words(bit, true);
-            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
-            boolean clear = true;
-            for (int k = i; k < i + (n >>> 6); k++) {
-                if (w[k] != 0) clear = false;
-                w[k] = -1L;
-            }
-            return clear;
+            if (anySet(bit, n)) return false;
+            int[] m = blocks.computeIfAbsent((base + bit) >>> MemmapImpl.SHIFT, nr -> new int[1]);
+            m[0] |= 1 << (offset(base + bit) >>> BLOCK_SHIFT);
+            return true;
         }
 
-        /** Whether every bit of [bit, bit + n) is set (64-aligned, n a multiple of 64, inside one section). */
+        /** Whether every bit of [bit, bit + n) is set (block-aligned, n a multiple of a block, inside one section). */
         boolean allSet(long bit, int n) {
+            int mask = blockMask(bit);
             long[] w = words(bit, false);
-            if (w == null) return false;
-            int i = (int) ((base + bit) & MemmapImpl.MASK) >>> 6;
-            for (int k = i; k < i + (n >>> 6); k++) if (w[k] != -1L) return false;
+            int from = offset(base + bit);
+            for (int b = from; b < from + n; b += Mm.MAX_ORDER_NR_PAGES) {
+                if ((mask & 1 << (b >>> BLOCK_SHIFT)) != 0) continue;
+                if (w == null) return false;
+                for (int k = b >>> 6; k < (b >>> 6) + WORDS_PER_BLOCK; k++) if (w[k] != -1L) return false;
+            }
             return true;
+        }
+
+        /** Whether any bit of [bit, bit + n) is set (block-aligned, n a multiple of a block, inside one section). */
+        boolean anySet(long bit, int n) {
+            int mask = blockMask(bit);
+            long[] w = words(bit, false);
+            int from = offset(base + bit);
+            for (int b = from; b < from + n; b += Mm.MAX_ORDER_NR_PAGES) {
+                if ((mask & 1 << (b >>> BLOCK_SHIFT)) != 0) return true;
+                if (w == null) continue;
+                for (int k = b >>> 6; k < (b >>> 6) + WORDS_PER_BLOCK; k++) if (w[k] != 0) return true;
+            }
+            return false;
         }
 
         void set(long bit) {
             long[] w = words(bit, true);
-            int i = (int) ((base + bit) & MemmapImpl.MASK);
+            int i = offset(base + bit);
             w[i >>> 6] |= 1L << i;
         }
     }

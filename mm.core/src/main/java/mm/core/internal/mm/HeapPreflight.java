@@ -46,18 +46,28 @@ final class HeapPreflight {
     }
 
     /**
-     * Under the compact memmap, the sections a boot writes page by page (the rest stay uniformly free at O(1)):
-     * the memmap itself, which sparse_init allocates from memblock (64 bytes of struct page per page: reserved,
-     * so written), a few sections per node around zone and deferral boundaries, one per reservation the machine
-     * names, and the boot workload's pages spread over at most twice as many sections as they fill.
+     * Under the compact memmap, the sections a boot writes page by page (the rest stay uniformly free or identical
+     * at O(1)): the two edge sections of each node's memmap, which sparse_init allocates from memblock (its whole
+     * sections become identical PG_reserved ones), a few sections per node around zone and deferral boundaries,
+     * one per reservation the machine names, and the boot workload's pages spread over at most twice as many
+     * sections as they fill.
      */
     static long writtenSections(Machine m, Footprint f) {
-        long memmap = (f.presentPages() * Mm.STRUCT_PAGE_SIZE + Mm.SECTION_SIZE - 1) / Mm.SECTION_SIZE;
-        long perNode = 4L * Math.max(1, m.nodes().size());
+        long nodes = Math.max(1, m.nodes().size());
+        long memmapEdges = 2 * nodes;
+        long perNode = 4 * nodes;
         long named = m.reservations().size() + m.memblockOps().size() + m.lateFrees().size();
         long workload = m.workload() == null ? 0
                 : 2 * ((m.workload().earlyPages() + m.workload().midPages() + m.workload().latePages()) / Mm.PAGES_PER_SECTION + 1);
-        return memmap + perNode + named + workload;
+        return memmapEdges + perNode + named + workload;
+    }
+
+    /**
+     * The shared arrays of identical sections (compact): a flags array per (node, zone) that has one, a refcount
+     * array, a few for ZONE_DEVICE links.
+     */
+    static long templateBytes(Machine m) {
+        return (2L * Math.max(1, m.nodes().size()) + 4) * Mm.PAGES_PER_SECTION * Long.BYTES;
     }
 
     /** Heap bytes the boot of {@code m} will hold once it is done. */
@@ -65,7 +75,8 @@ final class HeapPreflight {
         Footprint f = footprint(m);
         long dense = storage.compact() ? Math.min(f.presentSections(), writtenSections(m, f)) : f.presentSections();
         long bytes = FIXED_BYTES + storage.estimateBytes(dense, f.presentPages())
-                + (f.presentSections() - dense) * MemmapImpl.UNIFORM_SECTION_BYTES;
+                + (f.presentSections() - dense) * MemmapImpl.UNIFORM_SECTION_BYTES
+                + (storage.compact() ? templateBytes(m) : 0);
         for (BootHeapFootprint o : others) bytes += Math.max(0, o.bootHeapBytes(m, f.presentSections(), f.presentPages()));
         return bytes;
     }

@@ -50,11 +50,15 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
             MemmapImpl.Section s = k.mm.section(nr << SHIFT);
             if (s == null) continue;
             List<int[]> runs = new ArrayList<>();
-            int from = -1;
-            for (int p = 0; p <= MASK + 1; p++) {
-                boolean uninit = p <= MASK && (s.flags[p] & INIT) == 0;
-                if (uninit && from < 0) from = p;
-                else if (!uninit && from >= 0) { runs.add(new int[] {from, p}); from = -1; }
+            if (!s.materialised()) {
+                runs.add(new int[] {0, MASK + 1}); // no arrays yet: every page uninitialised
+            } else if (!s.uniform && !s.identical) { // (those are initialised throughout)
+                int from = -1;
+                for (int p = 0; p <= MASK + 1; p++) {
+                    boolean uninit = p <= MASK && (s.flags[p] & INIT) == 0;
+                    if (uninit && from < 0) from = p;
+                    else if (!uninit && from >= 0) { runs.add(new int[] {from, p}); from = -1; }
+                }
             }
             sections.put(nr, new SectionState(s.online, s.device, s.pageblockMt.clone(), runs));
         }
@@ -91,7 +95,7 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
         long limit = Math.min(endSection, k.mm.maxPfn() >>> SHIFT);
         for (long nr = firstSection; nr < limit; nr++) {
             MemmapImpl.Section s = k.mm.section(nr << SHIFT);
-            if (s == null || !s.materialised()) continue;
+            if (s == null || !s.materialised() || s.identical) continue; // an identical section has no free page
             SectionState was = sections.get(nr);
             long base = nr << SHIFT;
             for (int i = 0; i <= MASK; i++) {

@@ -99,6 +99,10 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         return k().mm.sectionLimit();
     }
 
+    @Override public long nextPresentSection(long nr) {
+        return k().mm.nextPresent(nr);
+    }
+
     @Override public SectionInfo section(long nr) {
         Kernel k = k();
         State st = state(k);
@@ -528,6 +532,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         if (s == null) throw new IllegalArgumentException(String.format(Locale.ROOT,
                 "pfn %#x has no memmap (its section is not present)", pfn));
         if (!s.rawWrites()) s.materialiseForRawWrites();
+        else s.own();
         return s;
     }
 
@@ -558,14 +563,57 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         s.setLinks(i, NONE, NONE);
     }
 
+    @Override public void initSinglePages(long startPfn, long nrPages, int nid, ZoneType zone) {
+        Kernel k = k();
+        long word = INIT | PageFlags.links(nid, zone.ordinal());
+        long pfn = startPfn, end = startPfn + nrPages;
+        while (pfn < end) {
+            long secEnd = Math.min(end, (pfn | MASK) + 1);
+            MemmapImpl.Section s0 = k.mm.section(pfn);
+            if (s0 != null && k.mm.tryIdentical(s0, (int) (pfn & MASK), (int) (secEnd - (pfn & ~(long) MASK)), word, 1, 0L)) {
+                pfn = secEnd; // compact: a whole section of one struct page
+                continue;
+            }
+            for (; pfn < secEnd; pfn++) initSinglePage(pfn, nid, zone);
+        }
+    }
+
+    @Override public void constructDevicePages(long startPfn, long nrPages, int pgmapId, int zoneDeviceData, int refcount) {
+        Kernel k = k();
+        long pfn = startPfn, end = startPfn + nrPages;
+        while (pfn < end) {
+            long secEnd = Math.min(end, (pfn | MASK) + 1);
+            MemmapImpl.Section s0 = k.mm.section(pfn);
+            if (s0 != null && s0.identical && (pfn & MASK) == 0 && secEnd - pfn == Mm.PAGES_PER_SECTION
+                    && (s0.flags[0] & INIT) != 0
+                    && k.mm.tryIdentical(s0, 0, Mm.PAGES_PER_SECTION, s0.flags[0] | RESERVED, refcount,
+                            MemmapImpl.links(zoneDeviceData, pgmapId))) {
+                pfn = secEnd; // one struct page throughout: the constructor's result is one struct page too
+                continue;
+            }
+            for (; pfn < secEnd; pfn++) {
+                setPageReserved(pfn);
+                setPagePgmap(pfn, pgmapId);
+                setPageZoneDeviceData(pfn, zoneDeviceData);
+                setPageRefcount(pfn, refcount);
+            }
+        }
+    }
+
     @Override public void writePages(long startPfn, long nrPages, RawPage v) {
         Kernel k = k();
         long word = INIT | v.flags();
         long pfn = startPfn, end = startPfn + nrPages;
         while (pfn < end) {
-            MemmapImpl.Section s = sec(k, pfn);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));
+            MemmapImpl.Section s0 = k.mm.section(pfn);
+            if (s0 != null && v.priv() == 0
+                    && k.mm.tryIdentical(s0, from, to, word, v.refcount(), MemmapImpl.links(v.word1(), v.word0()))) {
+                pfn = secEnd; // compact: a whole section of one struct page
+                continue;
+            }
+            MemmapImpl.Section s = sec(k, pfn);
             Arrays.fill(s.flags, from, to, word);
             Arrays.fill(s.refcount, from, to, v.refcount());
             s.fillPriv(from, to, v.priv());

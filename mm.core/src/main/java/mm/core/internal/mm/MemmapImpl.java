@@ -49,8 +49,58 @@ public final class MemmapImpl implements Memmap {
         long uPrev, uNext;
         static final int LAST_HEAD = Mm.PAGES_PER_SECTION - Mm.MAX_ORDER_NR_PAGES;
 
-        /** Before a write to the section's arrays: a uniform section becomes per-page arrays. */
-        void own() { if (uniform) expandUniform(); }
+        /**
+         * Compact storage: every page of the section is the same struct page (flags, refcount and links; private
+         * zero), as whole-section memmap init leaves it: memblock-reserved memory after reserve_bootmem_region (the
+         * memmap itself, page tables), a ZONE_DEVICE section after memmap_init_zone_device, a hot-added section
+         * after memmap_init_range. {@link #flags}, {@link #refcount} and {@link #lru} are then shared read-only
+         * arrays filled with those values; any write makes them the section's own first ({@link #own}).
+         */
+        volatile boolean identical;
+
+        /** Before a write to the section's arrays: a uniform or identical section becomes per-page arrays. */
+        void own() { if (uniform || identical) expand(); }
+
+        private synchronized void expand() {
+            if (uniform) expandUniform();
+            else if (identical) {
+                int[] r = refcount == ZERO_INTS ? new int[Mm.PAGES_PER_SECTION] : refcount.clone();
+                long[] l = lru == ZERO_FLAGS ? new long[Mm.PAGES_PER_SECTION] : lru.clone();
+                long[] f = flags.clone();
+                refcount = r;
+                lru = l;
+                flags = f;
+                identical = false;
+            }
+        }
+
+        /**
+         * Every page of the section becomes the same struct page (see {@link #identical}); the arrays are shared
+         * templates. The usemap is the caller's.
+         */
+        synchronized void makeIdentical(long[] flagsT, int[] refT, long[] lruT) {
+            uniform = false;
+            flags = flagsT;
+            refcount = refT;
+            privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
+            lru = lruT;
+            pristineFrom = Mm.PAGES_PER_SECTION;
+            identical = true;
+        }
+
+        /** page_init_poison of the whole section: back to never initialised, arrays dropped (O(1) heap again). */
+        synchronized void dropToPoison() {
+            uniform = false;
+            identical = false;
+            flags = ZERO_FLAGS;
+            refcount = ZERO_INTS;
+            privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
+            lru = ZERO_FLAGS;
+            pristineFrom = 0;
+            rawWrites = false;
+        }
 
         private synchronized void expandUniform() {
             if (!uniform) return;
@@ -117,7 +167,7 @@ public final class MemmapImpl implements Memmap {
             if (uniform) {
                 if (i == LAST_HEAD) { uNext = v; return; }
                 expandUniform();
-            }
+            } else if (identical) expand();
             lru[i] = (lru[i] & ~LOW) | (~(int) v & LOW);
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF0000) | h; }
@@ -130,7 +180,7 @@ public final class MemmapImpl implements Memmap {
             if (uniform) {
                 if (i == 0) { uPrev = v; return; }
                 expandUniform();
-            }
+            } else if (identical) expand();
             lru[i] = (lru[i] & LOW) | (long) ~(int) v << 32;
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF) | h << 16; }
@@ -209,7 +259,7 @@ public final class MemmapImpl implements Memmap {
 
         /** Allocates the section's arrays (every page is then pristine). */
         synchronized void materialise() {
-            if (uniform) expandUniform();
+            own();
             if (flags != ZERO_FLAGS) return;
             refcount = new int[Mm.PAGES_PER_SECTION];
             privW = ZERO_INTS;
@@ -226,10 +276,11 @@ public final class MemmapImpl implements Memmap {
          * Whether the never-initialised section can become uniformly free at once (compact storage): no page was
          * ever written since its arrays were dropped.
          */
-        synchronized boolean untouched() { return !uniform && !rawWrites && flags == ZERO_FLAGS; }
+        synchronized boolean untouched() { return !uniform && !identical && !rawWrites && flags == ZERO_FLAGS; }
 
         /** The section becomes uniformly free with the given template (its pageblocks get {@code mt}). */
         synchronized void makeUniform(long[] template, int mt, long prev, long next) {
+            identical = false;
             flags = template;
             refcount = ZERO_INTS;
             privW = ZERO_INTS;
@@ -244,7 +295,7 @@ public final class MemmapImpl implements Memmap {
 
         /** For writers that bypass memmap init (HotplugSupport's raw struct page access). */
         synchronized void materialiseForRawWrites() {
-            if (uniform) expandUniform();
+            own();
             materialise();
             pristineFrom = Mm.PAGES_PER_SECTION;
             rawWrites = true;
@@ -321,6 +372,45 @@ public final class MemmapImpl implements Memmap {
                 t[i] = word | PageFlags.TYPE_BUDDY | (long) Mm.MAX_PAGE_ORDER << BUDDY_ORDER_SHIFT;
             return t;
         });
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, long[]> flagsTemplates = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Integer, int[]> refTemplates = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, long[]> lruTemplates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Under compact storage, [from, to) of s is the whole section and nothing in it needs keeping (never
+     * initialised, or identical): it becomes identical with these values instead of being written page by page.
+     */
+    boolean tryIdentical(Section s, int from, int to, long flagsWord, int ref, long lruWord) {
+        if (!compact || from != 0 || to != Mm.PAGES_PER_SECTION || !(s.identical || s.untouched())) return false;
+        s.makeIdentical(
+                flagsTemplates.computeIfAbsent(flagsWord, w -> filled(w)),
+                ref == 0 ? ZERO_INTS : refTemplates.computeIfAbsent(ref, r -> {
+                    int[] a = new int[Mm.PAGES_PER_SECTION];
+                    java.util.Arrays.fill(a, r);
+                    return a;
+                }),
+                lruWord == 0 ? ZERO_FLAGS : lruTemplates.computeIfAbsent(lruWord, w -> filled(w)));
+        return true;
+    }
+
+    private static long[] filled(long w) {
+        long[] a = new long[Mm.PAGES_PER_SECTION];
+        java.util.Arrays.fill(a, w);
+        return a;
+    }
+
+    /** Sections stored identical (compact storage). */
+    public int identicalSections() {
+        int n = 0;
+        for (long nr = nextPresent(0); nr >= 0; nr = nextPresent(nr + 1)) if (sectionNr(nr).identical) n++;
+        return n;
+    }
+
+    @Override public boolean uniformlyReserved(long pfn) {
+        Section s = section(pfn);
+        return s != null && s.identical && (s.flags[0] & PageFlags.bit(PageFlags.PG_reserved)) != 0;
     }
 
     /** Sections stored uniformly free (compact storage). */
@@ -486,9 +576,6 @@ public final class MemmapImpl implements Memmap {
         return s != null && s.uniform;
     }
 
-    @Override public boolean uniformlyReserved(long pfn) {
-        return false;
-    }
 
     /**
      * __init_single_page for [start, end) of one zone: zero the struct, set zone/node links, refcount 1, mapcount -1
@@ -516,6 +603,12 @@ public final class MemmapImpl implements Memmap {
             int from = (int) (pfn & MASK);
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             int to = (int) (secEnd - (pfn - from));
+            if (tryIdentical(s, from, to, word, ref, 0L)) {
+                // compact: a whole section of one struct page, O(1) heap
+                if (pageblockMt >= 0) java.util.Arrays.fill(s.pageblockMt, (byte) pageblockMt);
+                pfn = secEnd;
+                continue;
+            }
             boolean pristine = s.beginInit(from, to) || s.pristine(from, to);
             if (!pristine) {
                 s.clearPriv(from, to);
@@ -542,6 +635,11 @@ public final class MemmapImpl implements Memmap {
         while (pfn < end) {
             long secEnd = Math.min(end, (pfn | MASK) + 1);
             Section s = section(pfn);
+            if (s != null && (pfn & MASK) == 0 && secEnd - pfn == Mm.PAGES_PER_SECTION) {
+                s.dropToPoison();
+                pfn = secEnd;
+                continue;
+            }
             if (s != null) s.own();
             if (s != null && s.materialised()) {
                 int from = (int) (pfn & MASK), to = (int) (secEnd - (pfn & ~(long) MASK));

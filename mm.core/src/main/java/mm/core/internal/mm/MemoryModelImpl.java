@@ -300,6 +300,8 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public ProcFile buddyinfo() { return Views.buddyinfo(kernel()); }
     @Override public ProcFile pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
     @Override public ProcFile meminfo() { return Views.meminfo(kernel()); }
-    @Override public List<String> check() { return Checker.check(kernel()); }
+    @Override public List<String> check() { return Checker.check(kernel(), null); }
+
+    @Override public List<String> check(CheckProgress progress) { return Checker.check(kernel(), progress); }
 
 }
