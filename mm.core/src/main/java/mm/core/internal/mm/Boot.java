@@ -124,8 +124,12 @@ public final class Boot {
         Zonelists.buildAllZonelists(k);
     }
 
-    /** The initcalls that set watermarks (init_per_zone_wmark_min, THP's), the late frees, the late workload. */
+    /**
+     * The initcalls: the DMA atomic pools (kernel/ links before mm/), those that set watermarks
+     * (init_per_zone_wmark_min, THP's), the late frees, the late workload.
+     */
     private void lateBoot(BootWorkloadRunner workload) {
+        DmaPool.atomicPoolInit(k, machine, log);
         Watermarks.initPerZoneWmarkMin(k, false);
         k.pageAlloc.setupPerCpuPagesets();
         freeInitmem.lateFrees(false);

@@ -29,6 +29,8 @@ public final class Kernel {
     public Memblock memblock() { return memblock; }
     public long maxPfn;
     public long totalramPagesAtMemoryLine;
+    /** The blocks of the DMA atomic pools ({pfn, order}), which the kernel's gen_pools hold for good. */
+    public final java.util.List<long[]> atomicPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */
     public long minFreeKbytes;
 

@@ -49,7 +49,19 @@ final class SetupArch {
         log.log("Command line: " + o.cmdline());
         log.log("BIOS-provided physical RAM map:");
         for (E820Range r : machine.e820()) log.log(r.kernelLine());
-        List<E820Range> e820 = trimBiosRange(machine.e820());
+        List<E820Range> e820 = machine.e820();
+        if (o.memLimit() > 0) {
+            // parse_memopt (x86): System RAM at and above the address goes, then e820__finish_early_params prints
+            // the user-defined map
+            log.log(String.format(Locale.ROOT, "e820: remove [mem %#010x-%#010x] usable", o.memLimit(), -2L));
+            e820 = cutRamAt(e820, o.memLimit());
+            log.log("user-defined physical RAM map:");
+            for (E820Range r : e820) log.log("user: " + r.kernelLine().substring(r.kernelLine().indexOf('[')));
+        }
+        // trim_bios_range
+        log.log("e820: update [mem 0x00000000-0x00000fff] usable ==> reserved");
+        log.log("e820: remove [mem 0x000a0000-0x000fffff] usable");
+        e820 = trimBiosRange(e820);
         long maxPfn = 0;
         for (E820Range r : e820) if (r.type().isRam()) maxPfn = Math.max(maxPfn, Mm.pfnDown(r.end()));
         k.maxPfn = maxPfn;
@@ -62,7 +74,6 @@ final class SetupArch {
             else if (r.type().isRam()) mb.caller("e820__memblock_setup+0x73/0xb0").add(r.start(), r.size());
         }
         mb.trimMemory(Mm.PAGE_SIZE);
-        if (o.memLimit() > 0) mb.enforceMemoryLimit(o.memLimit());
         if (o.memblockDebug()) log.log(mb.dumpAll());
         if (replay) replayMemblockOps();
         else synthesizeEarlyReservations();
@@ -79,6 +90,16 @@ final class SetupArch {
         if (o.memblockDebug()) log.log(mb.dumpAll());
         sparseInit(!replay);
         if (!replay) synthesizePercpuAndHashes();
+    }
+
+    /** e820__range_remove(limit, ULLONG_MAX - limit, E820_TYPE_RAM): usable ranges end at {@code limit}. */
+    static List<E820Range> cutRamAt(List<E820Range> in, long limit) {
+        List<E820Range> out = new ArrayList<>();
+        for (E820Range r : in) {
+            if (!r.type().isRam() || r.end() <= limit) out.add(r);
+            else if (r.start() < limit) out.add(new E820Range(r.start(), limit, r.type()));
+        }
+        return out;
     }
 
     /** trim_bios_range: page 0 becomes reserved, and the legacy BIOS area 640K..1M is never RAM. */

@@ -260,6 +260,7 @@ class AllocatorTest {
         if (failure.get() != null) throw new AssertionError(failure.get());
         assertEquals(List.of(), m.check());
         m.kernel().pageAlloc.drainAllPages();
+        TestMachines.freeAtomicPools(m);
         assertEquals(managed, m.totalManagedPages());
         assertEquals(managed, m.totalFreePages(), "every page is free again");
         assertEquals(List.of(), m.check());

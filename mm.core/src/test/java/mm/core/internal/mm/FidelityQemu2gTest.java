@@ -132,12 +132,29 @@ class FidelityQemu2gTest {
     }
 
     /**
-     * mm:page of a free page (pfn 0x100, as the issue report used): page->flags carries only PG_ bits, node and zone
+     * dma_atomic_pool_init: 128 KiB per GiB of RAM makes three 256 KiB pools (order 6), GFP_KERNEL and GFP_DMA32
+     * from DMA32 (this machine has no Normal zone), GFP_DMA from ZONE_DMA at pfn 0x100 as in the kernel's
+     * page_owner dump; so DMA's nr_free_pages is the kernel's.
+     */
+    @Test
+    void dmaAtomicPoolsAreTheKernels() throws IOException {
+        assertEquals(realLines("DMA: preallocated 256 KiB GFP_KERNEL pool for atomic allocations", 3),
+                log.stream().filter(l -> l.startsWith("DMA: preallocated")).toList());
+        String zi = resource("refdata/qemu-2g-1node/zoneinfo.txt");
+        String dma = zi.substring(zi.indexOf("zone      DMA"), zi.indexOf("zone    DMA32"));
+        long realFree = Long.parseLong(dma.replaceAll("(?s).*nr_free_pages\\s+(\\d+).*", "$1"));
+        assertEquals(realFree, model.zone(0, ZoneType.DMA).freePages());
+        PageInfo pool = model.page(0x100);
+        assertEquals(PageState.ALLOCATED_HEAD, pool.pageState(), pool.state());
+    }
+
+    /**
+     * mm:page of a free page (pfn 0x140, next to the GFP_DMA atomic pool at 0x100): page->flags carries only PG_ bits, node and zone
      * (what %pGp prints), PageBuddy is the page_type, and the allocator's view says the same as its words.
      */
     @Test
     void pageFlagsAndPageTypeAreApart() {
-        PageInfo pi = model.page(0x100);
+        PageInfo pi = model.page(0x140);
         assertEquals(0, pi.flags() & PageFlags.TYPE_MASK, "no page_type bits in page->flags");
         assertEquals(PageFlags.TYPE_BUDDY, pi.pageType());
         assertEquals(PageState.FREE_BUDDY, pi.pageState());

@@ -52,4 +52,14 @@ final class TestMachines {
                 List.of(new LateFree("unused kernel image (initmem)", 4096, -1)), o,
                 new BootWorkload(7, 20, 200, 300, 400, new int[] {80, 10, 6, 4}), KernelImage.defaults(), Map.of());
     }
+
+    /**
+     * Gives the DMA atomic pools' blocks back to the buddy (no kernel does; tests that check "every page is free
+     * again" after an idle boot use it), and drains the per-cpu lists.
+     */
+    static void freeAtomicPools(MemoryModelImpl m) {
+        for (long[] p : m.kernel().atomicPools) m.free(p[0], (int) p[1]);
+        m.kernel().atomicPools.clear();
+        m.kernel().pageAlloc.drainAllPages();
+    }
 }
