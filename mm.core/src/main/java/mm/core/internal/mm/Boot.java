@@ -98,6 +98,7 @@ public final class Boot {
             phase(BootPhase.PAGE_EXT_EARLY);
             phase(BootPhase.KMEMLEAK_INIT);
             k.pageAlloc.setupPerCpuPagesets();
+            k.pageAlloc.discardBootNumaEvents();
             freeInitmem.lateFrees(true);
             k.cpus.setTask(Task.INIT);
             timed("mid_allocations", () -> workload.run(k, BootPhase.MID_ALLOCATIONS));

@@ -21,6 +21,8 @@ public final class Kernel {
     final KernelLog log;
     final Cpus cpus = new Cpus();
     final Zonelists zonelists = new Zonelists();
+    /** The node / zone stat counters that callers of the allocator change, percpu and vmalloc page counts. */
+    final VmStat vmstat = new VmStat();
     /** mm/page_alloc.c on this kernel's zones. */
     public final PageAlloc pageAlloc;
     Memblock memblock;

@@ -114,20 +114,44 @@ public final class PageAlloc {
         for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
     }
 
+    /**
+     * get_page_from_freelist: the first zone of the zonelist that passes the watermark. A block taken counts
+     * zone_statistics' events (numa_hit or numa_miss on the zone, numa_foreign on the preferred zone, numa_local or
+     * numa_other by the allocating CPU's node) and PGALLOC, under the lock that already guards the take.
+     */
     private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
+        if (zl.length == 0) return -1;
+        int preferredNid = zl[0].nid, localNid = cpus.cpuNode[cpu];
         for (Zone z : zl) {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
             if (!z.watermarkOk(order, mark, highIdx)) continue;
-            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu) : rmqueueBuddy(z, order, mt);
-            if (pfn >= 0) return pfn;
+            int hit = z.nid == preferredNid ? VmStat.NUMA_HIT : VmStat.NUMA_MISS;
+            int local = z.nid == localNid ? VmStat.NUMA_LOCAL : VmStat.NUMA_OTHER;
+            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, hit, local) : rmqueueBuddy(z, order, mt, hit, local);
+            if (pfn >= 0) {
+                if (hit == VmStat.NUMA_MISS) countForeign(zl[0]);
+                return pfn;
+            }
         }
         return -1;
     }
 
-    private static long rmqueueBuddy(Zone z, int order, int mt) {
+    /** numa_foreign: counted on the preferred zone when the block came from another node (not the fast path). */
+    private static void countForeign(Zone preferred) {
+        synchronized (preferred) { preferred.events[VmStat.NUMA_FOREIGN]++; }
+    }
+
+    private static long rmqueueBuddy(Zone z, int order, int mt, int hit, int local) {
         synchronized (z) {
-            return z.rmqueueLocked(order, mt);
+            long pfn = z.rmqueueLocked(order, mt);
+            if (pfn >= 0) {
+                long[] e = z.events;
+                e[hit]++;
+                e[local]++;
+                e[VmStat.PGALLOC] += 1L << order;
+            }
+            return pfn;
         }
     }
 
@@ -135,21 +159,25 @@ public final class PageAlloc {
      * rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. When the pcp lock is taken
      * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
      */
-    private long rmqueuePcp(Zone z, int mt, int cpu) {
+    private long rmqueuePcp(Zone z, int mt, int cpu, int hit, int local) {
         Zone.Pcp p = z.pcp(cpu);
-        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
+        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt, hit, local);
         long[] l = p.list(mt);
         int c = (int) l[0];
-        if (c == 0) return refillPopAndUnlock(z, p, mt);
+        if (c == 0) return refillPopAndUnlock(z, p, mt, hit, local);
         long pfn = l[c];
         l[0] = c - 1;
         p.count--;
+        long[] e = p.events;
+        e[hit]++;
+        e[local]++;
+        e[VmStat.PGALLOC]++;
         p.unlock();
         return pfn;
     }
 
     /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
-    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt) {
+    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt, int hit, int local) {
         try {
             synchronized (z) {
                 for (int i = 0; i < p.batch; i++) {
@@ -166,6 +194,10 @@ public final class PageAlloc {
             if (c == 0) return -1;
             l[0] = c - 1;
             p.count--;
+            long[] e = p.events;
+            e[hit]++;
+            e[local]++;
+            e[VmStat.PGALLOC]++;
             return l[c];
         } finally {
             p.unlock();
@@ -243,7 +275,10 @@ public final class PageAlloc {
 
     /** free_one_page: straight to the buddy under zone->lock. */
     private static void freeOne(Zone z, long pfn, int order, int mt) {
-        synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+        synchronized (z) {
+            z.events[VmStat.PGFREE] += 1L << order;
+            z.freeOneLocked(pfn, order, mt, false, true);
+        }
     }
 
     /** The bad_page report for a free that failed the fast checks, in free_pages_prepare's order. */
@@ -291,6 +326,7 @@ public final class PageAlloc {
         l[c] = pfn; // Pcp.push, kept inline: this is the free fast path
         l[0] = c;
         s.setSmallLinks(i, ON_PCP, NONE);
+        p.events[VmStat.PGFREE]++;
         if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
         else p.unlock();
         return true;
@@ -442,6 +478,34 @@ public final class PageAlloc {
         for (Node n : k.nodes) for (Zone z : n.zones) {
             z.initPagesets(cpus.count(), 0, 1);
             z.freeHooks = freeHooks;
+        }
+    }
+
+    /**
+     * The zone's event counters (VmStat event indexes): the zone's own plus every pageset's, each read under its lock,
+     * as fold_vm_zone_numa_events and all_vm_events sum the per-cpu counters.
+     */
+    long[] zoneEvents(Zone z) {
+        long[] sum = new long[VmStat.NR_EVENTS];
+        synchronized (z) { for (int i = 0; i < sum.length; i++) sum[i] += z.events[i]; }
+        z.forEachPcp((cpu, p) -> {
+            p.lock();
+            try { for (int i = 0; i < sum.length; i++) sum[i] += p.events[i]; } finally { p.unlock(); }
+        });
+        return sum;
+    }
+
+    /**
+     * setup_per_cpu_pageset gives every populated zone its real per-cpu zonestats and zeroes the NUMA events of the
+     * boot ones: what zone_statistics counted before is gone (PGALLOC and PGFREE, vm events, stay).
+     */
+    void discardBootNumaEvents() {
+        for (Node n : k.nodes) for (Zone z : n.zones) {
+            synchronized (z) { java.util.Arrays.fill(z.events, 0, VmStat.NR_NUMA_EVENTS, 0); }
+            z.forEachPcp((cpu, p) -> {
+                p.lock();
+                try { java.util.Arrays.fill(p.events, 0, VmStat.NR_NUMA_EVENTS, 0); } finally { p.unlock(); }
+            });
         }
     }
 
