@@ -129,7 +129,7 @@ public final class BootWorkloadRunner {
             }
             if ((s.gfp() & Gfp.__GFP_MOVABLE) != 0) order = 0;
             order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, target - done)));
-            long pfn = k.pageAlloc.alloc(order, s.gfp(), nid, stacks.get(si));
+            long pfn = alloc(k, order, s.gfp(), nid, stacks.get(si));
             k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
             if (pfn < 0) break;
             k.vmstat.account(k, pfn, order, s.gfp(), s.use(), 1);
@@ -145,11 +145,19 @@ public final class BootWorkloadRunner {
         // top up what the temporaries gave back so the window's net volume is the calibrated one
         while (done < target) {
             int si = rnd.nextInt(nSites);
-            long pfn = k.pageAlloc.alloc(0, sites[si].gfp(), nid, stacks.get(si));
+            long pfn = alloc(k, 0, sites[si].gfp(), nid, stacks.get(si));
             if (pfn < 0) break;
             k.vmstat.account(k, pfn, 0, sites[si].gfp(), sites[si].use(), 1);
             done++;
         }
+    }
+
+    /**
+     * Every call site reaches the page allocator through alloc_pages_mpol (its stack says so): under the boot tasks'
+     * interleave policy the node is the interleave's choice, which the workload's own spread over nodes stands for.
+     */
+    private static long alloc(Kernel k, int order, int gfp, int nid, CallStack stack) {
+        return k.bootInterleave ? k.pageAlloc.allocInterleave(order, gfp, nid, stack) : k.pageAlloc.alloc(order, gfp, nid, stack);
     }
 
     private static CallStack stack(Site s, String[] ctx) {

@@ -23,6 +23,12 @@ public final class Kernel {
     final Zonelists zonelists = new Zonelists();
     /** The node / zone stat counters that callers of the allocator change, percpu and vmalloc page counts. */
     final VmStat vmstat = new VmStat();
+    /**
+     * The boot tasks' memory policy is MPOL_INTERLEAVE: numa_policy_init sets it on init_task right after
+     * setup_per_cpu_pageset, every kernel thread inherits it, and kernel_init puts the default policy back
+     * (numa_default_policy) after free_initmem, before starting userspace.
+     */
+    volatile boolean bootInterleave;
     /** mm/page_alloc.c on this kernel's zones. */
     public final PageAlloc pageAlloc;
     Memblock memblock;

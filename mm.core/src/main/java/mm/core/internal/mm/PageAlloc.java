@@ -76,6 +76,19 @@ public final class PageAlloc {
         return pfn;
     }
 
+    /**
+     * alloc_pages_mpol under MPOL_INTERLEAVE, the interleave having chosen {@code nid}: the allocation, then
+     * NUMA_INTERLEAVE_HIT on the page's zone when the page is on that node (not the fast path: boot tasks only).
+     */
+    public long allocInterleave(int order, int gfp, int nid, CallStack caller) {
+        long pfn = alloc(order, gfp, nid, caller);
+        if (pfn >= 0) {
+            Zone z = k.pageZone(mm.f(pfn));
+            if (z.nid == nid) synchronized (z) { z.events[VmStat.NUMA_INTERLEAVE]++; }
+        }
+        return pfn;
+    }
+
     /** gfp_zone() and gfp_migratetype() of the five GFP bits they read, as one table lookup (like GFP_ZONE_TABLE). */
     private static final int GFP_ZONE_MT_BITS = Gfp.__GFP_DMA | Gfp.__GFP_HIGHMEM | Gfp.__GFP_DMA32 | Gfp.__GFP_MOVABLE
             | Gfp.__GFP_RECLAIMABLE;

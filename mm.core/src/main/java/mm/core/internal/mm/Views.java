@@ -360,7 +360,7 @@ final class Views {
 
     /**
      * A meminfo label in snake_case: MemTotal mem_total, SUnreclaim s_unreclaim, Active(anon) active_anon,
-     * HugePages_Total huge_pages_total, DirectMap4k direct_map4k.
+     * HugePages_Total huge_pages_total, DirectMap2M direct_map2m.
      */
     static String snake(String label) {
         StringBuilder b = new StringBuilder();
@@ -371,12 +371,12 @@ final class Views {
             if (Character.isUpperCase(c) && i > 0) {
                 char prev = label.charAt(i - 1);
                 boolean nextLower = i + 1 < label.length() && Character.isLowerCase(label.charAt(i + 1));
-                if (Character.isLowerCase(prev) || Character.isDigit(prev) || (Character.isUpperCase(prev) && nextLower))
+                if (Character.isLowerCase(prev) || (Character.isUpperCase(prev) && nextLower))
                     b.append('_');
             }
             b.append(Character.toLowerCase(c));
         }
-        return b.toString().replace("__", "_");
+        return b.toString();
     }
 
     /** vm_event_item names that are per zone type (TEXTS_FOR_ZONES), in the zones' order. */
