@@ -427,8 +427,11 @@ final class Views {
         long[] dirty = dirtyLimits(k, node);
         d.put("nr_dirty_threshold", dirty[1]);
         d.put("nr_dirty_background_threshold", dirty[0]);
-        d.put("nr_memmap_pages", 0L);
-        d.put("nr_memmap_boot_pages", memmapBootPages(k));
+        long bootMemmap = memmapBootPages(k);
+        // struct pages of sections added after boot (memory hotplug, ZONE_DEVICE): __populate_section_memmap
+        long sectionMemmap = (long) Mm.PAGES_PER_SECTION * Mm.STRUCT_PAGE_SIZE / Mm.PAGE_SIZE;
+        d.put("nr_memmap_pages", Math.max(0, k.mm.sectionCount() * sectionMemmap - bootMemmap));
+        d.put("nr_memmap_boot_pages", bootMemmap);
         for (String x : new String[] {"pgpgin", "pgpgout", "pswpin", "pswpout"}) d.put(x, 0L);
         for (int z = 0; z < ZONE_SUFFIXES.length; z++) d.put("pgalloc" + ZONE_SUFFIXES[z], pgalloc[z]);
         for (String prefix : new String[] {"allocstall", "pgskip"})

@@ -169,6 +169,7 @@ class ViewsTest {
         assertEquals(names.size(), m.vmstat().data().size());
         // 256 MiB: two present sections of struct pages, 512 pages each
         assertEquals(2 * 512L, vmstat(m).get("nr_memmap_boot_pages"));
+        assertEquals(0L, vmstat(m).get("nr_memmap_pages"), "nothing was added after boot");
         // vm.dirty_ratio 20 and vm.dirty_background_ratio 10 of the free pages above totalreserve (no page cache)
         Map<String, Long> v = vmstat(m);
         long dirtyable = m.totalFreePages() - Views.totalreservePages(m.kernel());
