@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.Memblock;
+import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.machine.api.Machine;
 
@@ -29,6 +30,26 @@ public final class Kernel {
      * (numa_default_policy) after free_initmem, before starting userspace.
      */
     volatile boolean bootInterleave;
+    /** The interleave's last node (il_prev; one for all boot tasks). */
+    private int ilPrev = -1;
+
+    /**
+     * interleave_nodes of the boot policy: the next node after the last one, in node order, among the nodes
+     * numa_policy_init put in the policy (nodes with at least 16 MiB present; the node with the most when none has).
+     */
+    synchronized int interleaveNid() {
+        long minPages = (16L << 20) >>> Mm.PAGE_SHIFT;
+        Node first = null, next = null, largest = null;
+        for (Node n : nodes) {
+            if (largest == null || n.presentPages > largest.presentPages) largest = n;
+            if (n.presentPages < minPages) continue;
+            if (first == null) first = n;
+            if (next == null && n.nid > ilPrev) next = n;
+        }
+        Node chosen = next != null ? next : first != null ? first : largest;
+        ilPrev = chosen.nid;
+        return chosen.nid;
+    }
     /** mm/page_alloc.c on this kernel's zones. */
     public final PageAlloc pageAlloc;
     Memblock memblock;

@@ -61,7 +61,11 @@ public final class PageAlloc {
     public long alloc(int order, int gfp, int nid, CallStack caller) {
         if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
         int cpu = cpus.cpu();
-        if (nid < 0) nid = cpus.cpuNode[cpu];
+        if (nid < 0) {
+            // alloc_pages: the task's policy; the boot tasks' is MPOL_INTERLEAVE until numa_default_policy
+            if (k.bootInterleave) return allocInterleave(order, gfp, k.interleaveNid(), caller);
+            nid = cpus.cpuNode[cpu];
+        }
         int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
         int high = zoneMt >>> 4, mt = zoneMt & 15;
         Zone[][] lists = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelists.thisNodeByNid : zonelists.byNid;

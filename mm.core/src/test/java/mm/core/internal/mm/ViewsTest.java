@@ -112,6 +112,36 @@ class ViewsTest {
         assertEquals(List.of(), m.check());
     }
 
+    /**
+     * Under the boot tasks' MPOL_INTERLEAVE (numa_policy_init until numa_default_policy), an allocation without a node
+     * goes to the interleave's next node in turn and counts numa_interleave there; after the boot, the default policy
+     * allocates on the CPU's node and counts none.
+     */
+    @Test
+    void theBootInterleavePolicySpreadsNodelessAllocationsAndCountsThem() {
+        MemoryModelImpl m = boot(TestMachines.twoNodes(512, false).withWorkload(new BootWorkload(1, 1, 0, 0, 0, new int[] {1})));
+        Kernel k = m.kernel();
+        assertTrue(!k.bootInterleave, "the default policy is back after boot");
+        long il0 = vmstat(m).get("numa_interleave");
+        long[] pfns = new long[4];
+        k.bootInterleave = true;
+        try {
+            for (int i = 0; i < pfns.length; i++) pfns[i] = m.alloc(0, Gfp.GFP_KERNEL, -1, ME);
+        } finally {
+            k.bootInterleave = false;
+        }
+        List<Integer> nodes = new ArrayList<>();
+        for (long p : pfns) nodes.add(m.zoneOf(p).nid());
+        assertTrue(nodes.equals(List.of(0, 1, 0, 1)) || nodes.equals(List.of(1, 0, 1, 0)), nodes.toString());
+        assertEquals(il0 + 4, vmstat(m).get("numa_interleave"));
+        long after = m.alloc(0, Gfp.GFP_KERNEL, -1, ME);
+        assertEquals(k.cpus.cpuNode[k.cpus.cpu()], m.zoneOf(after).nid());
+        assertEquals(il0 + 4, vmstat(m).get("numa_interleave"));
+        for (long p : pfns) m.free(p, 0, ME);
+        m.free(after, 0, ME);
+        assertEquals(List.of(), m.check());
+    }
+
     @Test
     void meminfoAddsUpFromTheCountersTheWorkloadsCallersChanged() {
         MemoryModelImpl m = boot(TestMachines.oneNode(1024, true));
