@@ -143,11 +143,10 @@ public final class PageAlloc {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
             if (!z.watermarkOk(order, mark, highIdx)) continue;
-            int hit = z.nid == preferredNid ? VmStat.NUMA_HIT : VmStat.NUMA_MISS;
-            int local = z.nid == localNid ? VmStat.NUMA_LOCAL : VmStat.NUMA_OTHER;
-            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, hit, local) : rmqueueBuddy(z, order, mt, hit, local);
+            int remote = (z.nid != preferredNid ? REMOTE_MISS : 0) | (z.nid != localNid ? REMOTE_OTHER : 0);
+            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, remote) : rmqueueBuddy(z, order, mt, remote);
             if (pfn >= 0) {
-                if (hit == VmStat.NUMA_MISS) countForeign(zl[0]);
+                if ((remote & REMOTE_MISS) != 0) countForeign(zl[0]);
                 return pfn;
             }
         }
@@ -159,42 +158,49 @@ public final class PageAlloc {
         synchronized (preferred) { preferred.events[VmStat.NUMA_FOREIGN]++; }
     }
 
-    private static long rmqueueBuddy(Zone z, int order, int mt, int hit, int local) {
+    /** zone_statistics' verdict on a zone, as bits: on another node than the preferred zone, than the CPU. */
+    static final int REMOTE_MISS = 1, REMOTE_OTHER = 2;
+
+    private static long rmqueueBuddy(Zone z, int order, int mt, int remote) {
         synchronized (z) {
             long pfn = z.rmqueueLocked(order, mt);
             if (pfn >= 0) {
                 long[] e = z.events;
-                e[hit]++;
-                e[local]++;
+                e[(remote & REMOTE_MISS) != 0 ? VmStat.NUMA_MISS : VmStat.NUMA_HIT]++;
+                e[(remote & REMOTE_OTHER) != 0 ? VmStat.NUMA_OTHER : VmStat.NUMA_LOCAL]++;
                 e[VmStat.PGALLOC] += 1L << order;
             }
             return pfn;
         }
     }
 
+    /** The NUMA events of a block that came from another node (pcp->lock held; not the common case). */
+    private static void countRemote(Zone.Pcp p, int remote) {
+        if ((remote & REMOTE_MISS) != 0) p.misses++;
+        if ((remote & REMOTE_OTHER) != 0) p.others++;
+    }
+
     /**
      * rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. When the pcp lock is taken
      * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
      */
-    private long rmqueuePcp(Zone z, int mt, int cpu, int hit, int local) {
+    private long rmqueuePcp(Zone z, int mt, int cpu, int remote) {
         Zone.Pcp p = z.pcp(cpu);
-        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt, hit, local);
+        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt, remote);
         long[] l = p.list(mt);
         int c = (int) l[0];
-        if (c == 0) return refillPopAndUnlock(z, p, mt, hit, local);
+        if (c == 0) return refillPopAndUnlock(z, p, mt, remote);
         long pfn = l[c];
         l[0] = c - 1;
         p.count--;
-        long[] e = p.events;
-        e[hit]++;
-        e[local]++;
-        e[VmStat.PGALLOC]++;
+        p.allocs++;
+        if (remote != 0) countRemote(p, remote);
         p.unlock();
         return pfn;
     }
 
     /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
-    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt, int hit, int local) {
+    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt, int remote) {
         try {
             synchronized (z) {
                 for (int i = 0; i < p.batch; i++) {
@@ -211,10 +217,8 @@ public final class PageAlloc {
             if (c == 0) return -1;
             l[0] = c - 1;
             p.count--;
-            long[] e = p.events;
-            e[hit]++;
-            e[local]++;
-            e[VmStat.PGALLOC]++;
+            p.allocs++;
+            if (remote != 0) countRemote(p, remote);
             return l[c];
         } finally {
             p.unlock();
@@ -343,7 +347,7 @@ public final class PageAlloc {
         l[c] = pfn; // Pcp.push, kept inline: this is the free fast path
         l[0] = c;
         s.setSmallLinks(i, ON_PCP, NONE);
-        p.events[VmStat.PGFREE]++;
+        p.frees++;
         if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
         else p.unlock();
         return true;
@@ -507,7 +511,17 @@ public final class PageAlloc {
         synchronized (z) { for (int i = 0; i < sum.length; i++) sum[i] += z.events[i]; }
         z.forEachPcp((cpu, p) -> {
             p.lock();
-            try { for (int i = 0; i < sum.length; i++) sum[i] += p.events[i]; } finally { p.unlock(); }
+            try {
+                long numa = p.allocs - p.allocsBeforeSetup;
+                sum[VmStat.NUMA_HIT] += numa - p.misses;
+                sum[VmStat.NUMA_MISS] += p.misses;
+                sum[VmStat.NUMA_LOCAL] += numa - p.others;
+                sum[VmStat.NUMA_OTHER] += p.others;
+                sum[VmStat.PGALLOC] += p.allocs;
+                sum[VmStat.PGFREE] += p.frees;
+            } finally {
+                p.unlock();
+            }
         });
         return sum;
     }
@@ -521,7 +535,13 @@ public final class PageAlloc {
             synchronized (z) { java.util.Arrays.fill(z.events, 0, VmStat.NR_NUMA_EVENTS, 0); }
             z.forEachPcp((cpu, p) -> {
                 p.lock();
-                try { java.util.Arrays.fill(p.events, 0, VmStat.NR_NUMA_EVENTS, 0); } finally { p.unlock(); }
+                try {
+                    p.allocsBeforeSetup = p.allocs;
+                    p.misses = 0;
+                    p.others = 0;
+                } finally {
+                    p.unlock();
+                }
             });
         }
     }

@@ -8,8 +8,8 @@ import mm.core.api.Mm;
  * the code that owns the pages (slab, kernel stacks, page tables, anonymous and shmem pages: account_slab,
  * account_kernel_stack, pagetable_alloc's ctor, the rmap and LRU adds), the per-cpu allocator's and vmalloc's page
  * counts, and the indexes of the allocator's event counters (zone_statistics' NUMA events, PGALLOC, PGFREE), which
- * live in {@link Zone#events} (zone->lock) and each pageset's {@code Zone.Pcp#events} (pcp->lock), as the kernel keeps
- * them per cpu.
+ * live in {@link Zone#events} (zone->lock) and in each pageset's counters (pcp->lock), as the kernel keeps them per
+ * cpu; {@link PageAlloc#zoneEvents} sums them.
  * <p>Node and zone stat counters are changed under this object's monitor: they change per accounted block, never in
  * the allocator's fast path.
  */

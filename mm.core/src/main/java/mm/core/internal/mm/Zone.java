@@ -192,8 +192,13 @@ public final class Zone {
         int count;
         int high;
         int batch = 1;
-        /** The allocator's events of this CPU in this zone counted under pcp->lock (VmStat event indexes). */
-        final long[] events = new long[VmStat.NR_EVENTS];
+        /**
+         * The allocator's events of this CPU in this zone, under pcp->lock, as cheap as a counter can be on the
+         * fast paths: order-0 blocks taken (each one page of PGALLOC and one zone_statistics event), of which
+         * {@code misses} were numa_miss and {@code others} numa_other (the rest hit and local), pages freed to the
+         * list (PGFREE), and the blocks taken before setup_per_cpu_pageset (no NUMA events: the boot pagesets').
+         */
+        long allocs, misses, others, frees, allocsBeforeSetup;
         @SuppressWarnings("unused") private volatile int lock;
 
         long[] list(int mt) { return mt == 0 ? l0 : mt == 1 ? l1 : l2; }
