@@ -41,7 +41,45 @@ final class DirectMap {
             if (mapped >= step) step <<= (21 - Mm.PAGE_SHIFT - 1);
         }
         if (realEnd < end) mapRange(ranges, realEnd, end, count);
+        k.directMap.count(count);
         return count;
+    }
+
+    /**
+     * The PFN ranges memory hotplug mapped after boot: arch_add_memory's init_memory_mapping of each hot-added range
+     * of System RAM (split_mem_range as at boot), unmapped again by arch_remove_memory. A removal that covers part of
+     * a range keeps the rest mapped as its own range.
+     */
+    static final class HotAdded {
+        private final List<long[]> ranges = new java.util.ArrayList<>();
+
+        synchronized void add(long startPfn, long endPfn) { ranges.add(new long[] {startPfn, endPfn}); }
+
+        synchronized void remove(long startPfn, long endPfn) {
+            List<long[]> kept = new java.util.ArrayList<>();
+            for (long[] r : ranges) {
+                if (r[1] <= startPfn || r[0] >= endPfn) { kept.add(r); continue; }
+                if (r[0] < startPfn) kept.add(new long[] {r[0], startPfn});
+                if (r[1] > endPfn) kept.add(new long[] {endPfn, r[1]});
+            }
+            ranges.clear();
+            ranges.addAll(kept);
+        }
+
+        synchronized List<long[]> snapshot() {
+            List<long[]> copy = new java.util.ArrayList<>();
+            for (long[] r : ranges) copy.add(r.clone());
+            return copy;
+        }
+
+        synchronized void restore(List<long[]> snapshot) {
+            ranges.clear();
+            for (long[] r : snapshot) ranges.add(r.clone());
+        }
+
+        synchronized void count(long[] count) {
+            for (long[] r : ranges) split(r[0], r[1], count);
+        }
     }
 
     /** init_range_memory_mapping: every memory range clamped to [start, end); returns the bytes mapped. */

@@ -24,6 +24,8 @@ public final class Kernel {
     final Zonelists zonelists = new Zonelists();
     /** The node / zone stat counters that callers of the allocator change, percpu and vmalloc page counts. */
     final VmStat vmstat = new VmStat();
+    /** Ranges mapped into the direct map after boot (arch_add_memory), for DirectMap4k / 2M / 1G. */
+    final DirectMap.HotAdded directMap = new DirectMap.HotAdded();
     /**
      * The boot tasks' memory policy is MPOL_INTERLEAVE: numa_policy_init sets it on init_task right after
      * setup_per_cpu_pageset, every kernel thread inherits it, and kernel_init puts the default policy back
