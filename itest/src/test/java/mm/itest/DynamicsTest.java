@@ -1,6 +1,7 @@
 package mm.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import mm.core.api.MemoryModel;
+import mm.machine.api.Machine;
 import mm.machine.api.MachineService;
 import mm.pageowner.api.PageOwner;
 import mm.reporting.api.ReportingService;
@@ -60,6 +62,32 @@ class DynamicsTest {
                 api.getSimpleName() + " registered again within 2 minutes of starting " + bsn);
         model.boot(Services.builtin(machines, "tiny"));
         assertEquals(List.of(), model.check(), "invariant violations after boot with " + bsn + " back");
+    }
+
+    /**
+     * pagetypeinfo's "Number of mixed blocks" comes from page_owner's MixedBlockCounter service: printed on a
+     * page_owner=on boot while mm.pageowner runs, absent (as with page_owner off) while it is stopped.
+     */
+    @Test
+    void pagetypeinfoHasMixedBlocksWhilePageOwnerRuns() throws Exception {
+        Machine tiny = Services.builtin(machines, "tiny");
+        Machine m = tiny.withOptions(tiny.options().withPageOwner(true));
+        model.boot(m);
+        assertTrue(model.pagetypeinfo().text().contains("\nNumber of mixed blocks "), model.pagetypeinfo().text());
+        assertTrue(model.pagetypeinfo().data().containsKey("mixed_blocks"));
+        Bundle b = Services.bundle(ctx, "mm.pageowner");
+        b.stop();
+        try {
+            model.boot(m);
+            assertFalse(model.pagetypeinfo().text().contains("Number of mixed blocks"));
+            assertEquals(List.of(), model.check(), "invariant violations after a boot without page_owner");
+        } finally {
+            b.start();
+        }
+        assertTrue(await(Duration.ofMinutes(2), () -> ctx.getServiceReferences(PageOwner.class, null).size() == 1));
+        model.boot(m);
+        assertTrue(model.pagetypeinfo().text().contains("\nNumber of mixed blocks "));
+        assertEquals(List.of(), model.check());
     }
 
     /** A Config Admin update of mm.variant (what a profile's config line does) changes the active variant. */

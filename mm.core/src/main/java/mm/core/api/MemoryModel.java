@@ -96,7 +96,11 @@ public interface MemoryModel {
 
     ProcFile pagetypeinfo();
 
+    /** /proc/meminfo: every line of Linux 6.12's, in its order (docs/views.md says which are modelled). */
     ProcFile meminfo();
+
+    /** /proc/vmstat: the zone and node counters, the NUMA events, the system-wide items and the vm events. */
+    ProcFile vmstat();
 
     /** The invariant checker (CONFIG_DEBUG_VM style): empty when everything holds. */
     List<String> check();

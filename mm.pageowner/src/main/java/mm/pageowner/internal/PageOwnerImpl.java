@@ -10,6 +10,7 @@ import java.util.Map;
 import mm.core.api.CallStack;
 import mm.core.api.Gfp;
 import mm.core.api.Memmap;
+import mm.core.api.MigrateType;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.NodeInfo;
@@ -18,6 +19,7 @@ import mm.core.api.Task;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
 import mm.core.hook.BootContext;
+import mm.core.hook.MixedBlockCounter;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageMigrateHook;
 import mm.core.hook.PageSplitHook;
@@ -45,8 +47,9 @@ import org.osgi.service.component.annotations.Reference;
  * pid @36, tgid @40 | free_handle u32 @44, free_ts_nsec u64 @48, free_pid @56, free_tgid @60.
  */
 @Component(service = {PageOwner.class, PageExtClient.class, PageAllocHook.class, PageMigrateHook.class,
-        PageSplitHook.class}, immediate = true)
-public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocHook, PageMigrateHook, PageSplitHook {
+        PageSplitHook.class, MixedBlockCounter.class}, immediate = true)
+public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocHook, PageMigrateHook, PageSplitHook,
+        MixedBlockCounter {
     static final int ORDER = 0, REASON = 2, GFP = 4, TS = 8, COMM = 16, HANDLE = 32, PID = 36, TGID = 40,
             FREE_HANDLE = 44, FREE_TS = 48, FREE_PID = 56, FREE_TGID = 60;
     /** Bytes written on every allocation: order .. tgid. */
@@ -175,6 +178,60 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                 t.putInt(a + TGID, task.tgid());
                 t.setFlags(en, OWNER | ALLOCATED);
                 count++;
+            }
+        }
+        return count;
+    }
+
+    // ------------------------------------------------------------------------------ pagetypeinfo's mixed blocks
+
+    /**
+     * pagetypeinfo_showmixedcount_print: walk the zone pageblock by pageblock (a hole without a memmap skipped whole);
+     * within a block skip pages of other zones, free buddy blocks (by their order) and PG_reserved pages; the first
+     * page whose allocated record's gfp_migratetype differs from the block's migratetype counts the block (under the
+     * block's type) and ends its walk; an allocated block is stepped over by its recorded order. Sections stored
+     * uniformly free hold no allocated page and are skipped whole.
+     */
+    @Override public long[] mixedBlocks(int nid, ZoneType zone) {
+        long[] count = new long[MigrateType.VALUES.length];
+        if (!enabled) return count;
+        ZoneInfo zi = model.zone(nid, zone);
+        Memmap mm = model.memmap();
+        int zoneIdx = zone.ordinal(), o = off;
+        long pfn = zi.zoneStartPfn(), end = zi.endPfn();
+        while (pfn < end) {
+            if (!mm.valid(pfn)) {
+                long next = mm.nextValidPfn(pfn);
+                pfn = next < 0 ? end : next;
+                continue;
+            }
+            if (mm.uniformlyFree(pfn)) {
+                pfn = Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION);
+                continue;
+            }
+            long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
+            int blockMt = model.page(pfn).pageblockMt().ordinal();
+            for (; pfn < blockEnd; pfn++) {
+                if (!mm.initialised(pfn)) continue;
+                long f = mm.flags(pfn);
+                if (PageFlags.zoneIdx(f) != zoneIdx || PageFlags.nid(f) != nid) continue;
+                if ((f & PageFlags.TYPE_BUDDY) != 0) {
+                    long order = mm.privateField(pfn);
+                    if (order <= Mm.MAX_PAGE_ORDER) pfn += (1L << order) - 1;
+                    continue;
+                }
+                if ((f & PageFlags.bit(PageFlags.PG_reserved)) != 0) continue;
+                PageExtTable t = ext.lookup(pfn);
+                if (t == null) continue;
+                int en = t.entry(pfn);
+                if (!t.testFlag(en, PageExt.PAGE_EXT_OWNER_ALLOCATED)) continue;
+                int pageMt = Gfp.migratetype(t.getInt(en + o + GFP)).ordinal();
+                if (pageMt != blockMt) {
+                    count[blockMt]++;
+                    pfn = blockEnd;
+                    break;
+                }
+                pfn += (1L << t.getShort(en + o + ORDER)) - 1;
             }
         }
         return count;

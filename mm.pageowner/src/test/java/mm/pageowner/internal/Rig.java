@@ -38,6 +38,7 @@ final class Rig {
         model.addInitHook(ext);
         model.addAllocHook(owner);
         model.addSplitHook(owner);
+        model.addMixedBlockCounter(owner);
     }
 
     BootResult boot(Machine m, String pageExt, String deferred) {

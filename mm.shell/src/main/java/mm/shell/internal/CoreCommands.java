@@ -35,8 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * Errors are thrown with a precise message (script mode then exits non-zero naming the command).
  */
 @Component(service = CoreCommands.class)
-@GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo", "meminfo",
-        "memblock", "alloc", "free", "page", "check", "deferred"})
+@GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo",
+        "meminfo", "vmstat", "memblock", "alloc", "free", "page", "check", "deferred"})
 public final class CoreCommands {
     static final String MEMBLOCK_SUBCOMMANDS = "memory, reserved, dump, reset, add, add-node, reserve, remove, free,"
             + " alloc, alloc-nid, bottom-up, top-down";
@@ -160,8 +160,11 @@ public final class CoreCommands {
     @Descriptor("/proc/pagetypeinfo")
     public void pagetypeinfo() { print(model.pagetypeinfo()); }
 
-    @Descriptor("/proc/meminfo (the fields mm.core knows)")
+    @Descriptor("/proc/meminfo: every line of Linux 6.12's (docs/views.md: which are modelled)")
     public void meminfo() { print(model.meminfo()); }
+
+    @Descriptor("/proc/vmstat: zone and node counters, NUMA events, vm events")
+    public void vmstat() { print(model.vmstat()); }
 
     // ------------------------------------------------------------------------------------------- allocator
 

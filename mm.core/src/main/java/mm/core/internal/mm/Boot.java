@@ -98,6 +98,8 @@ public final class Boot {
             phase(BootPhase.PAGE_EXT_EARLY);
             phase(BootPhase.KMEMLEAK_INIT);
             k.pageAlloc.setupPerCpuPagesets();
+            k.pageAlloc.discardBootNumaEvents();
+            k.bootInterleave = true; // numa_policy_init
             freeInitmem.lateFrees(true);
             k.cpus.setTask(Task.INIT);
             timed("mid_allocations", () -> workload.run(k, BootPhase.MID_ALLOCATIONS));
@@ -137,6 +139,7 @@ public final class Boot {
         freeInitmem.lateFrees(false);
         Watermarks.initPerZoneWmarkMin(k, true);
         k.pageAlloc.setupPerCpuPagesets();
+        k.bootInterleave = false; // numa_default_policy, after free_initmem
         workload.run(k, BootPhase.LATE_BOOT);
     }
 }

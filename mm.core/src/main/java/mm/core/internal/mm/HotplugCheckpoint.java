@@ -40,9 +40,12 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
     private final List<NodeState> nodes = new ArrayList<>();
     private final Map<Long, Integer> addedNid, earlyNid;
     private final Map<Long, ZoneType> onlineZone;
+    /** The ranges hot-added into the direct map. */
+    private final List<long[]> directMap;
 
     HotplugCheckpoint(Kernel k, HotplugSupportImpl.State st, long startPfn, long nrPages) {
         this.kernel = k;
+        directMap = k.directMap.snapshot();
         firstSection = startPfn >>> SHIFT;
         endSection = (startPfn + nrPages + MASK) >>> SHIFT;
         long limit = Math.min(endSection, k.mm.maxPfn() >>> SHIFT);
@@ -164,6 +167,7 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
             st.onlineZone.clear();
             st.onlineZone.putAll(onlineZone);
         }
+        k.directMap.restore(directMap);
         // the zonelists follow the zones' populated state again (silently: nothing changed for the kernel)
         k.zonelists.build(k);
     }

@@ -174,6 +174,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             s.device = device;
             synchronized (st) { st.addedNid.put(nr, nid); st.earlyNid.remove(nr); }
         }
+        // arch_add_memory maps hot-added System RAM into the direct map (init_memory_mapping)
+        if (!device) k.directMap.add(startPfn, startPfn + nrPages);
     }
 
     @Override public void removePages(long startPfn, long nrPages) {
@@ -190,6 +192,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             k.mm.removeSection(nr);
             synchronized (st) { st.addedNid.remove(nr); st.earlyNid.remove(nr); st.onlineZone.remove(nr); }
         }
+        k.directMap.remove(startPfn, startPfn + nrPages);
     }
 
     private static void requireSectionAligned(long startPfn, long nrPages) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import mm.core.api.Memblock;
+import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.machine.api.Machine;
 
@@ -21,6 +22,36 @@ public final class Kernel {
     final KernelLog log;
     final Cpus cpus = new Cpus();
     final Zonelists zonelists = new Zonelists();
+    /** The node / zone stat counters that callers of the allocator change, percpu and vmalloc page counts. */
+    final VmStat vmstat = new VmStat();
+    /** Ranges mapped into the direct map after boot (arch_add_memory), for DirectMap4k / 2M / 1G. */
+    final DirectMap.HotAdded directMap = new DirectMap.HotAdded();
+    /**
+     * The boot tasks' memory policy is MPOL_INTERLEAVE: numa_policy_init sets it on init_task right after
+     * setup_per_cpu_pageset, every kernel thread inherits it, and kernel_init puts the default policy back
+     * (numa_default_policy) after free_initmem, before starting userspace.
+     */
+    volatile boolean bootInterleave;
+    /** The interleave's last node (il_prev; one for all boot tasks). */
+    private int ilPrev = -1;
+
+    /**
+     * interleave_nodes of the boot policy: the next node after the last one, in node order, among the nodes
+     * numa_policy_init put in the policy (nodes with at least 16 MiB present; the node with the most when none has).
+     */
+    synchronized int interleaveNid() {
+        long minPages = (16L << 20) >>> Mm.PAGE_SHIFT;
+        Node first = null, next = null, largest = null;
+        for (Node n : nodes) {
+            if (largest == null || n.presentPages > largest.presentPages) largest = n;
+            if (n.presentPages < minPages) continue;
+            if (first == null) first = n;
+            if (next == null && n.nid > ilPrev) next = n;
+        }
+        Node chosen = next != null ? next : first != null ? first : largest;
+        ilPrev = chosen.nid;
+        return chosen.nid;
+    }
     /** mm/page_alloc.c on this kernel's zones. */
     public final PageAlloc pageAlloc;
     Memblock memblock;

@@ -19,6 +19,7 @@ import mm.core.api.ZoneType;
 import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
+import mm.core.hook.MixedBlockCounter;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageInitHook;
 import mm.core.hook.RebootNotifier;
@@ -111,6 +112,18 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
 
     private static long serviceId(Map<String, Object> props) {
         return props.get(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE;
+    }
+
+    private final List<MixedBlockCounter> mixedBlockCounters = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addMixedBlockCounter(MixedBlockCounter c) { mixedBlockCounters.add(c); }
+    public void removeMixedBlockCounter(MixedBlockCounter c) { mixedBlockCounters.remove(c); }
+
+    /** page_owner's mixed-block count when a bound counter is enabled on this boot, else null. */
+    private MixedBlockCounter mixedBlockCounter() {
+        for (MixedBlockCounter c : mixedBlockCounters) if (c.enabled()) return c;
+        return null;
     }
 
     private final List<RebootNotifier> rebootNotifiers = new CopyOnWriteArrayList<>();
@@ -302,8 +315,9 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public ProcFile extfragIndex() { return Extfrag.extfragIndex(kernel()); }
 
     @Override public ProcFile unusableIndex() { return Extfrag.unusableIndex(kernel()); }
-    @Override public ProcFile pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
+    @Override public ProcFile pagetypeinfo() { return Views.pagetypeinfo(kernel(), mixedBlockCounter()); }
     @Override public ProcFile meminfo() { return Views.meminfo(kernel()); }
+    @Override public ProcFile vmstat() { return Views.vmstat(kernel()); }
     @Override public List<String> check() { return Checker.check(kernel(), null); }
 
     @Override public List<String> check(CheckProgress progress) { return Checker.check(kernel(), progress); }

@@ -19,6 +19,8 @@ public final class Node {
     /** Pages still waiting for deferred init, and the growth events of deferred_grow_zone. */
     public long deferredPagesLeft;
     public int growEvents;
+    /** node_stat_item counters (VmStat, under its monitor). */
+    final long[] stat = new long[VmStat.NR_NODE_STATS];
 
     Node(int nid, int cpus, MemmapImpl mm) {
         this.nid = nid;

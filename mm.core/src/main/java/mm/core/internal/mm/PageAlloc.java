@@ -61,7 +61,11 @@ public final class PageAlloc {
     public long alloc(int order, int gfp, int nid, CallStack caller) {
         if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
         int cpu = cpus.cpu();
-        if (nid < 0) nid = cpus.cpuNode[cpu];
+        if (nid < 0) {
+            // alloc_pages: the task's policy; the boot tasks' is MPOL_INTERLEAVE until numa_default_policy
+            if (k.bootInterleave) return allocInterleave(order, gfp, k.interleaveNid(), caller);
+            nid = cpus.cpuNode[cpu];
+        }
         int zoneMt = ZONE_AND_MT[gfp & GFP_ZONE_MT_BITS];
         int high = zoneMt >>> 4, mt = zoneMt & 15;
         Zone[][] lists = (gfp & Gfp.__GFP_THISNODE) != 0 ? zonelists.thisNodeByNid : zonelists.byNid;
@@ -73,6 +77,19 @@ public final class PageAlloc {
         prepNewPage(pfn, order, gfp);
         PageAllocHook[] hooks = allocHooks;
         if (hooks.length != 0) postAlloc(hooks, pfn, order, gfp, caller);
+        return pfn;
+    }
+
+    /**
+     * alloc_pages_mpol under MPOL_INTERLEAVE, the interleave having chosen {@code nid}: the allocation, then
+     * NUMA_INTERLEAVE_HIT on the page's zone when the page is on that node (not the fast path: boot tasks only).
+     */
+    public long allocInterleave(int order, int gfp, int nid, CallStack caller) {
+        long pfn = alloc(order, gfp, nid, caller);
+        if (pfn >= 0) {
+            Zone z = k.pageZone(mm.f(pfn));
+            if (z.nid == nid) synchronized (z) { z.events[VmStat.NUMA_INTERLEAVE]++; }
+        }
         return pfn;
     }
 
@@ -114,42 +131,76 @@ public final class PageAlloc {
         for (PageAllocHook h : hooks) h.postAlloc(pfn, order, gfp, caller, t, ts);
     }
 
+    /**
+     * get_page_from_freelist: the first zone of the zonelist that passes the watermark. A block taken counts
+     * zone_statistics' events (numa_hit or numa_miss on the zone, numa_foreign on the preferred zone, numa_local or
+     * numa_other by the allocating CPU's node) and PGALLOC, under the lock that already guards the take.
+     */
     private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
+        if (zl.length == 0) return -1;
+        int preferredNid = zl[0].nid, localNid = cpus.cpuNode[cpu];
         for (Zone z : zl) {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
             if (!z.watermarkOk(order, mark, highIdx)) continue;
-            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu) : rmqueueBuddy(z, order, mt);
-            if (pfn >= 0) return pfn;
+            int remote = (z.nid != preferredNid ? REMOTE_MISS : 0) | (z.nid != localNid ? REMOTE_OTHER : 0);
+            long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, remote) : rmqueueBuddy(z, order, mt, remote);
+            if (pfn >= 0) {
+                if ((remote & REMOTE_MISS) != 0) countForeign(zl[0]);
+                return pfn;
+            }
         }
         return -1;
     }
 
-    private static long rmqueueBuddy(Zone z, int order, int mt) {
+    /** numa_foreign: counted on the preferred zone when the block came from another node (not the fast path). */
+    private static void countForeign(Zone preferred) {
+        synchronized (preferred) { preferred.events[VmStat.NUMA_FOREIGN]++; }
+    }
+
+    /** zone_statistics' verdict on a zone, as bits: on another node than the preferred zone, than the CPU. */
+    static final int REMOTE_MISS = 1, REMOTE_OTHER = 2;
+
+    private static long rmqueueBuddy(Zone z, int order, int mt, int remote) {
         synchronized (z) {
-            return z.rmqueueLocked(order, mt);
+            long pfn = z.rmqueueLocked(order, mt);
+            if (pfn >= 0) {
+                long[] e = z.events;
+                e[(remote & REMOTE_MISS) != 0 ? VmStat.NUMA_MISS : VmStat.NUMA_HIT]++;
+                e[(remote & REMOTE_OTHER) != 0 ? VmStat.NUMA_OTHER : VmStat.NUMA_LOCAL]++;
+                e[VmStat.PGALLOC] += 1L << order;
+            }
+            return pfn;
         }
+    }
+
+    /** The NUMA events of a block that came from another node (pcp->lock held; not the common case). */
+    private static void countRemote(Zone.Pcp p, int remote) {
+        if ((remote & REMOTE_MISS) != 0) p.misses++;
+        if ((remote & REMOTE_OTHER) != 0) p.others++;
     }
 
     /**
      * rmqueue_pcplist: pop the hottest page; refill a batch under zone->lock when empty. When the pcp lock is taken
      * (a drain from another thread, or two threads on one emulated CPU) rmqueue takes the page from the buddy.
      */
-    private long rmqueuePcp(Zone z, int mt, int cpu) {
+    private long rmqueuePcp(Zone z, int mt, int cpu, int remote) {
         Zone.Pcp p = z.pcp(cpu);
-        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt);
+        if (!p.tryLock()) return rmqueueBuddy(z, 0, mt, remote);
         long[] l = p.list(mt);
         int c = (int) l[0];
-        if (c == 0) return refillPopAndUnlock(z, p, mt);
+        if (c == 0) return refillPopAndUnlock(z, p, mt, remote);
         long pfn = l[c];
         l[0] = c - 1;
         p.count--;
+        p.allocs++;
+        if (remote != 0) countRemote(p, remote);
         p.unlock();
         return pfn;
     }
 
     /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
-    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt) {
+    private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt, int remote) {
         try {
             synchronized (z) {
                 for (int i = 0; i < p.batch; i++) {
@@ -166,6 +217,8 @@ public final class PageAlloc {
             if (c == 0) return -1;
             l[0] = c - 1;
             p.count--;
+            p.allocs++;
+            if (remote != 0) countRemote(p, remote);
             return l[c];
         } finally {
             p.unlock();
@@ -243,7 +296,10 @@ public final class PageAlloc {
 
     /** free_one_page: straight to the buddy under zone->lock. */
     private static void freeOne(Zone z, long pfn, int order, int mt) {
-        synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+        synchronized (z) {
+            z.events[VmStat.PGFREE] += 1L << order;
+            z.freeOneLocked(pfn, order, mt, false, true);
+        }
     }
 
     /** The bad_page report for a free that failed the fast checks, in free_pages_prepare's order. */
@@ -291,6 +347,7 @@ public final class PageAlloc {
         l[c] = pfn; // Pcp.push, kept inline: this is the free fast path
         l[0] = c;
         s.setSmallLinks(i, ON_PCP, NONE);
+        p.frees++;
         if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
         else p.unlock();
         return true;
@@ -442,6 +499,50 @@ public final class PageAlloc {
         for (Node n : k.nodes) for (Zone z : n.zones) {
             z.initPagesets(cpus.count(), 0, 1);
             z.freeHooks = freeHooks;
+        }
+    }
+
+    /**
+     * The zone's event counters (VmStat event indexes): the zone's own plus every pageset's, each read under its lock,
+     * as fold_vm_zone_numa_events and all_vm_events sum the per-cpu counters.
+     */
+    long[] zoneEvents(Zone z) {
+        long[] sum = new long[VmStat.NR_EVENTS];
+        synchronized (z) { for (int i = 0; i < sum.length; i++) sum[i] += z.events[i]; }
+        z.forEachPcp((cpu, p) -> {
+            p.lock();
+            try {
+                long numa = p.allocs - p.allocsBeforeSetup;
+                sum[VmStat.NUMA_HIT] += numa - p.misses;
+                sum[VmStat.NUMA_MISS] += p.misses;
+                sum[VmStat.NUMA_LOCAL] += numa - p.others;
+                sum[VmStat.NUMA_OTHER] += p.others;
+                sum[VmStat.PGALLOC] += p.allocs;
+                sum[VmStat.PGFREE] += p.frees;
+            } finally {
+                p.unlock();
+            }
+        });
+        return sum;
+    }
+
+    /**
+     * setup_per_cpu_pageset gives every populated zone its real per-cpu zonestats and zeroes the NUMA events of the
+     * boot ones: what zone_statistics counted before is gone (PGALLOC and PGFREE, vm events, stay).
+     */
+    void discardBootNumaEvents() {
+        for (Node n : k.nodes) for (Zone z : n.zones) {
+            synchronized (z) { java.util.Arrays.fill(z.events, 0, VmStat.NR_NUMA_EVENTS, 0); }
+            z.forEachPcp((cpu, p) -> {
+                p.lock();
+                try {
+                    p.allocsBeforeSetup = p.allocs;
+                    p.misses = 0;
+                    p.others = 0;
+                } finally {
+                    p.unlock();
+                }
+            });
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import mm.core.api.MigrateType;
 import mm.core.api.Mm;
 import mm.core.api.ProcFile;
+import mm.core.api.ZoneType;
+import mm.core.hook.MixedBlockCounter;
 
 /** /proc/zoneinfo, buddyinfo, pagetypeinfo and meminfo in the kernel's formats (mm/vmstat.c, fs/proc/meminfo.c). */
 final class Views {
@@ -34,13 +36,22 @@ final class Views {
     static ProcFile zoneinfo(Kernel k) {
         StringBuilder sb = new StringBuilder();
         List<Object> zones = new ArrayList<>();
+        List<Object> nodes = new ArrayList<>();
         for (Node n : k.nodes) {
             boolean nodeStatsDone = false;
             for (Zone z : n.zones) {
                 sb.append(String.format(Locale.ROOT, "Node %d, zone %8s%n", n.nid, z.type.kernelName()));
                 if (!nodeStatsDone && z.populated()) {
+                    // is_zone_first_populated: the node's counters, once, before its first populated zone
                     sb.append("  per-node stats\n");
-                    for (String s : NODE_STATS) sb.append(String.format(Locale.ROOT, "      %-12s %d%n", s, 0));
+                    long[] ns = k.vmstat.nodeStats(n);
+                    Map<String, Object> nm = new LinkedHashMap<>();
+                    nm.put("node", n.nid);
+                    for (int i = 0; i < NODE_STATS.length; i++) {
+                        sb.append(String.format(Locale.ROOT, "      %-12s %d%n", NODE_STATS[i], ns[i]));
+                        nm.put(NODE_STATS[i], ns[i]);
+                    }
+                    nodes.add(nm);
                     nodeStatsDone = true;
                 }
                 long free = z.freePages;
@@ -73,10 +84,16 @@ final class Views {
                 zones.add(zm);
                 if (!z.populated()) continue;
                 sb.append(String.format(Locale.ROOT, "      %-12s %d%n", "nr_free_pages", free));
-                for (String s : ZONE_STATS) sb.append(String.format(Locale.ROOT, "      %-12s %d%n", s, 0));
-                sb.append(String.format(Locale.ROOT, "      %-12s %d%n", "numa_hit", 0));
-                for (String s : new String[] {"numa_miss", "numa_foreign", "numa_interleave", "numa_local", "numa_other"})
-                    sb.append(String.format(Locale.ROOT, "      %-12s %d%n", s, 0));
+                long[] zs = k.vmstat.zoneStats(z);
+                for (int i = 0; i < ZONE_STATS.length; i++) {
+                    sb.append(String.format(Locale.ROOT, "      %-12s %d%n", ZONE_STATS[i], zs[i]));
+                    zm.put(ZONE_STATS[i], zs[i]);
+                }
+                long[] ev = k.pageAlloc.zoneEvents(z);
+                for (int i = 0; i < VmStat.NR_NUMA_EVENTS; i++) {
+                    sb.append(String.format(Locale.ROOT, "      %-12s %d%n", VmStat.NUMA_EVENT_NAMES[i], ev[i]));
+                    zm.put(VmStat.NUMA_EVENT_NAMES[i], ev[i]);
+                }
                 sb.append("  pagesets\n");
                 int threshold = threshold(k, z);
                 List<Object> pcps = new ArrayList<>();
@@ -101,7 +118,10 @@ final class Views {
                 sb.append(String.format(Locale.ROOT, "  start_pfn:           %d%n", z.zoneStartPfn));
             }
         }
-        return new ProcFile("zoneinfo", sb.toString(), Map.of("zones", zones));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("nodes", nodes);
+        data.put("zones", zones);
+        return new ProcFile("zoneinfo", sb.toString(), data);
     }
 
     /** calculate_normal_threshold. */
@@ -129,7 +149,7 @@ final class Views {
         return new ProcFile("buddyinfo", sb.toString(), Map.of("zones", rows));
     }
 
-    static ProcFile pagetypeinfo(Kernel k) {
+    static ProcFile pagetypeinfo(Kernel k, MixedBlockCounter mixed) {
         StringBuilder sb = new StringBuilder();
         sb.append("Page block order: ").append(Mm.PAGEBLOCK_ORDER).append('\n');
         sb.append("Pages per block:  ").append(Mm.PAGEBLOCK_NR_PAGES).append("\n\n");
@@ -173,29 +193,289 @@ final class Views {
             sb.append('\n');
             blocks.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", c));
         }
-        return new ProcFile("pagetypeinfo", sb.toString(), Map.of("free", free, "blocks", blocks));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("free", free);
+        data.put("blocks", blocks);
+        if (mixed != null && mixed.enabled()) data.put("mixed_blocks", mixedBlocks(k, mixed, sb));
+        return new ProcFile("pagetypeinfo", sb.toString(), data);
     }
 
-    static ProcFile meminfo(Kernel k) {
-        long total = k.managedPages(), free = k.freePages();
+    /**
+     * pagetypeinfo_showmixedcount: with page_owner on, drain_all_pages and then, per populated zone, page_owner's
+     * count of pageblocks holding pages of another migratetype.
+     */
+    private static List<Object> mixedBlocks(Kernel k, MixedBlockCounter mixed, StringBuilder sb) {
+        k.pageAlloc.drainAllPages();
+        sb.append(String.format(Locale.ROOT, "%n%-23s", "Number of mixed blocks "));
+        for (MigrateType mt : MigrateType.VALUES) sb.append(String.format(Locale.ROOT, "%12s ", mt.kernelName()));
+        sb.append('\n');
+        List<Object> rows = new ArrayList<>();
+        for (Node n : k.nodes) for (Zone z : n.zones) {
+            if (!z.populated()) continue;
+            long[] c = mixed.mixedBlocks(n.nid, z.type);
+            sb.append(String.format(Locale.ROOT, "Node %d, zone %8s ", n.nid, z.type.kernelName()));
+            for (int i = 0; i < MigrateType.VALUES.length; i++)
+                sb.append(String.format(Locale.ROOT, "%12d ", i < c.length ? c[i] : 0));
+            sb.append('\n');
+            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", java.util.Arrays.copyOf(c, MigrateType.VALUES.length)));
+        }
+        return rows;
+    }
+
+    /** calculate_totalreserve_pages: per zone the highest lowmem_reserve plus the high watermark, capped at managed. */
+    static long totalreservePages(Kernel k) {
         long reserve = 0;
         for (Zone z : k.zones()) {
             long max = 0;
-            for (long v : z.lowmemReserve) max = Math.max(max, v);
+            for (int j = z.idx; j < z.lowmemReserve.length; j++) max = Math.max(max, z.lowmemReserve[j]);
             reserve += Math.min(z.managed, max + z.wmarkHigh);
         }
-        long available = Math.max(0, free - reserve);
-        // the kernel's field names in the text, snake_case with the unit in the data
-        String[] names = {"MemTotal", "MemFree", "MemAvailable"};
-        String[] keys = {"mem_total_kb", "mem_free_kb", "mem_available_kb"};
-        long[] kb = {total * 4, free * 4, available * 4};
+        return reserve;
+    }
+
+    /** The node counters summed over nodes (global_node_page_state). */
+    static long[] globalNodeStats(Kernel k) {
+        long[] g = new long[VmStat.NR_NODE_STATS];
+        for (Node n : k.nodes) {
+            long[] s = k.vmstat.nodeStats(n);
+            for (int i = 0; i < g.length; i++) g[i] += s[i];
+        }
+        return g;
+    }
+
+    /** The zone counters after NR_FREE_PAGES summed over zones (global_zone_page_state). */
+    static long[] globalZoneStats(Kernel k) {
+        long[] g = new long[VmStat.NR_ZONE_STATS];
+        for (Zone z : k.zones()) {
+            long[] s = k.vmstat.zoneStats(z);
+            for (int i = 0; i < g.length; i++) g[i] += s[i];
+        }
+        return g;
+    }
+
+    /** si_mem_available: free minus totalreserve, plus the page cache and reclaimable slab that could be freed. */
+    static long memAvailable(Kernel k, long[] node) {
+        long wmarkLow = 0;
+        for (Zone z : k.zones()) wmarkLow += z.wmarkLow;
+        long available = k.freePages() - totalreservePages(k);
+        long pagecache = node[VmStat.NR_ACTIVE_FILE] + node[VmStat.NR_INACTIVE_FILE];
+        pagecache -= Math.min(pagecache / 2, wmarkLow);
+        available += pagecache;
+        long reclaimable = node[VmStat.NR_SLAB_RECLAIMABLE] + node[VmStat.NR_KERNEL_MISC_RECLAIMABLE];
+        reclaimable -= Math.min(reclaimable / 2, wmarkLow);
+        available += reclaimable;
+        return Math.max(0, available);
+    }
+
+    /** vm_overcommit_ratio's default, and the page cache dirty ratios (vm.dirty_ratio, vm.dirty_background_ratio). */
+    static final int OVERCOMMIT_RATIO = 50, DIRTY_RATIO = 20, DIRTY_BACKGROUND_RATIO = 10;
+    /** VMALLOC_SIZE_TB with 5-level paging (mmkit emulates x86_64 with MAX_PHYSMEM_BITS 52). */
+    static final long VMALLOC_SIZE_TB = 12800;
+    /** The default huge page size: a PMD (HPAGE_PMD_ORDER 9). */
+    static final long HPAGE_PMD_KB = 2048;
+
+    /** One /proc/meminfo line: the kernel's label, the value, and whether it is printed with " kB". */
+    private record Line(String label, long value, boolean kb) {}
+
+    static ProcFile meminfo(Kernel k) {
+        long[] node = globalNodeStats(k);
+        long[] zone = globalZoneStats(k);
+        long totalram = k.managedPages(), free = k.freePages();
+        long pk = Mm.PAGE_SIZE / 1024;
+        long buffers = 0, swapcache = node[VmStat.NR_SWAPCACHE];
+        long cached = Math.max(0, node[VmStat.NR_FILE_PAGES] - swapcache - buffers);
+        long sreclaimable = node[VmStat.NR_SLAB_RECLAIMABLE], sunreclaim = node[VmStat.NR_SLAB_UNRECLAIMABLE];
+        long hugetlbPages = 0, totalSwap = 0;
+        long commitLimit = (totalram - hugetlbPages) * OVERCOMMIT_RATIO / 100 + totalSwap;
+        long percpuPages = (SetupArch.PCPU_USED >> Mm.PAGE_SHIFT) * k.cpus.count() + k.vmstat.percpuPages();
+        long[] direct = DirectMap.pages(k);
+        List<Line> lines = List.of(
+            new Line("MemTotal", totalram * pk, true),
+            new Line("MemFree", free * pk, true),
+            new Line("MemAvailable", memAvailable(k, node) * pk, true),
+            new Line("Buffers", buffers * pk, true),
+            new Line("Cached", cached * pk, true),
+            new Line("SwapCached", swapcache * pk, true),
+            new Line("Active", (node[VmStat.NR_ACTIVE_ANON] + node[VmStat.NR_ACTIVE_FILE]) * pk, true),
+            new Line("Inactive", (node[VmStat.NR_INACTIVE_ANON] + node[VmStat.NR_INACTIVE_FILE]) * pk, true),
+            new Line("Active(anon)", node[VmStat.NR_ACTIVE_ANON] * pk, true),
+            new Line("Inactive(anon)", node[VmStat.NR_INACTIVE_ANON] * pk, true),
+            new Line("Active(file)", node[VmStat.NR_ACTIVE_FILE] * pk, true),
+            new Line("Inactive(file)", node[VmStat.NR_INACTIVE_FILE] * pk, true),
+            new Line("Unevictable", node[VmStat.NR_UNEVICTABLE] * pk, true),
+            new Line("Mlocked", zone[VmStat.NR_MLOCK] * pk, true),
+            new Line("SwapTotal", totalSwap * pk, true),
+            new Line("SwapFree", 0, true),
+            new Line("Zswap", 0, true),
+            new Line("Zswapped", 0, true),
+            new Line("Dirty", node[VmStat.NR_FILE_DIRTY] * pk, true),
+            new Line("Writeback", node[VmStat.NR_WRITEBACK] * pk, true),
+            new Line("AnonPages", node[VmStat.NR_ANON_MAPPED] * pk, true),
+            new Line("Mapped", node[VmStat.NR_FILE_MAPPED] * pk, true),
+            new Line("Shmem", node[VmStat.NR_SHMEM] * pk, true),
+            new Line("KReclaimable", (sreclaimable + node[VmStat.NR_KERNEL_MISC_RECLAIMABLE]) * pk, true),
+            new Line("Slab", (sreclaimable + sunreclaim) * pk, true),
+            new Line("SReclaimable", sreclaimable * pk, true),
+            new Line("SUnreclaim", sunreclaim * pk, true),
+            new Line("KernelStack", node[VmStat.NR_KERNEL_STACK_KB], true),
+            new Line("PageTables", node[VmStat.NR_PAGETABLE] * pk, true),
+            new Line("SecPageTables", node[VmStat.NR_SECONDARY_PAGETABLE] * pk, true),
+            new Line("NFS_Unstable", 0, true),
+            new Line("Bounce", zone[VmStat.NR_BOUNCE] * pk, true),
+            new Line("WritebackTmp", node[VmStat.NR_WRITEBACK_TEMP] * pk, true),
+            new Line("CommitLimit", commitLimit * pk, true),
+            new Line("Committed_AS", 0, true),
+            new Line("VmallocTotal", ((VMALLOC_SIZE_TB << 40) - 1) >> 10, true),
+            new Line("VmallocUsed", k.vmstat.vmallocPages() * pk, true),
+            new Line("VmallocChunk", 0, true),
+            new Line("Percpu", percpuPages * pk, true),
+            new Line("HardwareCorrupted", 0, true),
+            new Line("AnonHugePages", node[VmStat.NR_ANON_THPS] * pk, true),
+            new Line("ShmemHugePages", node[VmStat.NR_SHMEM_THPS] * pk, true),
+            new Line("ShmemPmdMapped", node[VmStat.NR_SHMEM_PMDMAPPED] * pk, true),
+            new Line("FileHugePages", node[VmStat.NR_FILE_THPS] * pk, true),
+            new Line("FilePmdMapped", node[VmStat.NR_FILE_PMDMAPPED] * pk, true),
+            new Line("Unaccepted", zone[VmStat.NR_UNACCEPTED] * pk, true),
+            new Line("HugePages_Total", 0, false),
+            new Line("HugePages_Free", 0, false),
+            new Line("HugePages_Rsvd", 0, false),
+            new Line("HugePages_Surp", 0, false),
+            new Line("Hugepagesize", HPAGE_PMD_KB, true),
+            new Line("Hugetlb", hugetlbPages * pk, true),
+            new Line("DirectMap4k", direct[0] * 4, true),
+            new Line("DirectMap2M", direct[1] * 2048, true),
+            new Line("DirectMap1G", direct[2] << 20, true));
         Map<String, Object> d = new LinkedHashMap<>();
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < names.length; i++) {
-            d.put(keys[i], kb[i]);
-            sb.append(String.format(Locale.ROOT, "%-16s%8d kB%n", names[i] + ":", kb[i]));
+        for (Line l : lines) {
+            d.put(snake(l.label()) + (l.kb() ? "_kb" : ""), l.value());
+            // labels are padded to 16 columns and values right-aligned in 8; the kernel prints the one longer label
+            // (HardwareCorrupted) with a space and a width of 5
+            String label = l.label() + ":";
+            String fmt = label.length() > 16 ? "%s %5d kB%n" : l.kb() ? "%-16s%8d kB%n" : "%-16s%8d%n";
+            sb.append(String.format(Locale.ROOT, fmt, label, l.value()));
         }
         return new ProcFile("meminfo", sb.toString(), d);
     }
 
+    /**
+     * A meminfo label in snake_case: MemTotal mem_total, SUnreclaim s_unreclaim, Active(anon) active_anon,
+     * HugePages_Total huge_pages_total, DirectMap2M direct_map2m.
+     */
+    static String snake(String label) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (c == '(') { b.append('_'); continue; }
+            if (c == ')') continue;
+            if (Character.isUpperCase(c) && i > 0) {
+                char prev = label.charAt(i - 1);
+                boolean nextLower = i + 1 < label.length() && Character.isLowerCase(label.charAt(i + 1));
+                if (Character.isLowerCase(prev) || (Character.isUpperCase(prev) && nextLower))
+                    b.append('_');
+            }
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString();
+    }
+
+    /** vm_event_item names that are per zone type (TEXTS_FOR_ZONES), in the zones' order. */
+    private static final String[] ZONE_SUFFIXES = {"_dma", "_dma32", "_normal", "_movable", "_device"};
+
+    /** The vm_event_item counters of 6.12 (this kernel's configuration) after the per-zone ones, in order. */
+    static final String[] VM_EVENTS_TAIL = {
+        "pgfree", "pgactivate", "pgdeactivate", "pglazyfree", "pgfault", "pgmajfault", "pglazyfreed", "pgrefill",
+        "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged", "pgscan_kswapd", "pgscan_direct",
+        "pgscan_khugepaged", "pgscan_direct_throttle", "pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file",
+        "zone_reclaim_failed", "pginodesteal", "slabs_scanned", "kswapd_inodesteal", "kswapd_low_wmark_hit_quickly",
+        "kswapd_high_wmark_hit_quickly", "pageoutrun", "pgrotated", "drop_pagecache", "drop_slab", "oom_kill",
+        "numa_pte_updates", "numa_huge_pte_updates", "numa_hint_faults", "numa_hint_faults_local",
+        "numa_pages_migrated", "pgmigrate_success", "pgmigrate_fail", "thp_migration_success", "thp_migration_fail",
+        "thp_migration_split", "compact_migrate_scanned", "compact_free_scanned", "compact_isolated", "compact_stall",
+        "compact_fail", "compact_success", "compact_daemon_wake", "compact_daemon_migrate_scanned",
+        "compact_daemon_free_scanned", "htlb_buddy_alloc_success", "htlb_buddy_alloc_fail", "unevictable_pgs_culled",
+        "unevictable_pgs_scanned", "unevictable_pgs_rescued", "unevictable_pgs_mlocked", "unevictable_pgs_munlocked",
+        "unevictable_pgs_cleared", "unevictable_pgs_stranded", "thp_fault_alloc", "thp_fault_fallback",
+        "thp_fault_fallback_charge", "thp_collapse_alloc", "thp_collapse_alloc_failed", "thp_file_alloc",
+        "thp_file_fallback", "thp_file_fallback_charge", "thp_file_mapped", "thp_split_page", "thp_split_page_failed",
+        "thp_deferred_split_page", "thp_underused_split_page", "thp_split_pmd", "thp_scan_exceed_none_pte",
+        "thp_scan_exceed_swap_pte", "thp_scan_exceed_share_pte", "thp_split_pud", "thp_zero_page_alloc",
+        "thp_zero_page_alloc_failed", "thp_swpout", "thp_swpout_fallback", "balloon_inflate", "balloon_deflate",
+        "balloon_migrate", "swap_ra", "swap_ra_hit", "ksm_swpin_copy", "cow_ksm", "zswpin", "zswpout", "zswpwb",
+        "direct_map_level2_splits", "direct_map_level3_splits",
+    };
+
+    /**
+     * /proc/vmstat (vmstat_start / vmstat_show): the zone counters, the NUMA events, the node counters, the
+     * system-wide items (dirty thresholds, memmap pages), the vm events, and the deprecated nr_unstable.
+     */
+    static ProcFile vmstat(Kernel k) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        long[] zone = globalZoneStats(k);
+        long[] node = globalNodeStats(k);
+        long[] ev = new long[VmStat.NR_EVENTS];
+        long[] pgalloc = new long[ZoneType.VALUES.length];
+        for (Zone z : k.zones()) {
+            long[] e = k.pageAlloc.zoneEvents(z);
+            for (int i = 0; i < ev.length; i++) ev[i] += e[i];
+            pgalloc[z.idx] += e[VmStat.PGALLOC];
+        }
+        d.put("nr_free_pages", k.freePages());
+        for (int i = 0; i < ZONE_STATS.length; i++) d.put(ZONE_STATS[i], zone[i]);
+        for (int i = 0; i < VmStat.NR_NUMA_EVENTS; i++) d.put(VmStat.NUMA_EVENT_NAMES[i], ev[i]);
+        for (int i = 0; i < NODE_STATS.length; i++) d.put(NODE_STATS[i], node[i]);
+        long[] dirty = dirtyLimits(k, node);
+        d.put("nr_dirty_threshold", dirty[1]);
+        d.put("nr_dirty_background_threshold", dirty[0]);
+        long bootMemmap = memmapBootPages(k);
+        // struct pages of sections added after boot (memory hotplug, ZONE_DEVICE): __populate_section_memmap
+        long sectionMemmap = (long) Mm.PAGES_PER_SECTION * Mm.STRUCT_PAGE_SIZE / Mm.PAGE_SIZE;
+        d.put("nr_memmap_pages", Math.max(0, k.mm.sectionCount() * sectionMemmap - bootMemmap));
+        d.put("nr_memmap_boot_pages", bootMemmap);
+        for (String x : new String[] {"pgpgin", "pgpgout", "pswpin", "pswpout"}) d.put(x, 0L);
+        for (int z = 0; z < ZONE_SUFFIXES.length; z++) d.put("pgalloc" + ZONE_SUFFIXES[z], pgalloc[z]);
+        for (String prefix : new String[] {"allocstall", "pgskip"})
+            for (String suffix : ZONE_SUFFIXES) d.put(prefix + suffix, 0L);
+        for (String x : VM_EVENTS_TAIL) d.put(x, 0L);
+        d.put("pgfree", ev[VmStat.PGFREE]);
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : d.entrySet()) sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+        sb.append("nr_unstable 0\n");
+        d.put("nr_unstable", 0L);
+        return new ProcFile("vmstat", sb.toString(), d);
+    }
+
+    /**
+     * global_dirty_limits for a task that is not real-time: the dirtyable memory (free pages above totalreserve plus
+     * the file LRU) times vm.dirty_background_ratio and vm.dirty_ratio; {background, threshold} in pages.
+     */
+    static long[] dirtyLimits(Kernel k, long[] node) {
+        long x = k.freePages();
+        x -= Math.min(x, totalreservePages(k));
+        x += node[VmStat.NR_ACTIVE_FILE] + node[VmStat.NR_INACTIVE_FILE];
+        long available = x;
+        long ratio = DIRTY_RATIO * Mm.PAGE_SIZE / 100, bgRatio = DIRTY_BACKGROUND_RATIO * Mm.PAGE_SIZE / 100;
+        long thresh = ratio * available / Mm.PAGE_SIZE;
+        long bg = bgRatio * available / Mm.PAGE_SIZE;
+        if (bg >= thresh) bg = thresh / 2;
+        return new long[] {bg, thresh};
+    }
+
+    /**
+     * nr_memmap_boot_pages: the struct pages sparse_init allocated from memblock, a section's worth
+     * (PAGES_PER_SECTION struct pages) for every section boot memory (memblock.memory) reaches.
+     */
+    static long memmapBootPages(Kernel k) {
+        mm.core.api.Memblock mb = k.memblock();
+        if (mb == null) return 0;
+        long sections = 0, last = -1;
+        for (mm.core.api.Memblock.PfnRange r : mb.memPfnRanges(Mm.MAX_NUMNODES)) {
+            if (r.endPfn() <= r.startPfn()) continue;
+            long first = Math.max(r.startPfn() >>> Mm.PFN_SECTION_SHIFT, last + 1);
+            long end = (r.endPfn() - 1) >>> Mm.PFN_SECTION_SHIFT;
+            if (end >= first) sections += end - first + 1;
+            last = Math.max(last, end);
+        }
+        return sections * ((long) Mm.PAGES_PER_SECTION * Mm.STRUCT_PAGE_SIZE / Mm.PAGE_SIZE);
+    }
 }

@@ -62,6 +62,10 @@ public final class Zone {
     private static final java.lang.invoke.VarHandle PCPS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[].class);
     private static final java.lang.invoke.VarHandle CHUNKS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[][].class);
     volatile FreeListHook[] freeHooks = new FreeListHook[0];
+    /** zone_stat_item counters after NR_FREE_PAGES (VmStat, under its monitor). */
+    final long[] stat = new long[VmStat.NR_ZONE_STATS];
+    /** The allocator's events in this zone counted under zone->lock (VmStat event indexes); the pagesets keep theirs. */
+    final long[] events = new long[VmStat.NR_EVENTS];
 
     Zone(int nid, ZoneType type, MemmapImpl mm) {
         this.nid = nid;
@@ -188,6 +192,13 @@ public final class Zone {
         int count;
         int high;
         int batch = 1;
+        /**
+         * The allocator's events of this CPU in this zone, under pcp->lock, as cheap as a counter can be on the
+         * fast paths: order-0 blocks taken (each one page of PGALLOC and one zone_statistics event), of which
+         * {@code misses} were numa_miss and {@code others} numa_other (the rest hit and local), pages freed to the
+         * list (PGFREE), and the blocks taken before setup_per_cpu_pageset (no NUMA events: the boot pagesets').
+         */
+        long allocs, misses, others, frees, allocsBeforeSetup;
         @SuppressWarnings("unused") private volatile int lock;
 
         long[] list(int mt) { return mt == 0 ? l0 : mt == 1 ? l1 : l2; }
@@ -479,6 +490,7 @@ public final class Zone {
         int mt = mm.pageblockMt(pfn);
         synchronized (this) {
             managed += 1 << order;
+            events[VmStat.PGFREE] += 1 << order;
             freeOneLocked(pfn, order, mt, true, true);
         }
     }
@@ -493,6 +505,7 @@ public final class Zone {
         synchronized (this) {
             for (int b = 0; b < n; b++) freeOneLocked(pfns[b], order, mm.pageblockMt(pfns[b]), true, true);
             managed += (long) n << order;
+            events[VmStat.PGFREE] += (long) n << order;
         }
     }
 
@@ -515,6 +528,7 @@ public final class Zone {
             nrFreeMt[li] += n;
             freePages += Mm.PAGES_PER_SECTION;
             managed += Mm.PAGES_PER_SECTION;
+            events[VmStat.PGFREE] += Mm.PAGES_PER_SECTION;
             FreeListHook[] hooks = freeHooks;
             if (notify && hooks.length != 0) {
                 MigrateType m = MigrateType.VALUES[mt];

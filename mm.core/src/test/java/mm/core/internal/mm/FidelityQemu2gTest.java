@@ -109,6 +109,71 @@ class FidelityQemu2gTest {
         }
     }
 
+    /** label -> the line, for a meminfo text. */
+    static Map<String, String> meminfoLines(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String l : text.split("\n")) out.put(l.substring(0, l.indexOf(':')), l);
+        return out;
+    }
+
+    static long kb(Map<String, String> lines, String label) {
+        return Long.parseLong(lines.get(label).substring(label.length() + 1).replace("kB", "").trim());
+    }
+
+    /**
+     * /proc/meminfo: the real file's 55 lines, in its order and columns; MemTotal exact, and the lines that follow from
+     * the machine alone (CommitLimit, VmallocTotal, the huge page size, the size of the direct map) exact. MemFree
+     * needs page_owner's page_ext tables (36 MiB here), which this bundle alone does not allocate: mm.pageowner's
+     * fidelity test compares it.
+     */
+    @Test
+    void meminfoHasTheRealLinesInOrderWithTheMachinesValues() throws IOException {
+        Map<String, String> real = meminfoLines(resource("refdata/qemu-2g-1node/meminfo.txt"));
+        Map<String, String> ours = meminfoLines(model.meminfo().text());
+        assertEquals(55, real.size());
+        assertEquals(new ArrayList<>(real.keySet()), new ArrayList<>(ours.keySet()));
+        for (String label : real.keySet()) {
+            String r = real.get(label), o = ours.get(label);
+            if (!label.equals("VmallocTotal")) assertEquals(r.length(), o.length(), "the columns of\n" + r + "\n" + o);
+            assertEquals(r.endsWith(" kB"), o.endsWith(" kB"), label);
+        }
+        assertEquals(real.get("MemTotal"), ours.get("MemTotal"));
+        for (String same : List.of("CommitLimit", "VmallocTotal", "Hugepagesize", "HugePages_Total", "SwapTotal",
+                "Buffers", "Unaccepted", "DirectMap1G"))
+            assertEquals(real.get(same), ours.get(same));
+        assertEquals(kb(real, "DirectMap4k") + kb(real, "DirectMap2M"), kb(ours, "DirectMap4k") + kb(ours, "DirectMap2M"),
+                "the direct map covers the same memory");
+        // what the boot's callers allocated shows where the kernel shows it
+        for (String modelled : List.of("SReclaimable", "SUnreclaim", "KernelStack", "PageTables", "AnonPages", "Shmem",
+                "VmallocUsed", "Percpu"))
+            assertTrue(kb(ours, modelled) > 0, modelled + " " + ours.get(modelled));
+        assertEquals(55, model.meminfo().data().size());
+    }
+
+    /** zoneinfo prints the real file's lines (names and layout; the counters are this boot's). */
+    @Test
+    void zoneinfoHasTheRealLinesWithPerNodeStatsAndNumaEvents() throws IOException {
+        List<String> real = shape(resource("refdata/qemu-2g-1node/zoneinfo.txt"));
+        List<String> ours = shape(model.zoneinfo().text());
+        assertEquals(real, ours);
+        Map<String, Long> node = ViewsTest.zoneBlock(model.zoneinfo().text(), 0, "DMA");
+        for (String s : List.of("nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_kernel_stack", "nr_page_table_pages",
+                "nr_active_anon", "nr_anon_pages", "nr_file_pages", "nr_shmem"))
+            assertTrue(node.get(s) > 0, s);
+        Map<String, Long> dma32 = ViewsTest.zoneBlock(model.zoneinfo().text(), 0, "DMA32");
+        // one node, so every allocation is a hit and local; the boot's interleave policy counted part of them
+        assertTrue(dma32.get("numa_hit") > 0);
+        assertEquals(dma32.get("numa_hit"), dma32.get("numa_local"));
+        assertEquals(0, dma32.get("numa_miss") + dma32.get("numa_foreign") + dma32.get("numa_other"));
+        assertTrue(dma32.get("numa_interleave") > 0 && dma32.get("numa_interleave") < dma32.get("numa_hit"));
+        assertEquals(node.get("nr_active_anon"), dma32.get("nr_zone_active_anon"), "the anon LRU pages are all in DMA32");
+    }
+
+    /** The lines of a /proc file with every number taken out. */
+    static List<String> shape(String text) {
+        return text.lines().map(l -> l.replaceAll("\\d+", "N")).toList();
+    }
+
     @Test
     void theInvariantsHold() {
         assertEquals(List.of(), model.check());
