@@ -112,6 +112,7 @@ public final class Launch implements AutoCloseable {
         cfg.put(PROP_PROFILE_CONFIG, profile.config.stream().map(Object::toString).collect(Collectors.joining("\n")));
         cfg.put(PROP_JSON, Boolean.toString(settings.json()));
         cfg.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA, bootCapability(profile));
+        cfg.putAll(profile.properties);
         cfg.putAll(settings.extraProperties());
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())
