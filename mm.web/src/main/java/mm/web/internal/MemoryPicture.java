@@ -168,7 +168,7 @@ final class MemoryPicture {
                     .append(it[0]).append("\" stroke=\"#333\" stroke-width=\"0.5\"/>");
             s.append("<text x=\"").append(x + 16).append("\" y=\"").append(y + 11).append("\">").append(it[1])
                     .append("</text>");
-            x += 22 + 7 * it[1].length();
+            x += 30 + 7 * it[1].length();
         }
         s.append('\n');
     }

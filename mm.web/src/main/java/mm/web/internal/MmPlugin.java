@@ -31,6 +31,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.owasp.encoder.Encode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mmkit page of the Felix Web Console ({@code /system/console/mm}): tabs for the machine and its boot log (with
@@ -44,6 +46,7 @@ import org.owasp.encoder.Encode;
         ServletConstants.PLUGIN_CATEGORY + "=mmkit"})
 public final class MmPlugin extends AbstractServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MmPlugin.class);
     static final String LABEL = "mm";
     /** The tabs, in order (mm:compare does not exist yet, so there is no compare tab: docs/web.md). */
     static final List<String> TABS = List.of("machine", "variants", "views", "map", "subsystems");
@@ -86,10 +89,18 @@ public final class MmPlugin extends AbstractServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException, ServletException {
         String path = req.getPathInfo();
         if (path != null && path.endsWith("/" + LABEL + "/map.svg")) {
+            String svg;
+            try {
+                svg = picture();
+            } catch (RuntimeException e) {
+                LOG.error("mmkit plugin: the memory picture failed", e);
+                res.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the picture could not be drawn");
+                return;
+            }
             res.setContentType("image/svg+xml");
             res.setCharacterEncoding("UTF-8");
             res.setHeader("Cache-Control", "no-store");
-            res.getWriter().write(picture());
+            res.getWriter().write(svg);
             return;
         }
         super.doGet(req, res);
@@ -99,7 +110,7 @@ public final class MmPlugin extends AbstractServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String action = nz(req.getParameter("action"));
-        String tab = TABS.contains(req.getParameter("tab")) ? req.getParameter("tab") : "machine";
+        String tab = tab(req);
         String message;
         try {
             message = switch (action) {
@@ -111,7 +122,8 @@ public final class MmPlugin extends AbstractServlet {
         } catch (IllegalArgumentException | IllegalStateException | MachineFormatException e) {
             message = "refused: " + sentence(e);
         } catch (RuntimeException e) {
-            message = "failed: " + sentence(e);
+            LOG.error("mmkit plugin: {} failed", action, e);
+            message = "failed: " + sentence(e) + " (the log has the details)";
         }
         String root = (String) req.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
         if (root == null) root = req.getContextPath() + req.getServletPath() + "/" + LABEL;
@@ -150,9 +162,25 @@ public final class MmPlugin extends AbstractServlet {
 
     // ------------------------------------------------------------------ the page
 
+    static String tab(HttpServletRequest req) {
+        String t = req.getParameter("tab");
+        return t != null && TABS.contains(t) ? t : "machine";
+    }
+
+    /** The page; what cannot be drawn is said in one sentence (the log has the details), never as a stack trace. */
     @Override
     public void renderContent(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String tab = TABS.contains(req.getParameter("tab")) ? req.getParameter("tab") : "machine";
+        try {
+            render(req, res);
+        } catch (RuntimeException e) {
+            LOG.error("mmkit plugin: the {} tab failed", tab(req), e);
+            res.getWriter().println("<p id=\"mm-message\">the " + tab(req) + " tab could not be drawn: "
+                    + Encode.forHtml(sentence(e)) + " (the log has the details)</p></div>");
+        }
+    }
+
+    private void render(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String tab = tab(req);
         String root = (String) req.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
         if (root == null) root = LABEL;
         PrintWriter w = res.getWriter();
@@ -280,7 +308,7 @@ public final class MmPlugin extends AbstractServlet {
 
     private void subsystemsTab(PrintWriter w, HttpServletRequest req, String root) {
         String by = req.getParameter("by");
-        if (!List.of("stack", "caller", "order", "pid").contains(by)) by = "caller";
+        if (by == null || !List.of("stack", "caller", "order", "pid").contains(by)) by = "caller";
         w.println("<h2>page_owner</h2>");
         PageOwner po = pageOwner;
         w.print("<p>summary by ");
