@@ -19,6 +19,7 @@ import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
 import mm.machine.api.E820Range;
 import mm.machine.api.HotplugRange;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import mm.variant.api.VariantService;
@@ -34,7 +35,8 @@ import org.osgi.service.component.annotations.Reference;
  * log lines it produced, then one line saying what happened. A refusal by the kernel (EBUSY, EINVAL... as sysfs
  * would return it) is printed, not thrown, so a script goes on; malformed commands throw.
  */
-@Component(service = HotplugCommands.class, immediate = true)
+@Component(service = HotplugCommands.class, immediate = true,
+        property = Help.GROUP + "=memory hotplug and ZONE_DEVICE")
 @GogoCommand(scope = "mm", function = {"memory", "hotplug", "memremap", "memunmap"})
 public final class HotplugCommands {
     private final MemoryHotplug hp;
