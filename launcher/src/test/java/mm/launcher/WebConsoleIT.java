@@ -195,4 +195,49 @@ class WebConsoleIT {
         assertTrue(Files.size(shot) > 10_000, "screenshot " + shot.toAbsolutePath());
         System.out.println("WebConsoleIT: screenshot " + shot.toAbsolutePath());
     }
+
+    @Test
+    @Order(3)
+    void theConfigurationPageAndTheBundlesPageActAsTheShellDoes() throws Exception {
+        // the Web Console's configuration page edits mm.variant: the registry follows, as after mm:variant
+        HttpResponse<String> r = post("/configMgr/mm.variant", "apply=update&propertylist=reporting&reporting=array");
+        assertTrue(r.statusCode() < 400, r.statusCode() + " " + r.body());
+        assertTrue(until("variants", () -> {
+            WebElement row = browser.findElement(By.xpath("//table[@id='mm-variants']//tr[td[1]='reporting']"));
+            return row.findElement(By.className("active")).getText().equals("array");
+        }), "reporting: array active after the configuration page's update");
+
+        // stopping mm.pageowner on the bundles page: the plugin says page_owner is not running; starting brings it back
+        r = post("/bundles/mm.pageowner", "action=stop");
+        assertEquals(200, r.statusCode(), r.body());
+        open("/mm?tab=subsystems");
+        assertTrue(text("mm-pageowner").startsWith("page_owner is not running"), text("mm-pageowner"));
+        r = post("/bundles/mm.pageowner", "action=start");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(until("subsystems", () -> !text("mm-pageowner").startsWith("page_owner is not running")),
+                "page_owner back after the bundle started: " + text("mm-pageowner"));
+        assertFalse(text("mm-reporting").isBlank());
+    }
+
+    static HttpResponse<String> post(String path, String form) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(console + path))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Reloads the plugin's tab until {@code done} holds: Config Admin delivers an update, and DS activates a started
+     * bundle's components, asynchronously. Bounded against a hang only.
+     */
+    static boolean until(String tab, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_BOUND_S);
+        while (true) {
+            open("/mm?tab=" + tab);
+            if (done.getAsBoolean()) return true;
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(100);
+        }
+    }
 }
