@@ -93,7 +93,8 @@ public final class MmPlugin extends AbstractServlet {
             try {
                 svg = picture();
             } catch (RuntimeException e) {
-                LOG.error("mmkit plugin: the memory picture failed", e);
+                LOG.error("mmkit plugin: the memory picture failed: {}", sentence(e));
+                LOG.debug("mmkit plugin: the memory picture failed", e);
                 res.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the picture could not be drawn");
                 return;
             }
@@ -122,7 +123,8 @@ public final class MmPlugin extends AbstractServlet {
         } catch (IllegalArgumentException | IllegalStateException | MachineFormatException e) {
             message = "refused: " + sentence(e);
         } catch (RuntimeException e) {
-            LOG.error("mmkit plugin: {} failed", action, e);
+            LOG.error("mmkit plugin: {} failed: {}", action, sentence(e));
+            LOG.debug("mmkit plugin: {} failed", action, e);
             message = "failed: " + sentence(e) + " (the log has the details)";
         }
         String root = (String) req.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
@@ -173,7 +175,8 @@ public final class MmPlugin extends AbstractServlet {
         try {
             render(req, res);
         } catch (RuntimeException e) {
-            LOG.error("mmkit plugin: the {} tab failed", tab(req), e);
+            LOG.error("mmkit plugin: the {} tab failed: {}", tab(req), sentence(e));
+            LOG.debug("mmkit plugin: the {} tab failed", tab(req), e);
             res.getWriter().println("<p id=\"mm-message\">the " + tab(req) + " tab could not be drawn: "
                     + Encode.forHtml(sentence(e)) + " (the log has the details)</p></div>");
         }

@@ -9,7 +9,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.apache.felix.webconsole.spi.SecurityProvider;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -25,7 +27,7 @@ import org.osgi.service.servlet.runtime.HttpServiceRuntime;
  * is registered and never falls back to the console's built-in admin/admin. Prints the console's address and the
  * login once the HTTP runtime is up, and again when it moves.
  */
-@Component(service = SecurityProvider.class, configurationPid = WebConfig.PID,
+@Component(service = SecurityProvider.class, configurationPid = WebConfig.PID, immediate = true,
         property = SecurityProvider.PROPERTY_ID + "=" + WebLogin.PROVIDER_ID)
 @Designate(ocd = WebConfig.class)
 public final class WebLogin implements SecurityProvider {
@@ -34,19 +36,25 @@ public final class WebLogin implements SecurityProvider {
     /** The web console's path (its default {@code manager.root}). */
     static final String CONSOLE_PATH = "system/console";
     static final String ENDPOINT = "osgi.http.endpoint";
+    /** The framework properties of Felix HTTP Jetty that the web profile sets. */
+    static final String PORT = "org.osgi.service.http.port";
+    static final String HOST = "org.apache.felix.http.host";
 
     private final String user;
     private final byte[] password;
     private final String shownPassword;
     private final PrintStream out;
+    private final UnaryOperator<String> properties;
     private String announced;
 
     @Activate
-    public WebLogin(WebConfig config) {
-        this(config, System.out, new SecureRandom());
+    public WebLogin(WebConfig config, BundleContext ctx) {
+        this(config, System.out, new SecureRandom(), ctx::getProperty);
     }
 
-    WebLogin(WebConfig config, PrintStream out, SecureRandom random) {
+    /** {@code properties}: the framework properties (the HTTP port and address the profile sets). */
+    WebLogin(WebConfig config, PrintStream out, SecureRandom random, UnaryOperator<String> properties) {
+        this.properties = properties;
         this.user = config.user().isBlank() ? "admin" : config.user().strip();
         boolean configured = !config.password().isEmpty();
         String pw = configured ? config.password() : generate(random);
@@ -76,13 +84,36 @@ public final class WebLogin implements SecurityProvider {
         // the console is gone with the runtime; the next runtime announces itself
     }
 
+    /**
+     * Felix HTTP Jetty starts its server while its bundle starts, before mm.web in the web profile: a runtime that is
+     * not bound once this component is active means that Jetty could not listen (the port is taken or not allowed).
+     */
+    @Activate
+    synchronized void started() {
+        if (announced == null) print(notListening());
+    }
+
     /** Prints the console's line for the runtime's first endpoint, once per address. */
     synchronized void announce(Map<String, Object> runtime) {
         String endpoint = firstEndpoint(runtime.get(ENDPOINT));
-        if (endpoint == null || endpoint.equals(announced)) return;
-        announced = endpoint;
-        out.println(line(endpoint));
+        print(endpoint != null ? line(endpoint) : notListening());
+    }
+
+    private void print(String text) {
+        if (text.equals(announced)) return;
+        announced = text;
+        out.println(text);
         out.flush();
+    }
+
+    /** The sentence for a console that has no address: where it was to listen, and what to change. */
+    String notListening() {
+        String host = properties.apply(HOST);
+        String port = properties.apply(PORT);
+        String where = (host == null || host.isBlank() ? "all addresses" : host.strip()) + ", port "
+                + (port == null || port.isBlank() ? "8080" : port.strip());
+        return "mmkit web console: not listening (" + where + "): is the port in use? Choose another with 'property "
+                + PORT + "=PORT' in a profile that includes @web (docs/web.md)";
     }
 
     /** {@code mmkit web console: http://127.0.0.1:8080/system/console (user admin, password ...)}. */

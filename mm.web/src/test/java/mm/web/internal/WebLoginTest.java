@@ -44,7 +44,7 @@ class WebLoginTest {
 
     @Test
     void withoutAConfiguredPasswordOneIsGeneratedPrintedWithTheUrlAndOnlyItLogsIn() {
-        WebLogin login = new WebLogin(config("admin", ""), out, new SecureRandom());
+        WebLogin login = new WebLogin(config("admin", ""), out, new SecureRandom(), k -> null);
         login.announce(Map.of(WebLogin.ENDPOINT, new String[] {"http://127.0.0.1:8080/"}));
         String line = printed.toString(StandardCharsets.UTF_8).strip();
         assertTrue(line.matches("mmkit web console: http://127\\.0\\.0\\.1:8080/system/console \\(user admin, password"
@@ -60,6 +60,19 @@ class WebLoginTest {
     }
 
     @Test
+    void aRuntimeWithoutAnEndpointOnTheAddressSaysItIsNotListening() {
+        Map<String, String> fw = Map.of(WebLogin.HOST, "127.0.0.1", WebLogin.PORT, "9090");
+        WebLogin login = new WebLogin(config("admin", "pw"), out, new SecureRandom(), fw::get);
+        login.started();
+        assertEquals("mmkit web console: not listening (127.0.0.1, port 9090): is the port in use? Choose another with"
+                + " 'property org.osgi.service.http.port=PORT' in a profile that includes @web (docs/web.md)",
+                printed.toString(StandardCharsets.UTF_8).strip());
+        login.announce(Map.of(WebLogin.ENDPOINT, new String[] {"http://127.0.0.1:9090/"}));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).endsWith("http://127.0.0.1:9090/system/console (user admin,"
+                + " password as configured in mm.web)\n"), printed.toString());
+    }
+
+    @Test
     void eachStartGeneratesAnotherPassword() {
         SecureRandom r = new SecureRandom();
         assertNotEquals(WebLogin.generate(r), WebLogin.generate(r));
@@ -67,7 +80,7 @@ class WebLoginTest {
 
     @Test
     void aConfiguredLoginIsUsedAndItsPasswordNotPrinted() {
-        WebLogin login = new WebLogin(config("alice", "s3cret: yes"), out, new SecureRandom());
+        WebLogin login = new WebLogin(config("alice", "s3cret: yes"), out, new SecureRandom(), k -> null);
         login.announce(Map.of(WebLogin.ENDPOINT, "http://127.0.0.1:9090/"));
         assertEquals("mmkit web console: http://127.0.0.1:9090/system/console (user alice, password as configured in"
                 + " mm.web)", printed.toString(StandardCharsets.UTF_8).strip());
@@ -77,10 +90,10 @@ class WebLoginTest {
 
     @Test
     void theLineIsPrintedOncePerAddress() {
-        WebLogin login = new WebLogin(config("admin", "pw"), out, new SecureRandom());
+        WebLogin login = new WebLogin(config("admin", "pw"), out, new SecureRandom(), k -> null);
         login.announce(Map.of(WebLogin.ENDPOINT, List.of("http://127.0.0.1:8080/")));
+        login.started();
         login.announce(Map.of(WebLogin.ENDPOINT, List.of("http://127.0.0.1:8080/")));
-        login.announce(Map.of());
         login.announce(Map.of(WebLogin.ENDPOINT, List.of("http://127.0.0.1:8081/")));
         assertEquals(2, printed.toString(StandardCharsets.UTF_8).lines().count(), printed.toString());
     }
