@@ -46,6 +46,34 @@ class HotplugIT {
         assertEquals(7, Pattern.compile("(?m)^OK$").matcher(out).results().count(), "every mm:check passed: " + out);
     }
 
+    /**
+     * scripts/seed002.gogo as a user runs it (no JVM options): seed 002's machine, both nodes' 3 TiB of pmem mapped
+     * under both device-init variants, the modelled deferred and pmem init times in one table.
+     */
+    @Test
+    void theSeed002ScriptPutsTheModelledTimesInTheSeedsTerms() throws Exception {
+        Mmkit.Result r = Mmkit.run(script("seed002.gogo"));
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals("", r.err(), r::toString);
+        String out = r.out();
+        // deferred init per node: seed 002's 1.06 s
+        assertTrue(Pattern.compile("deferred_init node 0 \\(98530883 pages\\) +\\d+\\.\\d +1037\\.9 \\(modelled\\)\n")
+                .matcher(out).find(), out);
+        assertTrue(Pattern.compile("deferred_init node 1 \\(99054147 pages\\) +\\d+\\.\\d +1043\\.4 \\(modelled\\)\n")
+                .matcher(out).find(), out);
+        // 3 TiB per node with its memmap in the device: 792722944 device pages; seed 002's 19.12 s after the series
+        assertEquals(2, Pattern.compile("\\] memmap_init_zone_device initialised 792722944 pages in 19114ms\n").matcher(out)
+                .results().count(), out);
+        assertEquals(2, Pattern.compile("\\] memmap_init_zone_device initialised 792722944 pages in 30514ms\n").matcher(out)
+                .results().count(), out);
+        assertTrue(out.contains("seed 002, per node: deferred init 3.75 s -> 1.06 s, persistent memory init 24.17 s -> 19.12 s"), out);
+        for (int node = 0; node < 2; node++) {
+            assertTrue(Pattern.compile("(?m)^  " + node + " +1\\.04 s +792722944 +19\\.11 s +792722944 +30\\.51 s +1\\.60x$")
+                    .matcher(out).find(), out);
+        }
+        assertTrue(out.strip().endsWith("OK"), "mm:check at the end: " + out);
+    }
+
     @Test
     void theReservedBitScriptComparesBothPolicies() throws Exception {
         Mmkit.Result r = Mmkit.run(script("reserved-bit.gogo"));

@@ -88,6 +88,12 @@ public interface MemoryModel {
 
     ProcFile buddyinfo();
 
+    /** /sys/kernel/debug/extfrag/extfrag_index: per zone and order, failure by fragmentation (1) or lack of memory (0). */
+    ProcFile extfragIndex();
+
+    /** /sys/kernel/debug/extfrag/unusable_index: per zone and order, the share of free memory too fragmented to use. */
+    ProcFile unusableIndex();
+
     ProcFile pagetypeinfo();
 
     ProcFile meminfo();

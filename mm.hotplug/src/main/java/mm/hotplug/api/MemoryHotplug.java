@@ -58,6 +58,12 @@ public interface MemoryHotplug {
     /** The live dev_pagemaps, by id. */
     List<DevPagemap> pagemaps();
 
+    /**
+     * Every memmap_init_zone_device of the current boot, in order, including those of dev_pagemaps unmapped since:
+     * the measured and the modelled time of each (a comparison of device-init variants on one range).
+     */
+    List<DeviceInitTime> deviceInitTimes();
+
     /** The machine's e820 ranges memremap is for: persistent memory (pmem, pram) and soft reserved memory. */
     List<E820Range> deviceRanges();
 

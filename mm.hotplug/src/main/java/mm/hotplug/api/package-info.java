@@ -4,5 +4,5 @@
  * ({@link mm.hotplug.api.ReservedBitPolicy}) and {@code device-init} ({@link mm.hotplug.api.DeviceMemmapInit}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package mm.hotplug.api;

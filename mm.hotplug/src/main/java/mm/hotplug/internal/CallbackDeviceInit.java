@@ -19,6 +19,12 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = DeviceMemmapInit.class)
 @Variant(subsystem = DeviceMemmapInit.SUBSYSTEM, variant = DeviceMemmapInit.CALLBACK)
 public final class CallbackDeviceInit implements DeviceMemmapInit {
+    /**
+     * Struct pages the generic pass initialises before the constructor pass comes back to the first of them (one
+     * memory section, 2 MiB of struct pages): what the timing model asks the cache about.
+     */
+    static final long GENERIC_PASS_PAGES = Mm.PAGES_PER_SECTION;
+
     /** The constructor a dev_pagemap carries, run over struct pages the generic init has just initialised. */
     @FunctionalInterface
     public interface PageConstructor {
@@ -38,7 +44,7 @@ public final class CallbackDeviceInit implements DeviceMemmapInit {
         PageConstructor ctor = constructorFor(hs, pgmapId, type);
         long end = startPfn + nrPages;
         for (long pfn = startPfn; pfn < end; ) {
-            long chunkEnd = Math.min(end, (pfn | (Mm.PAGES_PER_SECTION - 1)) + 1);
+            long chunkEnd = Math.min(end, (pfn | (GENERIC_PASS_PAGES - 1)) + 1);
             // generic memmap init
             hs.initSinglePages(pfn, chunkEnd - pfn, nid, ZoneType.DEVICE);
             for (long pb = (pfn + Mm.PAGEBLOCK_NR_PAGES - 1) & -Mm.PAGEBLOCK_NR_PAGES; pb < chunkEnd; pb += Mm.PAGEBLOCK_NR_PAGES)

@@ -5,11 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.spi.MemoryHotplugSupport.Altmap;
 import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.hotplug.api.DevPagemap;
+import mm.hotplug.api.DeviceInitTime;
 import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.MemoryBlock;
@@ -19,9 +24,12 @@ import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
 import mm.machine.api.E820Range;
 import mm.machine.api.HotplugRange;
+import mm.core.api.MemoryModel;
+import mm.shell.api.Column;
 import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
+import mm.shell.api.Table;
 import mm.variant.api.VariantService;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -39,14 +47,19 @@ import org.osgi.service.component.annotations.Reference;
         property = Help.GROUP + "=memory hotplug and ZONE_DEVICE")
 @GogoCommand(scope = "mm", function = {"memory", "hotplug", "memremap", "memunmap"})
 public final class HotplugCommands {
+    /** The kernel's line for a node's deferred init (mm_init.c deferred_init_memmap). */
+    static final Pattern DEFERRED_LINE = Pattern.compile("node (\\d+) deferred pages initialised in (\\d+)ms");
+
     private final MemoryHotplug hp;
+    private final MemoryModel model;
     private final VariantService variants;
     private final ReportPrinter out;
 
     @Activate
-    public HotplugCommands(@Reference(name = "hotplug") MemoryHotplug hp,
+    public HotplugCommands(@Reference(name = "hotplug") MemoryHotplug hp, @Reference(name = "model") MemoryModel model,
                            @Reference(name = "variants") VariantService variants, @Reference ReportPrinter out) {
         this.hp = hp;
+        this.model = model;
         this.variants = variants;
         this.out = out;
     }
@@ -289,12 +302,14 @@ public final class HotplugCommands {
                     sb.append(": ").append(b.size() == 1 ? b.get(0) : b.get(0) + ".." + b.get(b.size() - 1))
                             .append(" added").append(d.containsKey("auto_online") ? " and onlined (auto_online_blocks="
                                     + d.get("auto_online") + ")" : ", offline");
+                    if (d.containsKey("auto_online")) sb.append(onlineTotal(d));
                 }
             }
             case "online", "offline" -> {
                 List<Object> parts = (List<Object>) d.getOrDefault("blocks_done", List.of());
                 sb.append(r.op()).append(' ').append(range);
                 for (Object o : parts) sb.append("\n  ").append(blockLine(r.op(), (Map<String, Object>) o));
+                if (r.op().equals("online") && parts.size() > 1) sb.append(onlineTotal(d));
             }
             case "remove" -> {
                 sb.append("remove_memory ").append(range);
@@ -334,7 +349,10 @@ public final class HotplugCommands {
         if (op.equals("online")) {
             sb.append(" -> ").append(b.get("zone")).append(" (reserved-bit ").append(b.get("reserved_bit"))
                     .append("): ").append(b.get("pages_onlined")).append(" pages onlined in ")
-                    .append(b.get("callback_chunks")).append(" online_page_callback calls; ").append(zoneChange(b));
+                    .append(b.get("callback_chunks")).append(" online_page_callback calls, ")
+                    .append(String.format(Locale.ROOT, "kernel time %.1f ms (modelled; measured %.1f ms); ",
+                            (Double) b.get("online_modelled_ms"), (Long) b.get("online_ns") / 1e6))
+                    .append(zoneChange(b));
         } else {
             sb.append(" (").append(b.get("zone")).append("): migrated ").append(b.get("migrated_pages"))
                     .append(" pages");
@@ -352,6 +370,22 @@ public final class HotplugCommands {
                     .append(zoneChange(b));
         }
         return sb.toString();
+    }
+
+    /** The modelled kernel time of every online_pages of an online or an auto-onlining add, summed. */
+    @SuppressWarnings("unchecked")
+    static String onlineTotal(Map<String, Object> d) {
+        double modelled = 0, measured = 0;
+        long pages = 0;
+        for (Object o : (List<Object>) d.getOrDefault("blocks_done", List.of())) {
+            Map<String, Object> b = (Map<String, Object>) o;
+            if (!(b.get("online_modelled_ms") instanceof Double m)) continue;
+            modelled += m;
+            measured += (Long) b.get("online_ns") / 1e6;
+            pages += (Long) b.get("pages_onlined");
+        }
+        return String.format(Locale.ROOT, "%n  online_pages: %d pages onlined, kernel time %.1f ms (modelled: struct"
+                + " page init + __free_pages_core in MAX_PAGE_ORDER chunks; measured %.1f ms)", pages, modelled, measured);
     }
 
     @SuppressWarnings("unchecked")
@@ -386,8 +420,30 @@ public final class HotplugCommands {
         long pages = (Long) d.get("device_pages");
         sb.append(String.format(Locale.ROOT, "%n  device pages: pfn %#x-%#x (%d pages, %s), initialised by %s",
                 first, first + pages - 1, pages, Units.human(pages * Mm.PAGE_SIZE), d.get("device_init")));
+        sb.append(initTimeText(d));
         sb.append("\n  ").append(zoneChange(d));
         return sb.toString();
+    }
+
+    /** memmap_init_zone_device's measured and modelled time side by side, and the model's terms. */
+    @SuppressWarnings("unchecked")
+    static String initTimeText(Map<String, Object> d) {
+        double measured = (Long) d.get("init_ns") / 1e6;
+        Map<String, Object> m = (Map<String, Object>) d.get("init_model");
+        if (m == null) return String.format(Locale.ROOT, "%n  memmap_init_zone_device: measured %.1f ms (no kernel"
+                + " time model for variant %s)", measured, d.get("device_init"));
+        String miss = d.get("device_init").equals(DeviceMemmapInit.CALLBACK)
+                ? String.format(Locale.ROOT, "; the constructor pass finds %.0f%% of the struct pages out of cache",
+                        100 * (Double) m.get("ctor_pass_miss")) : "";
+        return String.format(Locale.ROOT, "%n  memmap_init_zone_device: %-8s %10.1f ms (the emulator)%n"
+                        + "  memmap_init_zone_device: %-8s %10.1f ms (kernel time: compute %.1f ms + memory %.1f ms,"
+                        + " struct pages to %s at %s GB/s%s)", "measured", measured, "modelled",
+                (Double) d.get("init_modelled_ms"), (Double) m.get("compute_ms"), (Double) m.get("memory_ms"),
+                m.get("memmap_in").equals("device") ? "the device" : "RAM", number((Double) m.get("memmap_bw_gbps")), miss);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     // -------------------------------------------------------------------------------------------- mm:memremap
@@ -450,6 +506,110 @@ public final class HotplugCommands {
                             ? " pgmap " + pg.pgmap() + " zone_device_data " + pg.zoneDeviceData() : ""));
         }
         return sb.toString();
+    }
+
+    @Descriptor("memremap times: this boot's modelled kernel times side by side, per node: deferred init (the boot"
+            + " log's line), memmap_init_zone_device under each device-init variant that ran, and their ratio")
+    public void memremap(@Descriptor("times") String sub) {
+        if (!sub.equals("times")) throw new IllegalArgumentException("unknown mm:memremap subcommand '" + sub
+                + "' (expected times, or START SIZE to map a range)");
+        print(timesReport());
+    }
+
+    /**
+     * Per node: the modelled deferred init time the boot logged, and per device-init variant the modelled
+     * memmap_init_zone_device time of the node's ranges (the latest run of each range under that variant, summed
+     * over the ranges); the ratio of callback to one-pass when both ran.
+     */
+    Report timesReport() {
+        Map<Integer, Long> deferred = new TreeMap<>();
+        for (String l : model.dmesg()) {
+            Matcher m = DEFERRED_LINE.matcher(l);
+            if (m.find()) deferred.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        // node -> variant -> range start -> the latest init of that range
+        Map<Integer, Map<String, Map<Long, DeviceInitTime>>> runs = new TreeMap<>();
+        List<String> order = new ArrayList<>();
+        for (DeviceInitTime t : hp.deviceInitTimes()) {
+            if (!order.contains(t.variant())) order.add(t.variant());
+            runs.computeIfAbsent(t.nid(), x -> new LinkedHashMap<>()).computeIfAbsent(t.variant(), x -> new TreeMap<>())
+                    .put(t.startPfn(), t);
+        }
+        boolean ratio = order.contains(DeviceMemmapInit.ONE_PASS) && order.contains(DeviceMemmapInit.CALLBACK);
+        List<Column> cols = new ArrayList<>();
+        cols.add(Column.number("node", "node").width(4).left());
+        cols.add(Column.number("deferred_init_ms", "deferred init").width(13).absent("-")
+                .format(v -> duration(((Number) v).doubleValue())));
+        for (String v : order) {
+            String key = v.replace('-', '_');
+            cols.add(Column.number("pages_" + key, "pages (" + v + ")").width(12).absent("-"));
+            cols.add(Column.number("device_init_ms_" + key, "pmem init " + v).width(16).absent("-")
+                    .format(x -> duration(((Number) x).doubleValue())));
+        }
+        if (ratio) cols.add(Column.number("callback_over_one_pass", "callback : one-pass").width(19).absent("-")
+                .format(x -> String.format(Locale.ROOT, "%.2fx", ((Number) x).doubleValue())));
+        Table table = Table.of(cols.toArray(Column[]::new));
+        TreeSet<Integer> nodes = new TreeSet<>(deferred.keySet());
+        nodes.addAll(runs.keySet());
+        StringBuilder measured = new StringBuilder();
+        for (int nid : nodes) {
+            List<Object> row = new ArrayList<>();
+            row.add(nid);
+            row.add(deferred.get(nid));
+            Map<String, Double> ms = new LinkedHashMap<>();
+            for (String v : order) {
+                Map<Long, DeviceInitTime> byRange = runs.getOrDefault(nid, Map.of()).get(v);
+                if (byRange == null) {
+                    row.add(null);
+                    row.add(null);
+                    continue;
+                }
+                long pages = 0, ns = 0;
+                double modelled = 0;
+                for (DeviceInitTime t : byRange.values()) {
+                    pages += t.devicePages();
+                    ns += t.measuredNanos();
+                    modelled += t.modelledMs();
+                }
+                row.add(pages);
+                row.add(Double.isNaN(modelled) ? null : modelled);
+                ms.put(v, modelled);
+                measured.append(String.format(Locale.ROOT, "%s node %d %s %.0f ms", measured.length() == 0 ? "" : ",",
+                        nid, v, ns / 1e6));
+            }
+            if (ratio) {
+                Double a = ms.get(DeviceMemmapInit.ONE_PASS), b = ms.get(DeviceMemmapInit.CALLBACK);
+                row.add(a == null || b == null || Double.isNaN(a) || Double.isNaN(b) || a == 0 ? null : b / a);
+            }
+            table.row(row.toArray());
+        }
+        StringBuilder sb = new StringBuilder("modelled kernel times of this boot (docs/timing-model.md), per node:\n");
+        table.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        if (measured.length() > 0) sb.append("  measured (the emulator's own time of memmap_init_zone_device):")
+                .append(measured).append('\n');
+        if (order.isEmpty()) sb.append("  no memmap_init_zone_device in this boot yet (mm:memremap START SIZE)\n");
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("rows", table.rows());
+        d.put("inits", hp.deviceInitTimes().stream().map(HotplugCommands::initRow).toList());
+        return Report.of("memremap-times", sb.toString(), d);
+    }
+
+    /** A modelled time: ms below a second, else seconds (the seed's unit). */
+    static String duration(double ms) {
+        return ms < 1000 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%.2f s", ms / 1000);
+    }
+
+    private static Map<String, Object> initRow(DeviceInitTime t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pgmap", t.pgmapId());
+        m.put("node", t.nid());
+        m.put("start_pfn", t.startPfn());
+        m.put("device_pages", t.devicePages());
+        m.put("device_init", t.variant());
+        m.put("altmap", t.altmap());
+        m.put("measured_ns", t.measuredNanos());
+        if (!Double.isNaN(t.modelledMs())) m.put("modelled_ms", t.modelledMs());
+        return m;
     }
 
     @Descriptor("memunmap_pages: remove a dev_pagemap by id (or by its start address)")

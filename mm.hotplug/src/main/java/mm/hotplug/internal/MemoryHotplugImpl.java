@@ -13,6 +13,7 @@ import mm.core.spi.IsolatedPageHolder;
 import mm.core.spi.MemoryHotplugSupport.RawPage;
 import mm.core.spi.MemoryHotplugSupport;
 import mm.hotplug.api.DevPagemap;
+import mm.hotplug.api.DeviceInitTime;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.MemoryBlock;
 import mm.hotplug.api.MemoryHotplug;
@@ -135,6 +136,8 @@ public final class MemoryHotplugImpl implements MemoryHotplug, BootPhaseListener
     @Override public HotplugResult memunmap(int pgmapId) { return locked(() -> memremap.memunmap(pgmapId)); }
 
     @Override public List<DevPagemap> pagemaps() { return locked(memremap::pagemaps); }
+
+    @Override public List<DeviceInitTime> deviceInitTimes() { return locked(memremap::deviceInitTimes); }
 
     @Override public List<E820Range> deviceRanges() {
         return model.machine().e820().stream().filter(r -> r.type() == E820Type.PMEM || r.type() == E820Type.PRAM

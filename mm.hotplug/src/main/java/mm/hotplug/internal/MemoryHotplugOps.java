@@ -168,6 +168,7 @@ final class MemoryHotplugOps {
         op.put("zone", zone.kernelName());
         op.put("reserved_bit", policy.name());
         op.put("zone_before", zoneRow(nid, zone));
+        long t0 = System.nanoTime();
         hs.movePfnRangeToZone(nid, zone, pfn, nr, null, MigrateType.ISOLATE, policy.reserveOnInit());
         int mark = Transaction.goingOnline(hs, nid, pfn, nr);
         String veto = hs.memoryNotify(Action.GOING_ONLINE, nid, pfn, nr);
@@ -189,6 +190,10 @@ final class MemoryHotplugOps {
         hs.memoryNotify(Action.ONLINE, nid, pfn, nr);
         op.put("callback_chunks", chunks[0]);
         op.put("pages_onlined", onlined);
+        // the kernel time of online_pages: memmap_init_range of the block's struct pages (hot-added struct pages
+        // are only poisoned by add_memory) and __free_pages_core of what reached the buddy
+        op.put("online_ns", System.nanoTime() - t0);
+        op.put("online_modelled_ms", KernelTime.onlinePagesMs(model.machine(), nr, onlined));
         op.put("zone_after", zoneRow(nid, zone));
         return op.ok();
     }

@@ -15,10 +15,12 @@ import mm.core.spi.MemoryHotplugSupport.Altmap;
 import mm.core.spi.MemoryHotplugSupport.SectionInfo;
 import mm.core.spi.MemoryHotplugSupport;
 import mm.hotplug.api.DevPagemap;
+import mm.hotplug.api.DeviceInitTime;
 import mm.hotplug.api.DeviceMemmapInit;
 import mm.hotplug.api.HotplugResult;
 import mm.hotplug.api.PgmapType;
 import mm.hotplug.api.ReservedBitPolicy;
+import mm.machine.api.Machine;
 import mm.variant.api.VariantService;
 
 /**
@@ -36,6 +38,8 @@ final class Memremap {
     private final VariantService variants;
     /** The dev_pagemaps of the current boot, by id. */
     private final Map<Integer, DevPagemap> pgmaps = new TreeMap<>();
+    /** Every memmap_init_zone_device of the current boot, unmapped or not. */
+    private final List<DeviceInitTime> initTimes = new ArrayList<>();
     private int nextPgmapId = 1;
 
     Memremap(MemoryModel model, MemoryHotplugSupport hs, MemoryHotplugOps ops, VariantService variants) {
@@ -48,6 +52,7 @@ final class Memremap {
     /** A new boot: no dev_pagemap survives it. */
     void newBoot() {
         pgmaps.clear();
+        initTimes.clear();
         nextPgmapId = 1;
     }
 
@@ -125,9 +130,11 @@ final class Memremap {
         long t0 = System.nanoTime();
         long done = init.init(hs, nid, first, devPages, id, type);
         long dt = System.nanoTime() - t0;
+        KernelTime.DeviceInit kt = modelled(model.machine(), init.name(), done, am != null);
+        double modelledMs = kt == null ? Double.NaN : kt.ms();
         op.advanceClock(dt);
         op.log(String.format(Locale.ROOT, "memmap_init_zone_device initialised %d pages in %dms", done,
-                Math.round(dt / 1e6)));
+                Math.round(kt == null ? dt / 1e6 : modelledMs)));
         DevPagemap pm = new DevPagemap(id, type, nid, pfn, nr, am, done, init.name(), dt);
         op.put("pgmap", id);
         op.put("nid", nid);
@@ -135,6 +142,16 @@ final class Memremap {
         op.put("device_pages", done);
         op.put("first_device_pfn", first);
         op.put("init_ns", dt);
+        if (kt != null) {
+            op.put("init_modelled_ms", modelledMs);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("compute_ms", kt.computeNs() / 1e6);
+            m.put("memory_ms", kt.memoryNs() / 1e6);
+            m.put("memmap_bw_gbps", kt.bwGbps());
+            m.put("memmap_in", am != null ? "device" : "ram");
+            m.put("ctor_pass_miss", kt.missFraction());
+            op.put("init_model", m);
+        }
         if (am != null) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("base_pfn", am.basePfn());
@@ -147,6 +164,7 @@ final class Memremap {
         op.put("zone_before", Op.row(before));
         op.put("zone_after", ops.zoneRow(nid, ZoneType.DEVICE));
         pgmaps.put(id, pm);
+        initTimes.add(new DeviceInitTime(id, nid, pfn, done, init.name(), am != null, dt, modelledMs));
         nextPgmapId = id + 1;
         return op.ok();
     }
@@ -168,4 +186,15 @@ final class Memremap {
     }
 
     List<DevPagemap> pagemaps() { return new ArrayList<>(pgmaps.values()); }
+
+    List<DeviceInitTime> deviceInitTimes() { return List.copyOf(initTimes); }
+
+    /**
+     * The modelled kernel time of memmap_init_zone_device for the variant that ran (docs/timing-model.md); null
+     * for a variant the model does not know. The callback's constructor pass comes back after the generic pass
+     * over {@link CallbackDeviceInit#GENERIC_PASS_PAGES} struct pages.
+     */
+    static KernelTime.DeviceInit modelled(Machine m, String variant, long pages, boolean altmap) {
+        return KernelTime.deviceInit(m, variant, pages, altmap, CallbackDeviceInit.GENERIC_PASS_PAGES);
+    }
 }

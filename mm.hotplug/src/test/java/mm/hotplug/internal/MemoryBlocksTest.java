@@ -26,7 +26,7 @@ class MemoryBlocksTest {
         try (InputStream in = getClass().getResourceAsStream("/refdata/qemu-2g-memory-blocks.txt")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String got = print(() -> new HotplugCommands(rig.hp, rig.variants, TextPrinter.INSTANCE).memory());
+        String got = print(() -> new HotplugCommands(rig.hp, rig.model, rig.variants, TextPrinter.INSTANCE).memory());
         assertEquals(expected.strip(), got.strip());
         assertTrue(rig.model.dmesg().stream().anyMatch(l -> l.endsWith("x86/mm: Memory block size: 128MB")),
                 "memory_dev_init prints the block size during boot");

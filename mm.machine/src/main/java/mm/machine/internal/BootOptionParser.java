@@ -21,9 +21,6 @@ final class BootOptionParser {
         }
     }
 
-    static final String KNOWN = "deferred_struct_page_init=on|off, page_owner=on|off, early_page_ext, "
-            + "movablecore=SIZE|N%, kernelcore=SIZE|N%, mem=SIZE, memblock=debug, movable_node";
-
     private boolean deferred = true;
     private boolean pageOwner;
     private boolean earlyPageExt;
@@ -35,6 +32,8 @@ final class BootOptionParser {
     private boolean memblockDebug;
     private boolean movableNode;
     private final Map<String, String> extra = new TreeMap<>();
+    /** Every word applied, in order: the command line as written. */
+    private final java.util.List<String> words = new java.util.ArrayList<>();
 
     /** Applies one option ({@code key=value} or a bare word); later options override earlier ones. */
     void apply(String opt) throws OptionException {
@@ -42,6 +41,7 @@ final class BootOptionParser {
         String key = eq < 0 ? opt : opt.substring(0, eq);
         String value = eq < 0 ? null : opt.substring(eq + 1);
         int vo = eq + 1;
+        if (eq == 0) throw new OptionException(0, "expected an option like key=value, got '" + opt + "'");
         switch (key) {
             case "deferred_struct_page_init" -> deferred = onOff(key, value, vo);
             case "page_owner" -> pageOwner = onOff(key, value, vo);
@@ -65,12 +65,12 @@ final class BootOptionParser {
                 }
             }
             default -> {
-                if (eq < 0) throw new OptionException(0, "unknown boot option '" + opt + "' (known: " + KNOWN
-                        + "; any other option must be key=value)");
-                if (eq == 0) throw new OptionException(0, "expected an option like key=value, got '" + opt + "'");
-                extra.put(key, value);
+                // a word mmkit does not act on: the kernel keeps it on its command line (and, if no part of the
+                // kernel knows it, passes it to user space); key=value ones stay readable by subsystems
+                if (eq > 0) extra.put(key, value);
             }
         }
+        words.add(opt);
     }
 
     private static boolean onOff(String key, String value, int vo) throws OptionException {
@@ -103,6 +103,6 @@ final class BootOptionParser {
 
     BootOptions build() {
         return new BootOptions(deferred, pageOwner, earlyPageExt, movablecoreBytes, movablecorePercent,
-                kernelcoreBytes, kernelcorePercent, memLimit, memblockDebug, movableNode, extra);
+                kernelcoreBytes, kernelcorePercent, memLimit, memblockDebug, movableNode, extra, words);
     }
 }

@@ -520,7 +520,7 @@ final class DmesgImporter {
                 try {
                     opts.apply(tok);
                 } catch (BootOptionParser.OptionException e) {
-                    // options mmkit cannot represent (nokaslr, quiet, ...) are left out
+                    // a value mmkit cannot represent (page_owner=yes, movablecore=150%...) is left out
                 }
             }
         }

@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = MachineService.class)
 public class MachineServiceImpl implements MachineService {
     /** The machines shipped in {@code machines/} (a bare name that is not a file is looked up there). */
-    public static final List<String> BUILTIN = List.of("default", "qemu-2g", "xeon-2x384g", "tiny", "tiny-2node", "skylake-2x384g", "grow-zone", "hotplug-demo", "xeon-4s-512", "pmem-6t", "big-32t");
+    public static final List<String> BUILTIN = List.of("default", "qemu-2g", "xeon-2x384g", "tiny", "tiny-2node", "skylake-2x384g", "grow-zone", "hotplug-demo", "xeon-4s-512", "pmem-6t", "big-32t", "duyck-2018");
     static final String RESOURCE_DIR = "machines/";
 
     private volatile Machine current;

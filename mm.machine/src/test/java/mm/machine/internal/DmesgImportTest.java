@@ -73,7 +73,8 @@ class DmesgImportTest {
         assertTrue(o.deferredStructPageInit());
         assertFalse(o.earlyPageExt());
         assertEquals(Map.of("console", "ttyS0", "loglevel", "8"), o.extra());
-        assertEquals("page_owner=on memblock=debug console=ttyS0 loglevel=8", o.cmdline());
+        assertEquals("console=ttyS0 page_owner=on memblock=debug loglevel=8 ignore_loglevel nokaslr", o.cmdline(),
+                "the command line as the kernel printed it");
 
         assertEquals(new KernelImage(16384, 2500, 6884, 4268, 4896), m.kernel());
         assertEquals(List.of(new Reservation("initrd", 0x7fee4000L, 0xfc000L)), m.reservations());

@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
  */
 class MutatedMachineFilesTest {
     static final List<String> SHIPPED = List.of("tiny", "tiny-2node", "default", "hotplug-demo", "grow-zone", "qemu-2g",
-            "xeon-2x384g", "skylake-2x384g");
+            "xeon-2x384g", "skylake-2x384g", "duyck-2018");
     static final Pattern ONE_LINE = Pattern.compile("^mutated:(\\d+):(\\d+): [^\\n]+$");
     static final List<String> NASTY = List.of("0", "-1", "0x", "4Q", "18446744073709551616", "0x7fffffffffffffff",
             "1E", "9999999999999999999999999", "99999999999999999999999999999999999999999999999999999999999999999999",

@@ -36,7 +36,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * Errors are thrown with a precise message (script mode then exits non-zero naming the command).
  */
 @Component(service = CoreCommands.class, property = Help.GROUP + "=boot, /proc views and the page allocator")
-@GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "pagetypeinfo", "meminfo",
+@GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo", "meminfo",
         "memblock", "alloc", "free", "page", "check", "deferred"})
 public final class CoreCommands {
     static final String MEMBLOCK_SUBCOMMANDS = "memory, reserved, dump, reset, add, add-node, reserve, remove, free,"
@@ -151,6 +151,12 @@ public final class CoreCommands {
 
     @Descriptor("/proc/buddyinfo")
     public void buddyinfo() { print(model.buddyinfo()); }
+
+    @Descriptor("/sys/kernel/debug/extfrag/extfrag_index: per zone and order, whether a failed allocation would be due to fragmentation (towards 1) or lack of memory (towards 0); -1 when a block of the order is free")
+    public void extfrag() { print(model.extfragIndex()); }
+
+    @Descriptor("/sys/kernel/debug/extfrag/unusable_index: per zone and order, the share of free memory that cannot serve an allocation of that order")
+    public void unusable() { print(model.unusableIndex()); }
 
     @Descriptor("/proc/pagetypeinfo")
     public void pagetypeinfo() { print(model.pagetypeinfo()); }

@@ -57,8 +57,9 @@ class MachineCommandsTest {
                 + "Lines used: e820 8, numa 8, cpus 2, cmdline 2, kernel-image 1, initrd 1, late-free 3\n"
                 + "Lines skipped: 7\n", out);
         assertEquals("box", svc.current().name());
-        assertTrue(run(() -> cmd.machine("show")).contains("Command line: movablecore=25% kernelcore=1G movable_node "
-                + "BOOT_IMAGE=/vmlinuz root=/dev/sda1\n"));
+        // the command line as the kernel printed it
+        assertTrue(run(() -> cmd.machine("show")).contains("Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet "
+                + "movablecore=25% kernelcore=0x40000000 movable_node\n"));
     }
 
     @Test

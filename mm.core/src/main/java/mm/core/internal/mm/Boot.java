@@ -120,6 +120,8 @@ public final class Boot {
 
     /** build_all_zonelists at boot: every zone gets the boot pagesets and the free-list hooks first. */
     private void buildAllZonelists() {
+        // start_kernel between setup_arch and mm_core_init: the command line, and the words nobody claimed
+        for (String l : KernelParams.lines(machine.options())) log.log(l);
         k.pageAlloc.bootPagesets(hooks.free());
         Zonelists.buildAllZonelists(k);
     }

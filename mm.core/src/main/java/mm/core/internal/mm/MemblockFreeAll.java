@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mm.core.api.Memblock;
 import mm.core.api.Mm;
+import mm.core.api.PageFlags;
 
 /**
  * memblock_free_all (mm/memblock.c): reset the zones' managed pages, memmap_init_reserved_pages, then every free
@@ -60,12 +61,36 @@ final class MemblockFreeAll {
         for (Memblock.Region r : mb.reserved()) mmInit.reserveBootmemRegion(r.base(), r.end(), -1);
     }
 
+    /**
+     * Compact storage: a whole section that memmap init left identical (initialised for one zone, nothing else set,
+     * refcount 1, one pageblock type), below the node's deferral, is freed as a uniformly free section: the state
+     * and the list order of __free_pages_core(FPI_TO_TAIL) of each of its MAX_PAGE_ORDER blocks, O(1) heap.
+     */
+    private boolean freeIdenticalSection(MemmapImpl.Section sec, long start) {
+        if (sec == null || !sec.identical || (start & MemmapImpl.MASK) != 0) return false;
+        long f = sec.flags[0];
+        if (f != (MemmapImpl.INIT | PageFlags.links(PageFlags.nid(f), PageFlags.zoneIdx(f))) || sec.refcount[0] != 1
+                || sec.lru[0] != 0) return false;
+        Zone z = k.pageZone(f);
+        Node n = k.node(z.nid);
+        if (start < z.zoneStartPfn || start + Mm.PAGES_PER_SECTION > z.endPfn()
+                || start + Mm.PAGES_PER_SECTION > n.firstDeferredPfn) return false;
+        byte mt = sec.pageblockMt[0];
+        for (byte b : sec.pageblockMt) if (b != mt) return false;
+        z.freeUniformSection(sec, mt, true);
+        return true;
+    }
+
     /** __free_pages_memory: the largest naturally aligned chunks, skipping the deferred part of each node. */
     private void freePagesMemory(long start, long end) {
         while (start < end) {
             int order = start == 0 ? Mm.MAX_PAGE_ORDER : Math.min(Mm.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(start));
             while (start + (1L << order) > end) order--;
             MemmapImpl.Section sec = k.mm.section(start);
+            if (end - start >= Mm.PAGES_PER_SECTION && freeIdenticalSection(sec, start)) {
+                start += Mm.PAGES_PER_SECTION;
+                continue;
+            }
             long f = sec == null ? 0 : sec.flags[(int) (start & MemmapImpl.MASK)];
             if ((f & MemmapImpl.INIT) != 0) {
                 Zone z = k.pageZone(f);

@@ -298,6 +298,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public long totalManagedPages() { return kernel().managedPages(); }
     @Override public ProcFile zoneinfo() { return Views.zoneinfo(kernel()); }
     @Override public ProcFile buddyinfo() { return Views.buddyinfo(kernel()); }
+
+    @Override public ProcFile extfragIndex() { return Extfrag.extfragIndex(kernel()); }
+
+    @Override public ProcFile unusableIndex() { return Extfrag.unusableIndex(kernel()); }
     @Override public ProcFile pagetypeinfo() { return Views.pagetypeinfo(kernel()); }
     @Override public ProcFile meminfo() { return Views.meminfo(kernel()); }
     @Override public List<String> check() { return Checker.check(kernel(), null); }

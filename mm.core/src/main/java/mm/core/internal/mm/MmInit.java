@@ -318,6 +318,12 @@ final class MmInit {
                 pfn = r;
                 continue;
             }
+            if (i == 0 && sec.identical && e - pfn >= Mm.PAGES_PER_SECTION && (sec.flags[0] & Zone.RESERVED) == 0
+                    && k.mm.tryIdentical(sec, 0, Mm.PAGES_PER_SECTION, sec.flags[0] | Zone.RESERVED, sec.refcount[0],
+                            sec.lru[0])) {
+                pfn += Mm.PAGES_PER_SECTION; // compact: one struct page throughout, now PG_reserved
+                continue;
+            }
             sec.own();
             sec.flags[i] |= Zone.RESERVED;
             pfn++;

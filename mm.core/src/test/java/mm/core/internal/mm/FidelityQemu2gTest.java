@@ -131,6 +131,21 @@ class FidelityQemu2gTest {
         return out;
     }
 
+    /** start_kernel's command line and the words no parameter claims (init/main.c print_unknown_bootoptions). */
+    @Test
+    void commandLineAndUnknownParametersAreTheKernels() {
+        List<String> expected = new ArrayList<>();
+        for (String l : console.split("\r?\n")) {
+            String t = l.replaceFirst("^\\[[^]]*\\] ", "");
+            if (t.startsWith("Kernel command line: ") || t.startsWith("Unknown kernel command line")) expected.add(t);
+            if (expected.size() == 2) break;
+        }
+        assertEquals(expected, log.stream().filter(l -> l.startsWith("Kernel command line: ")
+                || l.startsWith("Unknown kernel command line")).toList());
+        assertEquals("Command line: console=ttyS0 page_owner=on memblock=debug loglevel=8 ignore_loglevel nokaslr",
+                log.get(0));
+    }
+
     /**
      * dma_atomic_pool_init: 128 KiB per GiB of RAM makes three 256 KiB pools (order 6), GFP_KERNEL and GFP_DMA32
      * from DMA32 (this machine has no Normal zone), GFP_DMA from ZONE_DMA at pfn 0x100 as in the kernel's
