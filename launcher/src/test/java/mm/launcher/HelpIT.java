@@ -25,8 +25,8 @@ class HelpIT {
         assertTrue(out.contains("\n  mm:pageowner "), r.toString());
         assertTrue(out.contains("\n  mm:help "), r.toString());
         // every command is listed once, with a description on its line
-        for (String cmd : List.of("boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo", "meminfo", "memblock",
-                "alloc", "free", "page", "check", "deferred", "machine", "variant", "profile", "version", "help",
+        for (String cmd : List.of("boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo",
+                "meminfo", "memblock", "alloc", "free", "page", "check", "deferred", "machine", "variant", "profile", "version", "help",
                 "pageext", "pageowner", "memory", "hotplug", "memremap", "memunmap", "reporting", "workload")) {
             List<String> lines = out.lines().filter(l -> l.startsWith("  mm:" + cmd + " ")).toList();
             assertEquals(1, lines.size(), cmd + "\n" + r);
