@@ -27,7 +27,8 @@ class HelpIT {
         // every command is listed once, with a description on its line
         for (String cmd : List.of("boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo",
                 "meminfo", "memblock", "alloc", "free", "page", "check", "deferred", "machine", "variant", "profile",
-                "version", "help", "pageext", "pageowner", "memory", "hotplug", "memremap", "memunmap", "reporting", "workload")) {
+                "version", "help", "pageext", "pageowner", "memory", "hotplug", "memremap", "memunmap", "reporting",
+                "workload")) {
             List<String> lines = out.lines().filter(l -> l.startsWith("  mm:" + cmd + " ")).toList();
             assertEquals(1, lines.size(), cmd + "\n" + r);
             assertTrue(lines.get(0).substring(("  mm:" + cmd).length()).strip().length() > 10, lines.get(0));
