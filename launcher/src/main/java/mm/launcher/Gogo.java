@@ -51,6 +51,9 @@ public final class Gogo implements AutoCloseable {
             Object processor = ctx.getService(ref);
             Object session = cp.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
                     .invoke(processor, in, out, err);
+            // as the interactive shell's gosh_profile: unscoped names look in scope gogo first ('help' is mm.shell's
+            // gogo:help, which starts with a pointer to mm:help), then anywhere
+            cs.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "gogo:*");
             return new Gogo(session, cs, out);
         } catch (ReflectiveOperationException e) {
             throw new LaunchException("cannot open a Gogo session: " + rootMessage(e), e);

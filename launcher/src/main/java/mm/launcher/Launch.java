@@ -99,6 +99,10 @@ public final class Launch implements AutoCloseable {
         }
         // slf4j-simple reads system properties: INFO chatter would mix with command output
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // the web profile: Jetty and Felix HTTP log failures with stack traces (a port in use); mm.web says it in
+        // one sentence instead (docs/web.md: -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn shows them)
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.felix.http", "off");
         Path storage = createStorage();
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
@@ -112,6 +116,7 @@ public final class Launch implements AutoCloseable {
         cfg.put(PROP_PROFILE_CONFIG, profile.config.stream().map(Object::toString).collect(Collectors.joining("\n")));
         cfg.put(PROP_JSON, Boolean.toString(settings.json()));
         cfg.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA, bootCapability(profile));
+        cfg.putAll(profile.properties);
         cfg.putAll(settings.extraProperties());
 
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())

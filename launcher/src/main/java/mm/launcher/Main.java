@@ -34,6 +34,9 @@ public final class Main {
               --progress             show the progress line of long boots on stderr (default: only on a
                                      terminal without --json)
               --timing               print start-up times to stderr
+              --wait                 after the commands (if any; stdin is then not read), keep the runtime up until
+                                     the process is stopped (Ctrl-C, kill) or the framework stops: for the web
+                                     console of '--profile web' without a terminal
               --keep-going           run every command even after one fails (the exit status is then the number
                                      of failed commands, at most 125)
               -h, --help             this help
@@ -62,7 +65,7 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress) {
+                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress, boolean await) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -75,6 +78,7 @@ public final class Main {
             boolean help = false;
             boolean keepGoing = false;
             boolean progress = false;
+            boolean await = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -87,6 +91,7 @@ public final class Main {
                     case "--progress" -> progress = true;
                     case "-h", "--help" -> help = true;
                     case "--keep-going" -> keepGoing = true;
+                    case "--wait" -> await = true;
                     default -> {
                         if (a.startsWith("--profile=")) profile = a.substring(10);
                         else if (a.startsWith("-") && a.length() > 1) throw new UsageException("unknown option " + a);
@@ -100,7 +105,7 @@ public final class Main {
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
             return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing,
-                    progress);
+                    progress, await);
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -151,6 +156,7 @@ public final class Main {
         try {
             if (!o.commands().isEmpty()) text = String.join("\n", o.commands());
             else if (o.script() != null) text = Files.readString(o.script(), StandardCharsets.UTF_8);
+            else if (o.await()) text = "";
             else if (System.console() != null) {
                 interactive = true;
                 text = "";
@@ -205,6 +211,8 @@ public final class Main {
             }
             if (interactive) {
                 launch.startInteractiveShell();
+                launch.awaitStop();
+            } else if (o.await()) {
                 launch.awaitStop();
             }
             return 0;

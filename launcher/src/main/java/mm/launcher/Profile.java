@@ -24,6 +24,7 @@ import java.util.Set;
  * mm.core                         an embedded bundle (/bundles/mm.core.jar in mmkit.jar; ".jar" is optional)
  * ../x/target/foo.jar             a bundle file (a path relative to the profile file)
  * config mm.variant page-ext=late  Config Admin: PID, key=value (values are strings)
+ * property org.osgi.service.http.port=8080   a framework property (a later line wins over an earlier one)
  * </pre>
  *
  * A name given to {@code --profile} is an embedded profile ({@code profiles/NAME.txt}) unless it contains a path
@@ -50,12 +51,16 @@ final class Profile {
     final String location;
     final List<BundleRef> bundles;
     final List<ConfigLine> config;
+    /** The {@code property KEY=VALUE} lines: framework properties, a later line winning. */
+    final Map<String, String> properties;
 
-    private Profile(String name, String location, List<BundleRef> bundles, List<ConfigLine> config) {
+    private Profile(String name, String location, List<BundleRef> bundles, List<ConfigLine> config,
+                    Map<String, String> properties) {
         this.name = name;
         this.location = location;
         this.bundles = List.copyOf(bundles);
         this.config = List.copyOf(config);
+        this.properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
     /** Loads {@code nameOrFile} and its includes. */
@@ -63,8 +68,9 @@ final class Profile {
         Source top = find(nameOrFile, null);
         Map<String, BundleRef> bundles = new LinkedHashMap<>();
         List<ConfigLine> config = new ArrayList<>();
-        read(top, bundles, config, new ArrayDeque<>());
-        return new Profile(top.name, top.location, new ArrayList<>(bundles.values()), config);
+        Map<String, String> properties = new LinkedHashMap<>();
+        read(top, bundles, config, properties, new ArrayDeque<>());
+        return new Profile(top.name, top.location, new ArrayList<>(bundles.values()), config, properties);
     }
 
     /** The text of a profile and where it came from. */
@@ -112,7 +118,7 @@ final class Profile {
     }
 
     private static void read(Source src, Map<String, BundleRef> bundles, List<ConfigLine> config,
-                             Deque<String> stack) throws LaunchException {
+                             Map<String, String> properties, Deque<String> stack) throws LaunchException {
         if (stack.contains(src.location)) {
             throw new LaunchException("profile '" + src.name + "' (" + src.location + ") includes itself: "
                     + String.join(" -> ", stack) + " -> " + src.location);
@@ -126,7 +132,7 @@ final class Profile {
             if (line.startsWith("@")) {
                 String inc = line.substring(1).strip();
                 if (inc.isEmpty()) throw new LaunchException(where + ": '@' needs a profile name");
-                read(find(inc, new Source(src.name, where, src.dir, "")), bundles, config, stack);
+                read(find(inc, new Source(src.name, where, src.dir, "")), bundles, config, properties, stack);
             } else if (line.startsWith("config ") || line.startsWith("config\t")) {
                 String rest = line.substring(7).strip();
                 int sp = indexOfBlank(rest);
@@ -137,6 +143,15 @@ final class Profile {
                 String key = rest.substring(sp, eq).strip();
                 if (key.isEmpty()) throw new LaunchException(where + ": empty key in '" + line + "'");
                 config.add(new ConfigLine(rest.substring(0, sp), key, rest.substring(eq + 1).strip(), where));
+            } else if (line.startsWith("property ") || line.startsWith("property\t")) {
+                String rest = line.substring(9).strip();
+                int eq = rest.indexOf('=');
+                String key = eq < 0 ? "" : rest.substring(0, eq).strip();
+                if (key.isEmpty() || indexOfBlank(key) >= 0) {
+                    throw new LaunchException(where + ": expected 'property KEY=VALUE', got '" + line + "'");
+                }
+                properties.remove(key);
+                properties.put(key, rest.substring(eq + 1).strip());
             } else {
                 BundleRef ref = bundle(line, src, where);
                 bundles.putIfAbsent(ref.location(), ref);
@@ -147,7 +162,7 @@ final class Profile {
 
     private static BundleRef bundle(String line, Source src, String where) throws LaunchException {
         if (indexOfBlank(line) >= 0) {
-            throw new LaunchException(where + ": expected a bundle name, '@profile' or 'config PID key=value', got '"
+            throw new LaunchException(where + ": expected a bundle name, '@profile', 'config PID key=value' or 'property KEY=VALUE', got '"
                     + line + "'");
         }
         String jar = line.endsWith(".jar") ? line : line + ".jar";

@@ -95,7 +95,7 @@ class LauncherIT {
         assertEquals("", r.out(), r::toString);
         assertTrue(r.err().startsWith("mmkit: unknown profile 'nosuch': there is no profiles/nosuch.txt in "),
                 r::toString);
-        assertTrue(r.err().contains("(profiles: full, minimal)"), r::toString);
+        assertTrue(r.err().contains("(profiles: full, minimal, web)"), r::toString);
     }
 
     @Test

@@ -16,6 +16,15 @@ class OptionsTest {
         assertTrue(o.commands().isEmpty());
         assertEquals(null, o.script());
         assertTrue(!o.progress(), "no progress line in script mode unless asked");
+        assertTrue(!o.await(), "a script run ends after its commands");
+    }
+
+    @Test
+    void waitKeepsTheRuntimeUpAfterTheCommands() throws Exception {
+        Main.Options o = Main.Options.parse("--profile", "web", "--wait", "-c", "mm:boot -q");
+        assertTrue(o.await());
+        assertEquals("web", o.profile());
+        assertEquals(List.of("mm:boot -q"), o.commands());
     }
 
     @Test

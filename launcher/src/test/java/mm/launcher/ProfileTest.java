@@ -41,6 +41,17 @@ class ProfileTest {
     }
 
     @Test
+    void propertyLinesAreFrameworkPropertiesAndTheIncludingProfileWins() throws Exception {
+        write("base.txt", "property org.osgi.service.http.port=8080\nproperty a.b = x=y\n");
+        Path top = write("top.txt", "@base\nproperty org.osgi.service.http.port=0\n");
+        Profile p = Profile.load(top.toString());
+        assertEquals(Map.of("org.osgi.service.http.port", "0", "a.b", "x=y"), p.properties);
+        Path bad = write("bad-prop.txt", "property novalue\n");
+        LaunchException e = assertThrows(LaunchException.class, () -> Profile.load(bad.toString()));
+        assertTrue(e.getMessage().startsWith(bad.toAbsolutePath() + ":1: expected 'property KEY=VALUE'"), e.getMessage());
+    }
+
+    @Test
     void anIncludeCycleIsReported() throws Exception {
         write("a.txt", "@b\n");
         Path b = write("b.txt", "@a\n");

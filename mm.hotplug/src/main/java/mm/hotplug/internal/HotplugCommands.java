@@ -26,6 +26,7 @@ import mm.machine.api.E820Range;
 import mm.machine.api.HotplugRange;
 import mm.core.api.MemoryModel;
 import mm.shell.api.Column;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import mm.shell.api.Table;
@@ -42,7 +43,8 @@ import org.osgi.service.component.annotations.Reference;
  * log lines it produced, then one line saying what happened. A refusal by the kernel (EBUSY, EINVAL... as sysfs
  * would return it) is printed, not thrown, so a script goes on; malformed commands throw.
  */
-@Component(service = HotplugCommands.class, immediate = true)
+@Component(service = HotplugCommands.class, immediate = true,
+        property = Help.GROUP + "=memory hotplug and ZONE_DEVICE")
 @GogoCommand(scope = "mm", function = {"memory", "hotplug", "memremap", "memunmap"})
 public final class HotplugCommands {
     /** The kernel's line for a node's deferred init (mm_init.c deferred_init_memmap). */

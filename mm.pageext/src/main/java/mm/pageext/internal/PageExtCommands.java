@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import mm.core.api.Mm;
 import mm.pageext.api.PageExt;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import org.apache.felix.service.command.Descriptor;
@@ -17,7 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:pageext}: the page_ext storage of the booted machine, per node, and its clients. */
-@Component(service = PageExtCommands.class)
+@Component(service = PageExtCommands.class, property = Help.GROUP + "=page_ext")
 @GogoCommand(scope = "mm", function = "pageext")
 public class PageExtCommands {
     private final PageExt ext;

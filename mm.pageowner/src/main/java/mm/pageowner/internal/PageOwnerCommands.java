@@ -17,6 +17,7 @@ import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtInit;
 import mm.pageowner.api.PageOwner;
 import mm.pageowner.api.PageOwnerRecord;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import mm.shell.api.SafeFiles;
@@ -31,7 +32,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** {@code mm:pageowner}: page_owner's records (dump, summary, one pfn) and its early-allocated counts. */
-@Component(service = PageOwnerCommands.class)
+@Component(service = PageOwnerCommands.class, property = Help.GROUP + "=page_owner")
 @GogoCommand(scope = "mm", function = "pageowner")
 public class PageOwnerCommands {
     static final String USAGE = "expected: dump [FILE] | summary [--by stack|caller|order|pid] | early | pfn PFN"

@@ -13,6 +13,7 @@ import mm.reporting.api.PageReportingDevice;
 import mm.reporting.api.ReportingService;
 import mm.reporting.api.Tunables;
 import mm.reporting.api.Workloads;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import org.apache.felix.service.command.Descriptor;
@@ -23,7 +24,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:reporting} and {@code mm:workload}. */
-@Component(service = ReportingCommands.class)
+@Component(service = ReportingCommands.class, property = Help.GROUP + "=free page reporting and guest workloads")
 @GogoCommand(scope = "mm", function = {"reporting", "workload"})
 public final class ReportingCommands {
     static final List<String> WORKLOADS = List.of("free-storm", "mix", "idle", "boot");

@@ -18,6 +18,7 @@ import mm.machine.api.Machine;
 import mm.machine.api.MachineService;
 import mm.machine.api.Sizes;
 import mm.shell.api.Column;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import mm.shell.api.Table;
@@ -34,7 +35,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * mm.core's commands: boot, the /proc views, the page allocator, memblock experiments, the invariant checker.
  * Errors are thrown with a precise message (script mode then exits non-zero naming the command).
  */
-@Component(service = CoreCommands.class)
+@Component(service = CoreCommands.class, property = Help.GROUP + "=boot, /proc views and the page allocator")
 @GogoCommand(scope = "mm", function = {"boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo",
         "meminfo", "vmstat", "memblock", "alloc", "free", "page", "check", "deferred"})
 public final class CoreCommands {
@@ -240,7 +241,7 @@ public final class CoreCommands {
         print(Report.of("free", String.format(Locale.ROOT, "freed %#x order %d%n", p, order), Map.of("pfn", p, "order", order)));
     }
 
-    @Descriptor("free an order-0 page (__free_pages PFN 0)")
+    @Descriptor("free a block allocated with mm:alloc (__free_pages; without ORDER an order-0 page)")
     public void free(@Descriptor("PFN (hex 0x... or decimal)") String pfn) { free(pfn, 0); }
 
     @Descriptor("show one struct page (drgn-style): flags, page_type, refcounts, node, zone, migratetype, state")

@@ -21,6 +21,7 @@ import mm.machine.api.MachineService;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import org.apache.felix.service.command.Descriptor;
@@ -30,7 +31,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:machine}: show, load or import (from a dmesg) the machine the next boot runs on. */
-@Component(service = MachineCommands.class)
+@Component(service = MachineCommands.class, property = Help.GROUP + "=machine")
 @GogoCommand(scope = "mm", function = "machine")
 public class MachineCommands {
     static final String USAGE = "expected show, list, load FILE or import-dmesg FILE";

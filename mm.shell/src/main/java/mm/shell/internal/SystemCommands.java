@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import mm.shell.api.Help;
 import mm.shell.api.Report;
 import mm.shell.api.ReportPrinter;
 import mm.variant.api.VariantService;
@@ -18,7 +19,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:variant}, {@code mm:profile}, {@code mm:version}: what is running and which variants are chosen. */
-@Component(service = SystemCommands.class)
+@Component(service = SystemCommands.class, property = Help.GROUP + "=" + HelpCommands.RUNTIME_GROUP)
 @GogoCommand(scope = "mm", function = {"variant", "profile", "version"})
 public final class SystemCommands {
     /** Framework properties published by the launcher. */
