@@ -553,6 +553,7 @@ final class MachineParser {
             Map.entry("threads_per_core", new double[] {1, 8}),
             Map.entry("ht_gain", new double[] {0, 1}),
             Map.entry("thread_start_us", new double[] {0, 1e6}),
+            Map.entry("smp_boot_ms", new double[] {0, 1e6}),
             Map.entry("deferred_threads", new double[] {1, 8192}));
 
     private static String fmt(double d) {

@@ -374,7 +374,7 @@ class MachineFormatTest {
                 Arguments.of(MINIMAL + "timing init_ns_per_pag 8\n", "bad:5:8: unknown timing parameter 'init_ns_per_pag'"
                         + " (known: cold_walk_ns_per_page, ctor_ns_per_page, deferred_threads, device_bw_gbps,"
                         + " free_ns_per_page, ht_gain, init_ns_per_page, llc_mib, mem_bw_gbps, page_owner_scan_ns_per_page,"
-                        + " pfn_check_ns_per_page, pfn_init_ns_per_page, thread_start_us, threads_per_core;"
+                        + " pfn_check_ns_per_page, pfn_init_ns_per_page, smp_boot_ms, thread_start_us, threads_per_core;"
                         + " docs/timing-model.md)"),
                 Arguments.of(MINIMAL + "timing device_bw_gbps 0\n",
                         "bad:5:23: timing device_bw_gbps 0 is out of range (0.001..1000000)"),

@@ -97,6 +97,7 @@ public final class Boot {
             phase(BootPhase.EARLY_ALLOCATIONS);
             phase(BootPhase.PAGE_EXT_EARLY);
             phase(BootPhase.KMEMLEAK_INIT);
+            log.startClock(); // time_init, after mm_core_init: printk's timestamps start
             k.pageAlloc.setupPerCpuPagesets();
             k.pageAlloc.discardBootNumaEvents();
             k.bootInterleave = true; // numa_policy_init
@@ -104,6 +105,9 @@ public final class Boot {
             k.cpus.setTask(Task.INIT);
             timed("mid_allocations", () -> workload.run(k, BootPhase.MID_ALLOCATIONS));
             phase(BootPhase.MID_ALLOCATIONS);
+            // rest_init -> kernel_init_freeable up to page_alloc_init_late: smp_init and the early initcalls, at a
+            // per-machine cost (docs/timing-model.md)
+            k.clock.addAndGet((long) (TimingModel.param(machine, "smp_boot_ms", TimingModel.SMP_BOOT_MS) * 1e6));
             timed("page_alloc_init_late", () -> {
                 mmInit.pageAllocInitLate(deferredOps, timings);
                 memblockGone = true;

@@ -14,8 +14,14 @@ public final class KernelLog {
         this.clockNanos = clockNanos;
     }
 
+    /** Whether printk's clock runs: until time_init its timestamps are 0 (no sched_clock yet). */
+    private volatile boolean clockRunning;
+
+    /** time_init: from now on lines carry the clock's time. */
+    public void startClock() { clockRunning = true; }
+
     public synchronized void log(String text) {
-        long ns = clockNanos.getAsLong();
+        long ns = clockRunning ? clockNanos.getAsLong() : 0;
         String stamp = String.format(Locale.ROOT, "[%5d.%06d] ", ns / 1_000_000_000L, (ns / 1000) % 1_000_000);
         for (String l : text.split("\n", -1)) lines.add(stamp + l);
     }

@@ -357,6 +357,11 @@ final class MmInit {
                         return new long[] {pages, System.nanoTime() - s};
                     }));
                 }
+                // the pgdatinit threads start together; each prints its line when it is done (kernel time), and
+                // page_alloc_init_late goes on when the last one is
+                long start = k.clock.get();
+                long[] doneAt = new long[todo.size()];
+                String[] lines = new String[todo.size()];
                 for (int i = 0; i < todo.size(); i++) {
                     Node n = todo.get(i);
                     long[] r = results.get(i).get();
@@ -364,8 +369,17 @@ final class MmInit {
                     double measured = r[1] / 1e6;
                     double modelled = TimingModel.deferredInitMs(machine, deferredInit.name(), n, r[0]);
                     timings.put("deferred_init node " + n.nid + " (" + r[0] + " pages)", new double[] {measured, modelled});
-                    log.log(String.format(Locale.ROOT, "node %d deferred pages initialised in %dms", n.nid,
-                            Math.round(Double.isNaN(modelled) ? measured : modelled)));
+                    double ms = Double.isNaN(modelled) ? measured : modelled;
+                    doneAt[i] = start + (long) (ms * 1e6);
+                    lines[i] = String.format(Locale.ROOT, "node %d deferred pages initialised in %dms", n.nid,
+                            Math.round(ms));
+                }
+                Integer[] order = new Integer[todo.size()];
+                for (int i = 0; i < order.length; i++) order[i] = i;
+                java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> doneAt[i]));
+                for (int i : order) {
+                    k.clock.accumulateAndGet(doneAt[i], Math::max);
+                    log.log(lines[i]);
                 }
             } catch (Exception e) {
                 // the user sees the cause's own sentence, not Java's exception text

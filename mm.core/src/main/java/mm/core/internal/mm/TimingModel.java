@@ -22,6 +22,13 @@ public final class TimingModel {
 
     public static double param(Machine m, String key, double dflt) { return m.timing(key, dflt); }
 
+    /**
+     * The default of {@code smp_boot_ms}, the kernel time from time_init to page_alloc_init_late (SMP bring-up and
+     * the early initcalls): 939 ms on the reference boot (refdata qemu-2g-1node, a 2-CPU QEMU TCG guest: its node's
+     * deferred pages were done at 0.979 s after 40 ms).
+     */
+    public static final double SMP_BOOT_MS = 939;
+
     /** Modelled ms for deferred init of {@code pages} pages of node n under {@code variant}. */
     public static double deferredInitMs(Machine m, String variant, Node n, long pages) {
         int threads = variant.equals("multithreaded") ? helperThreads(m, n) : 1;
