@@ -53,6 +53,7 @@ final class BootOptionParser {
                 memblockDebug = true;
             }
             case "mem" -> memLimit = size(key, value, vo, false);
+            case "memmap" -> memmap(value, vo);
             case "movablecore", "kernelcore" -> {
                 if (value != null && value.endsWith("%")) {
                     int p = percent(key, value, vo);
@@ -71,6 +72,37 @@ final class BootOptionParser {
             }
         }
         words.add(opt);
+    }
+
+    /**
+     * memmap=SPEC[,SPEC...] (x86 parse_memmap_opt): each SPEC is {@code SIZE!ADDR} (legacy persistent memory, e820
+     * type 12), {@code SIZE$ADDR} (reserved), {@code SIZE#ADDR} (ACPI data) or {@code SIZE} (like mem=). Checked
+     * here; the boot applies them (mm.core's SetupArch).
+     */
+    private static void memmap(String value, int vo) throws OptionException {
+        if (value == null || value.isEmpty()) throw new OptionException(vo, "expected memmap=SIZE!ADDR, SIZE$ADDR,"
+                + " SIZE#ADDR or SIZE, got 'memmap'");
+        int at = vo;
+        for (String spec : value.split(",", -1)) {
+            if (spec.equals("exactmap") || spec.indexOf('@') >= 0 || spec.indexOf('%') >= 0) {
+                throw new OptionException(at, "memmap=" + spec + " is not supported by mmkit (it adds System RAM"
+                        + " or retypes ranges; describe the map with e820 lines instead)");
+            }
+            int sep = -1;
+            for (int i = 0; i < spec.length(); i++) if ("!$#".indexOf(spec.charAt(i)) >= 0) { sep = i; break; }
+            String size = sep < 0 ? spec : spec.substring(0, sep);
+            if (Sizes.parse(size) <= 0) throw new OptionException(at, "expected a size like 4G or 0x100000 in memmap=,"
+                    + " got '" + spec + "'");
+            if (sep >= 0 && Sizes.parse(spec.substring(sep + 1)) < 0) {
+                throw new OptionException(at + sep + 1, "expected an address like 4G or 0x100000000 after '"
+                        + spec.charAt(sep) + "' in memmap=, got '" + spec + "'");
+            }
+            if (sep >= 0 && Sizes.parse(spec.substring(sep + 1)) + Sizes.parse(size) > 1L << 52) {
+                throw new OptionException(at + sep + 1, "memmap=" + spec + " ends beyond 2^52 (the physical address"
+                        + " limit, MAX_PHYSMEM_BITS = 52)");
+            }
+            at += spec.length() + 1;
+        }
     }
 
     private static boolean onOff(String key, String value, int vo) throws OptionException {

@@ -357,6 +357,12 @@ class MachineFormatTest {
                 Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ndistance 20 11\ne820 0+1G usable node 0\n",
                         "bad:4:13: the distance of node 1 to itself must be 10, got 11"),
                 // bad option values
+                Arguments.of(MINIMAL + "cmdline memmap=1G!4Q\n", "bad:5:19: expected an address like 4G or 0x100000000"
+                        + " after '!' in memmap=, got '1G!4Q'"),
+                Arguments.of(MINIMAL + "cmdline memmap=2G@4G\n", "bad:5:16: memmap=2G@4G is not supported by mmkit (it"
+                        + " adds System RAM or retypes ranges; describe the map with e820 lines instead)"),
+                Arguments.of(MINIMAL + "cmdline memmap=1G!0xffffff0000000\n", "bad:5:19: memmap=1G!0xffffff0000000 ends"
+                        + " beyond 2^52 (the physical address limit, MAX_PHYSMEM_BITS = 52)"),
                 Arguments.of(MINIMAL + "cmdline page_owner=yes\n",
                         "bad:5:20: expected page_owner=on or page_owner=off, got 'page_owner=yes'"),
                 Arguments.of(MINIMAL + "cmdline movablecore=150%\n",

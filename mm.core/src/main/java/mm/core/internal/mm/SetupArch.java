@@ -13,6 +13,7 @@ import mm.machine.api.Machine;
 import mm.machine.api.MemblockOp;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.machine.api.Sizes;
 
 /**
  * setup_arch's memory part (arch/x86/kernel/setup.c): the e820 map into memblock (e820__memblock_setup), the early
@@ -50,11 +51,37 @@ final class SetupArch {
         log.log("BIOS-provided physical RAM map:");
         for (E820Range r : machine.e820()) log.log(r.kernelLine());
         List<E820Range> e820 = machine.e820();
-        if (o.memLimit() > 0) {
-            // parse_memopt (x86): System RAM at and above the address goes, then e820__finish_early_params prints
-            // the user-defined map
-            log.log(String.format(Locale.ROOT, "e820: remove [mem %#010x-%#010x] usable", o.memLimit(), -2L));
-            e820 = cutRamAt(e820, o.memLimit());
+        // parse_early_param: mem= and memmap= edit the e820 map in command-line order (parse_memopt,
+        // parse_memmap_one), then e820__finish_early_params prints the user-defined map
+        boolean userdef = false;
+        for (String w : o.words().isEmpty() ? List.of(o.cmdline().split(" +")) : o.words()) {
+            String key = BootOptions.keyOf(w);
+            if (!key.equals("mem") && !key.equals("memmap") || w.indexOf('=') < 0) continue;
+            String value = w.substring(w.indexOf('=') + 1);
+            for (String spec : key.equals("mem") ? List.of(value) : List.of(value.split(","))) {
+                int sep = -1;
+                for (int i = 0; i < spec.length() && key.equals("memmap"); i++)
+                    if ("!$#".indexOf(spec.charAt(i)) >= 0) { sep = i; break; }
+                long size = Sizes.parse(sep < 0 ? spec : spec.substring(0, sep));
+                if (size <= 0) continue; // "mem={invalid}" is ignored (the parser refuses it in machine files)
+                userdef = true;
+                if (sep < 0) {
+                    log.log(String.format(Locale.ROOT, "e820: remove [mem %#010x-%#010x] usable", size, -2L));
+                    e820 = cutRamAt(e820, size);
+                } else {
+                    long at = Sizes.parse(spec.substring(sep + 1));
+                    E820Type t = switch (spec.charAt(sep)) {
+                        case '!' -> E820Type.PRAM;
+                        case '$' -> E820Type.RESERVED;
+                        default -> E820Type.ACPI;
+                    };
+                    List<E820Range> added = new ArrayList<>(e820);
+                    added.add(new E820Range(at, at + size, t)); // e820__range_add
+                    e820 = updateTable(added);
+                }
+            }
+        }
+        if (userdef) {
             log.log("user-defined physical RAM map:");
             for (E820Range r : e820) log.log("user: " + r.kernelLine().substring(r.kernelLine().indexOf('[')));
         }
@@ -90,6 +117,53 @@ final class SetupArch {
         if (o.memblockDebug()) log.log(mb.dumpAll());
         sparseInit(!replay);
         if (!replay) synthesizePercpuAndHashes();
+    }
+
+    /** The type numbers of e820 (arch/x86/include/asm/e820/types.h): on an overlap the higher one wins. */
+    static long typeValue(E820Type t) {
+        return switch (t) {
+            case USABLE -> 1;
+            case RESERVED -> 2;
+            case ACPI -> 3;
+            case NVS -> 4;
+            case UNUSABLE -> 5;
+            case PMEM -> 7;
+            case PRAM -> 12;
+            case SOFT_RESERVED -> 0xefffffffL;
+        };
+    }
+
+    /**
+     * e820__update_table: overlapping entries resolved (the highest type wins), sorted, neighbours of one type
+     * merged, except persistent memory (e820_nomerge), whose entries stay apart.
+     */
+    static List<E820Range> updateTable(List<E820Range> in) {
+        java.util.TreeSet<Long> points = new java.util.TreeSet<>();
+        for (E820Range r : in) { points.add(r.start()); points.add(r.end()); }
+        List<E820Range> out = new ArrayList<>();
+        int lastWinner = -1;
+        Long prev = null;
+        for (long p : points) {
+            if (prev != null) {
+                int win = -1;
+                for (int i = 0; i < in.size(); i++) {
+                    E820Range r = in.get(i);
+                    if (r.start() <= prev && r.end() >= p
+                            && (win < 0 || typeValue(r.type()) > typeValue(in.get(win).type()))) win = i;
+                }
+                if (win >= 0) {
+                    E820Type t = in.get(win).type();
+                    E820Range last = out.isEmpty() ? null : out.get(out.size() - 1);
+                    boolean nomerge = t == E820Type.PMEM || t == E820Type.PRAM;
+                    if (last != null && last.end() == prev && last.type() == t && (!nomerge || lastWinner == win))
+                        out.set(out.size() - 1, new E820Range(last.start(), p, t));
+                    else out.add(new E820Range(prev, p, t));
+                    lastWinner = win;
+                } else lastWinner = -1;
+            }
+            prev = p;
+        }
+        return out;
     }
 
     /** e820__range_remove(limit, ULLONG_MAX - limit, E820_TYPE_RAM): usable ranges end at {@code limit}. */

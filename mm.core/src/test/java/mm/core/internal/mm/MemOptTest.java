@@ -33,4 +33,32 @@ class MemOptTest {
         assertEquals(0x40000 - 0x1000, dma32.presentPages());
         assertEquals(List.of(), model.check());
     }
+
+    /**
+     * memmap=nn!ss carves legacy persistent memory (e820 type 12) out of System RAM, memmap=nn$ss a reserved range:
+     * e820__update_table lets the higher type win, the zones lose those pages, and the carved sections have no memmap.
+     */
+    @Test
+    void memmapEditsTheE820MapInCommandLineOrder() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        Machine m = new MachineServiceImpl().parse("qemu-pmem", MachineServiceImpl.builtinText("qemu-2g").orElseThrow()
+                + "\ncmdline memmap=512M!0x40000000 memmap=16M$0x10000000\n");
+        List<String> log = model.boot(m).log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+        int user = log.indexOf("user-defined physical RAM map:");
+        assertTrue(user > 0, String.join("\n", log));
+        assertEquals(List.of(
+                "user: [mem 0x0000000000100000-0x000000000fffffff] usable",
+                "user: [mem 0x0000000010000000-0x0000000010ffffff] reserved",
+                "user: [mem 0x0000000011000000-0x000000003fffffff] usable",
+                "user: [mem 0x0000000040000000-0x000000005fffffff] persistent (type 12)",
+                "user: [mem 0x0000000060000000-0x000000007ffdffff] usable"), log.subList(user + 4, user + 9));
+        var dma32 = model.zone(0, ZoneType.DMA32);
+        assertEquals(0x7ffe0 - 0x1000 - (16L << 20 >> 12) - (512L << 20 >> 12), dma32.presentPages());
+        assertTrue(log.contains("On node 0, zone DMA32: 4096 pages in unavailable ranges"),
+                "the reserved 16 MiB lie inside a section; the 512 MiB of pmem are whole sections without a memmap");
+        assertEquals(false, model.memmap().valid(0x40000));
+        assertEquals(List.of(), model.check());
+    }
 }
