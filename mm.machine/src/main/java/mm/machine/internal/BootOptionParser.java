@@ -32,6 +32,8 @@ final class BootOptionParser {
     private boolean memblockDebug;
     private boolean movableNode;
     private final Map<String, String> extra = new TreeMap<>();
+    /** The huge page size the next hugepages= applies to (0: the default size), and the default size. */
+    private long hugepagesz, defaultHugepagesz = 2L << 20;
     /** Every word applied, in order: the command line as written. */
     private final java.util.List<String> words = new java.util.ArrayList<>();
 
@@ -54,6 +56,22 @@ final class BootOptionParser {
             }
             case "mem" -> memLimit = size(key, value, vo, false);
             case "memmap" -> memmap(value, vo);
+            case "hugepagesz", "default_hugepagesz" -> {
+                long sz = value == null ? -1 : Sizes.parse(value);
+                if (sz != 2L << 20 && sz != 1L << 30) throw new OptionException(value == null ? key.length() : vo,
+                        "expected " + key + "=2M or " + key + "=1G (the huge page sizes of x86-64), got '" + opt + "'");
+                if (key.equals("hugepagesz")) hugepagesz = sz;
+                else defaultHugepagesz = sz;
+            }
+            case "hugepages" -> {
+                if (value == null || !value.matches("[0-9]{1,9}")) throw new OptionException(value == null
+                        ? key.length() : vo, "expected hugepages=N (a page count; the per-node form N:COUNT is not"
+                        + " modelled), got '" + opt + "'");
+                long sz = hugepagesz > 0 ? hugepagesz : defaultHugepagesz;
+                if (sz == 1L << 30 && Long.parseLong(value) > 0) throw new OptionException(vo, "1 GiB huge pages"
+                        + " allocated at boot (gigantic pages from memblock) are not modelled by mmkit; use"
+                        + " hugepages= with 2M pages");
+            }
             case "movablecore", "kernelcore" -> {
                 if (value != null && value.endsWith("%")) {
                     int p = percent(key, value, vo);

@@ -357,6 +357,10 @@ class MachineFormatTest {
                 Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ndistance 20 11\ne820 0+1G usable node 0\n",
                         "bad:4:13: the distance of node 1 to itself must be 10, got 11"),
                 // bad option values
+                Arguments.of(MINIMAL + "cmdline hugepagesz=1G hugepages=2\n", "bad:5:33: 1 GiB huge pages allocated at"
+                        + " boot (gigantic pages from memblock) are not modelled by mmkit; use hugepages= with 2M pages"),
+                Arguments.of(MINIMAL + "cmdline hugepagesz=4M\n", "bad:5:20: expected hugepagesz=2M or hugepagesz=1G"
+                        + " (the huge page sizes of x86-64), got 'hugepagesz=4M'"),
                 Arguments.of(MINIMAL + "cmdline memmap=1G!4Q\n", "bad:5:19: expected an address like 4G or 0x100000000"
                         + " after '!' in memmap=, got '1G!4Q'"),
                 Arguments.of(MINIMAL + "cmdline memmap=2G@4G\n", "bad:5:16: memmap=2G@4G is not supported by mmkit (it"

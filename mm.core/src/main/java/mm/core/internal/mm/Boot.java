@@ -139,6 +139,7 @@ public final class Boot {
     private void lateBoot(BootWorkloadRunner workload) {
         DmaPool.atomicPoolInit(k, machine, log);
         Watermarks.initPerZoneWmarkMin(k, false);
+        k.hugetlb = Hugetlb.init(k, machine.options(), log); // subsys_initcall
         k.pageAlloc.setupPerCpuPagesets();
         freeInitmem.lateFrees(false);
         Watermarks.initPerZoneWmarkMin(k, true);

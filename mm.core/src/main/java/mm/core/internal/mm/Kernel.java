@@ -62,6 +62,8 @@ public final class Kernel {
     public long totalramPagesAtMemoryLine;
     /** The blocks of the DMA atomic pools ({pfn, order}), which the kernel's gen_pools hold for good. */
     public final java.util.List<long[]> atomicPools = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** hugetlb's boot pool (hugetlb_init); none until then. */
+    Hugetlb hugetlb = Hugetlb.none();
     /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */
     public long minFreeKbytes;
 

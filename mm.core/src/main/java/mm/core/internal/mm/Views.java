@@ -285,7 +285,7 @@ final class Views {
         long buffers = 0, swapcache = node[VmStat.NR_SWAPCACHE];
         long cached = Math.max(0, node[VmStat.NR_FILE_PAGES] - swapcache - buffers);
         long sreclaimable = node[VmStat.NR_SLAB_RECLAIMABLE], sunreclaim = node[VmStat.NR_SLAB_UNRECLAIMABLE];
-        long hugetlbPages = 0, totalSwap = 0;
+        long hugetlbPages = k.hugetlb.hugetlbPages(), totalSwap = 0;
         long commitLimit = (totalram - hugetlbPages) * OVERCOMMIT_RATIO / 100 + totalSwap;
         long percpuPages = (SetupArch.PCPU_USED >> Mm.PAGE_SHIFT) * k.cpus.count() + k.vmstat.percpuPages();
         long[] direct = DirectMap.pages(k);
@@ -336,11 +336,11 @@ final class Views {
             new Line("FileHugePages", node[VmStat.NR_FILE_THPS] * pk, true),
             new Line("FilePmdMapped", node[VmStat.NR_FILE_PMDMAPPED] * pk, true),
             new Line("Unaccepted", zone[VmStat.NR_UNACCEPTED] * pk, true),
-            new Line("HugePages_Total", 0, false),
-            new Line("HugePages_Free", 0, false),
+            new Line("HugePages_Total", k.hugetlb.totalDefault(), false),
+            new Line("HugePages_Free", k.hugetlb.totalDefault(), false), // the pool is not used
             new Line("HugePages_Rsvd", 0, false),
             new Line("HugePages_Surp", 0, false),
-            new Line("Hugepagesize", HPAGE_PMD_KB, true),
+            new Line("Hugepagesize", k.hugetlb.defaultSize / 1024, true),
             new Line("Hugetlb", hugetlbPages * pk, true),
             new Line("DirectMap4k", direct[0] * 4, true),
             new Line("DirectMap2M", direct[1] * 2048, true),

@@ -196,6 +196,13 @@ class FidelityQemu2gTest {
         return out;
     }
 
+    /** hugetlb_init's report: both x86-64 huge page sizes, none pre-allocated, HVO's savings. */
+    @Test
+    void hugetlbLinesAreTheKernels() {
+        assertEquals(realLines("HugeTLB: registered 1.00 GiB page size, pre-allocated 0 pages", 4),
+                log.stream().filter(l -> l.startsWith("HugeTLB: ")).toList());
+    }
+
     /** start_kernel's command line and the words no parameter claims (init/main.c print_unknown_bootoptions). */
     @Test
     void commandLineAndUnknownParametersAreTheKernels() {

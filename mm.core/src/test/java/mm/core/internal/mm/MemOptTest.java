@@ -61,4 +61,27 @@ class MemOptTest {
         assertEquals(false, model.memmap().valid(0x40000));
         assertEquals(List.of(), model.check());
     }
+
+    /** hugepages=16: hugetlb_init takes 16 order-9 blocks from the buddy, and meminfo shows the pool. */
+    @Test
+    void hugepagesFillTheBootPoolFromTheBuddy() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl plain = new MemoryModelImpl(variants), huge = new MemoryModelImpl(variants);
+        MachineServiceImpl ms = new MachineServiceImpl();
+        String text = MachineServiceImpl.builtinText("tiny-2node").orElseThrow();
+        plain.boot(ms.parse("tiny-2node", text));
+        List<String> log = huge.boot(ms.parse("tiny-2node", text + "\ncmdline hugepages=16\n")).log().stream()
+                .map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+        assertTrue(log.contains("HugeTLB: registered 2.00 MiB page size, pre-allocated 16 pages"), String.join("\n", log));
+        assertTrue(log.contains("HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page"));
+        String meminfo = huge.meminfo().text();
+        assertTrue(meminfo.contains("HugePages_Total:      16\n"), meminfo);
+        assertTrue(meminfo.contains("Hugetlb:           32768 kB\n"), meminfo);
+        // the pool comes out of free memory, spread over both nodes
+        long diff = plain.totalFreePages() - huge.totalFreePages();
+        assertTrue(Math.abs(diff - 16 * 512) < 600, "free pages went down by the pool: " + diff);
+        assertEquals(8, huge.kernel().hugetlb.pool.stream().filter(p -> huge.zoneOf(p[0]).nid() == 0).count());
+        assertEquals(List.of(), huge.check());
+    }
 }
