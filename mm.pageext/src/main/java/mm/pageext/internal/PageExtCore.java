@@ -65,9 +65,11 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     // ------------------------------------------------------------------------------------------- the boot
 
     /**
-     * The boot's heap preflight: one table per present section, {@code page_ext_size} bytes per page as
-     * {@link PageExtTable} stores them, laid out as {@link Storage} will (the flags word when a client shares it,
-     * then every client the machine needs, e.g. page_owner with page_owner=on); nothing when no client is needed.
+     * The boot's heap preflight, by {@link PageExtTable}'s accounting (storage only where something is written): a
+     * table object and its {@link PageExt.Section} per present section; the pages the boot writes entries for, each
+     * at most a chunk of its own: the tables' own pages (page_owner's early scan finds them; entries laid out as
+     * {@link Storage} will, e.g. 72 bytes with page_owner=on), a chunk list per section they lie in, and the boot
+     * workload's pages. Nothing when no client is needed.
      */
     @Override public long bootHeapBytes(Machine m, long presentSections, long presentPages) {
         if (registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class) == null) return 0;
@@ -81,8 +83,19 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         }
         if (!any) return 0;
         if (flags) size += Long.BYTES;
-        return presentSections * ((long) size * Mm.PAGES_PER_SECTION + 64);
+        long chunk = 16L + (long) size * PageExtTable.CHUNK_PAGES;
+        long chunkList = 16L + 4L * (Mm.PAGES_PER_SECTION / PageExtTable.CHUNK_PAGES);
+        // a table's pages: its bytes rounded up to a power-of-two block (alloc_pages_exact_nid)
+        long tablePages = Long.highestOneBit(Math.max(1, ((long) size * Mm.PAGES_PER_SECTION - 1) / Mm.PAGE_SIZE) * 2);
+        long tableSections = (presentSections * tablePages + Mm.PAGES_PER_SECTION - 1) / Mm.PAGES_PER_SECTION;
+        long workload = m.workload() == null ? 0
+                : m.workload().earlyPages() + m.workload().midPages() + m.workload().latePages();
+        return presentSections * TABLE_BYTES + tableSections * (chunkList + 4 * chunk)
+                + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk;
     }
+
+    /** Heap of one section's table while nothing wrote it: the table, its Section record, the slots holding them. */
+    static final long TABLE_BYTES = 160;
 
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
         if (phase == BootPhase.SETUP_ARCH) {
