@@ -3,6 +3,7 @@ package mm.pageext.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.api.CallStack;
+import mm.core.api.MemmapVariants;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
@@ -69,7 +70,8 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
      * table object and its {@link PageExt.Section} per present section; the pages the boot writes entries for, each
      * at most a chunk of its own: the tables' own pages (page_owner's early scan finds them; entries laid out as
      * {@link Storage} will, e.g. 72 bytes with page_owner=on), a chunk list per section they lie in, and the boot
-     * workload's pages. Nothing when no client is needed.
+     * workload's pages; and, under the compact memmap, the struct pages of the sections the tables are cut from
+     * (allocated or reserved blocks make them dense). Nothing when no client is needed.
      */
     @Override public long bootHeapBytes(Machine m, long presentSections, long presentPages) {
         if (registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class) == null) return 0;
@@ -90,9 +92,17 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         long tableSections = (presentSections * tablePages + Mm.PAGES_PER_SECTION - 1) / Mm.PAGES_PER_SECTION;
         long workload = m.workload() == null ? 0
                 : m.workload().earlyPages() + m.workload().midPages() + m.workload().latePages();
+        // the tables come from the buddy (or memblock, on-touch): under the compact memmap each section they are cut
+        // from is stored page by page (docs/memmap.md), for page_ext's sake
+        boolean compact = MemmapVariants.COMPACT.equals(
+                registry.selection().getOrDefault(MemmapVariants.SUBSYSTEM, MemmapVariants.COMPACT));
+        long memmap = compact ? tableSections * Mm.PAGES_PER_SECTION * WRITTEN_MEMMAP_BYTES_PER_PAGE : 0;
         return presentSections * TABLE_BYTES + tableSections * (chunkList + 4 * chunk)
-                + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk;
+                + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk + memmap;
     }
+
+    /** docs/memmap.md's budget of a section the compact memmap stores page by page. */
+    static final long WRITTEN_MEMMAP_BYTES_PER_PAGE = 20;
 
     /** Heap of one section's table while nothing wrote it: the table, its Section record, the slots holding them. */
     static final long TABLE_BYTES = 160;
