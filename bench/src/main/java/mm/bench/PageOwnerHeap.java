@@ -71,6 +71,17 @@ public final class PageOwnerHeap {
         System.out.printf("  difference %d MiB = memmap of %d sections no longer uniform (~%d MiB)"
                         + " + page_ext chunks %d MiB + the rest %d MiB%n", (heapOn - heapOff) >> 20, uniformOff - uniformOn,
                 memmap >> 20, own >> 20, rest >> 20);
+        // what the tables of sections nothing wrote cost: the same number of tables and Section records, alone
+        long before = used();
+        Object[] keep = new Object[2 * (int) tables];
+        for (int i = 0; i < tables; i++) {
+            keep[2 * i] = new PageExtTable(i, on.ext.entrySize(), true);
+            keep[2 * i + 1] = new PageExt.Section(i, 0, on.ext.entrySize() * (long) Mm.PAGES_PER_SECTION, "buddy", i, 0);
+        }
+        long unwritten = used() - before;
+        System.out.printf("  a table nothing wrote, with its Section record and slots: %d bytes = %.4f bytes per page%n",
+                unwritten / Math.max(1, tables), unwritten / (double) Math.max(1, tables) / Mm.PAGES_PER_SECTION);
+        if (keep.length < 0) System.out.println(keep[0]);
         System.out.printf("  early-allocated pages (written by the scan): %d; chunk bytes per written page %.2f;"
                 + " the rest per present page %.4f%n", written, own / (double) Math.max(1, written),
                 rest / (double) present);

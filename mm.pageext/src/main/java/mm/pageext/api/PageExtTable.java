@@ -41,10 +41,17 @@ public final class PageExtTable {
     /** Bytes of a chunk's own array; a shared (read-only) array is one byte longer, which is how writers tell. */
     private final int chunkBytes;
     private final long recip;
-    /** What every chunk without an array of its own holds: null (zeros) or a shared read-only array. */
-    private volatile byte[] base;
-    /** Per chunk: null (= base), its own array, or a shared read-only one; null until a chunk differs from base. */
-    private volatile byte[][] chunks;
+    /**
+     * What every chunk without an array of its own holds: null (zeros) or a shared read-only array. Written under
+     * the table's lock; plain reads (a reader that races with a fill may see the old value, as with plain bytes).
+     */
+    private byte[] base;
+    /**
+     * Per chunk: null (= base), its own array, or a shared read-only one; null until a chunk differs from base.
+     * The list is made under the table's lock (its null slots are visible to every thread as such); its slots are
+     * written with release and read with acquire, so a chunk's contents are seen with it.
+     */
+    private byte[][] chunks;
 
     /**
      * @param sectionNr the section this table covers
