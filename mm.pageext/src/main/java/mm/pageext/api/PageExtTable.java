@@ -8,7 +8,8 @@ import mm.core.api.Mm;
 
 /**
  * One section's page_ext table: {@code entrySize} bytes per page (the kernel's table is {@link #bytes} long), read
- * and written at byte offsets from {@link #entry} plus the client's field offsets. Little-endian like x86_64. The
+ * and written at positions {@link #entry} gives, plus the client's field offsets (a position is not a byte offset
+ * in the kernel's table: the entries are kept in chunks). Little-endian like x86_64. The
  * shared flags word, when present, is the first 8 bytes of every entry; its bit 63 is emulator-private
  * ({@link #PRESENT}: the entry was initialised, used by init-on-touch, where a table can exist before all of its
  * struct pages are initialised).
@@ -26,9 +27,10 @@ public final class PageExtTable {
     /** Pages per chunk: the unit in which a table gets heap on the first write. */
     public static final int CHUNK_PAGES = 64;
     private static final int CHUNKS = Mm.PAGES_PER_SECTION / CHUNK_PAGES;
-    /** Largest entry the chunk arithmetic (a multiply and a shift instead of a division) is exact for. */
+    /** Largest entry: a chunk's bytes fit below {@link #POS_SHIFT} bits. */
     private static final int MAX_ENTRY = 2048;
-    private static final int RECIP_SHIFT = 44;
+    /** A position is (chunk << POS_SHIFT) | byte offset in the chunk: one shift and one mask to resolve. */
+    private static final int POS_SHIFT = 17, POS_MASK = (1 << POS_SHIFT) - 1;
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -40,7 +42,6 @@ public final class PageExtTable {
     private final boolean allPresent;
     /** Bytes of a chunk's own array; a shared (read-only) array is one byte longer, which is how writers tell. */
     private final int chunkBytes;
-    private final long recip;
     /**
      * What every chunk without an array of its own holds: null (zeros) or a shared read-only array. Written under
      * the table's lock; plain reads (a reader that races with a fill may see the old value, as with plain bytes).
@@ -67,7 +68,6 @@ public final class PageExtTable {
         this.entrySize = entrySize;
         this.allPresent = allPresent;
         this.chunkBytes = Math.max(1, entrySize * CHUNK_PAGES);
-        this.recip = (1L << RECIP_SHIFT) / chunkBytes + 1;
     }
 
     public long sectionNr() { return startPfn >>> Mm.PFN_SECTION_SHIFT; }
@@ -89,8 +89,14 @@ public final class PageExtTable {
 
     public int entrySize() { return entrySize; }
 
-    /** Byte offset of pfn's entry in this table (pfn must lie in the section). */
-    public int entry(long pfn) { return (int) (pfn - startPfn) * entrySize; }
+    /**
+     * The position of pfn's entry in this table (pfn must lie in the section): add a field's byte offset inside the
+     * entry to read or write the field. Positions of consecutive pages are not {@code entrySize} apart.
+     */
+    public int entry(long pfn) {
+        int i = (int) (pfn - startPfn);
+        return (i / CHUNK_PAGES) << POS_SHIFT | (i % CHUNK_PAGES) * entrySize;
+    }
 
     /** Whether pfn's entry is valid (always for tables made at page_ext_init). */
     public boolean present(long pfn) {
@@ -152,54 +158,42 @@ public final class PageExtTable {
 
     // --- typed fields at byte offsets (entry + field offset)
     public short getShort(int at) {
-        int c = chunkOf(at);
-        byte[] d = readChunk(c);
-        return d == null ? 0 : (short) SHORT.get(d, at - c * chunkBytes);
+        byte[] d = readChunk(at >>> POS_SHIFT);
+        return d == null ? 0 : (short) SHORT.get(d, at & POS_MASK);
     }
 
     public void putShort(int at, short v) {
-        int c = chunkOf(at);
-        SHORT.set(writeChunk(c), at - c * chunkBytes, v);
+        SHORT.set(writeChunk(at >>> POS_SHIFT), at & POS_MASK, v);
     }
 
     public int getInt(int at) {
-        int c = chunkOf(at);
-        byte[] d = readChunk(c);
-        return d == null ? 0 : (int) INT.get(d, at - c * chunkBytes);
+        byte[] d = readChunk(at >>> POS_SHIFT);
+        return d == null ? 0 : (int) INT.get(d, at & POS_MASK);
     }
 
     public void putInt(int at, int v) {
-        int c = chunkOf(at);
-        INT.set(writeChunk(c), at - c * chunkBytes, v);
+        INT.set(writeChunk(at >>> POS_SHIFT), at & POS_MASK, v);
     }
 
     public long getLong(int at) {
-        int c = chunkOf(at);
-        byte[] d = readChunk(c);
-        return d == null ? 0 : (long) LONG.get(d, at - c * chunkBytes);
+        byte[] d = readChunk(at >>> POS_SHIFT);
+        return d == null ? 0 : (long) LONG.get(d, at & POS_MASK);
     }
 
     public void putLong(int at, long v) {
-        int c = chunkOf(at);
-        LONG.set(writeChunk(c), at - c * chunkBytes, v);
+        LONG.set(writeChunk(at >>> POS_SHIFT), at & POS_MASK, v);
     }
 
+    /** Reads {@code len} bytes of one entry from position {@code at}. */
     public void getBytes(int at, byte[] dst, int len) {
-        for (int done = 0; done < len; ) {
-            int c = chunkOf(at + done), o = at + done - c * chunkBytes, n = Math.min(len - done, chunkBytes - o);
-            byte[] d = readChunk(c);
-            if (d == null) Arrays.fill(dst, done, done + n, (byte) 0);
-            else System.arraycopy(d, o, dst, done, n);
-            done += n;
-        }
+        byte[] d = readChunk(at >>> POS_SHIFT);
+        if (d == null) Arrays.fill(dst, 0, len, (byte) 0);
+        else System.arraycopy(d, at & POS_MASK, dst, 0, len);
     }
 
+    /** Writes {@code len} bytes of one entry at position {@code at}. */
     public void putBytes(int at, byte[] src, int len) {
-        for (int done = 0; done < len; ) {
-            int c = chunkOf(at + done), o = at + done - c * chunkBytes, n = Math.min(len - done, chunkBytes - o);
-            System.arraycopy(src, done, writeChunk(c), o, n);
-            done += n;
-        }
+        System.arraycopy(src, 0, writeChunk(at >>> POS_SHIFT), at & POS_MASK, len);
     }
 
     /** Copies {@code len} bytes inside this table (same-block tails). */
@@ -207,24 +201,13 @@ public final class PageExtTable {
 
     /** Copies {@code len} bytes from another table (migration across sections). */
     public static void copy(PageExtTable src, int from, PageExtTable dst, int to, int len) {
-        int sc = src.chunkOf(from), dc = dst.chunkOf(to);
-        int so = from - sc * src.chunkBytes, dO = to - dc * dst.chunkBytes;
-        if (so + len <= src.chunkBytes && dO + len <= dst.chunkBytes) {
-            byte[] w = dst.writeChunk(dc);
-            byte[] r = src.readChunk(sc);
-            if (r == null) Arrays.fill(w, dO, dO + len, (byte) 0);
-            else System.arraycopy(r, so, w, dO, len);
-            return;
-        }
-        byte[] tmp = new byte[len];
-        src.getBytes(from, tmp, len);
-        dst.putBytes(to, tmp, len);
+        byte[] w = dst.writeChunk(to >>> POS_SHIFT);
+        byte[] r = src.readChunk(from >>> POS_SHIFT);
+        if (r == null) Arrays.fill(w, to & POS_MASK, (to & POS_MASK) + len, (byte) 0);
+        else System.arraycopy(r, from & POS_MASK, w, to & POS_MASK, len);
     }
 
     // ------------------------------------------------------------------------------------------- chunks
-
-    /** at / chunkBytes as a multiply and a shift (exact for every offset of a table, entries up to MAX_ENTRY). */
-    private int chunkOf(int at) { return (int) ((at * recip) >>> RECIP_SHIFT); }
 
     private byte[] readChunk(int c) {
         byte[][] cs = chunks;

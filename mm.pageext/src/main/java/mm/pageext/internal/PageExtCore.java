@@ -12,6 +12,7 @@ import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.PageInitHook;
+import mm.machine.api.E820Range;
 import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
@@ -96,13 +97,19 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         // from is stored page by page (docs/memmap.md), for page_ext's sake
         boolean compact = MemmapVariants.COMPACT.equals(
                 registry.selection().getOrDefault(MemmapVariants.SUBSYSTEM, MemmapVariants.COMPACT));
-        long memmap = compact ? tableSections * Mm.PAGES_PER_SECTION * WRITTEN_MEMMAP_BYTES_PER_PAGE : 0;
+        long top = 0;
+        for (E820Range r : m.e820()) if (r.type().isRam()) top = Math.max(top, r.end());
+        long perPage = WRITTEN_MEMMAP_BYTES_PER_PAGE + ((top >>> Mm.PAGE_SHIFT) > Integer.MAX_VALUE ? HIGH_LINK_BYTES : 0);
+        long memmap = compact ? tableSections * Mm.PAGES_PER_SECTION * perPage : 0;
         return presentSections * TABLE_BYTES + tableSections * (chunkList + 4 * chunk)
                 + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk + memmap;
     }
 
-    /** docs/memmap.md's budget of a section the compact memmap stores page by page. */
-    static final long WRITTEN_MEMMAP_BYTES_PER_PAGE = 20;
+    /**
+     * docs/memmap.md's budget of a section the compact memmap stores page by page, and what links to PFNs at or
+     * above 2^31 (RAM beyond 8 TiB) add.
+     */
+    static final long WRITTEN_MEMMAP_BYTES_PER_PAGE = 20, HIGH_LINK_BYTES = 4;
 
     /** Heap of one section's table while nothing wrote it: the table, its Section record, the slots holding them. */
     static final long TABLE_BYTES = 160;

@@ -215,9 +215,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
-        // adjacent little-endian fields go in pairs: order + last_migrate_reason (-1), handle + pid
-        t.putInt(a + ORDER, (order & 0xffff) | (-1 << 16));
-        t.putInt(a + GFP, gfp);
+        // adjacent little-endian fields go together: order + last_migrate_reason (-1) + gfp, handle + pid
+        t.putLong(a + ORDER, (order & 0xffffL) | 0xffffL << 16 | (gfp & 0xffffffffL) << 32);
         t.putLong(a + TS, tsNanos);
         long[] comm = commWords(task);
         t.putLong(a + COMM, comm[0]);
