@@ -149,6 +149,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         PageExtTable t = null;          // the table of the current section (lookup_page_ext of a page of it)
         long tSection = -1;
         long runStart = -1, runEnd = -1; // pages of t to mark, not yet written
+        long noOwnerUntil = -1;         // entries of t up to here are known to be without PAGE_EXT_OWNER
         while (pfn < end) {
             if (!mm.valid(pfn)) {
                 long next = mm.nextValidPfn(pfn); // over a hole by present sections
@@ -160,6 +161,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                 if (runStart >= 0) { markEarly(t, runStart, runEnd, o, record); runStart = -1; }
                 tSection = section;
                 t = null;
+                noOwnerUntil = -1;
                 if (mm.uniformlyFree(pfn) || mm.uniformlyReserved(pfn)) {
                     pfn = Math.min(end, (section + 1) << Mm.PFN_SECTION_SHIFT);
                     continue;
@@ -175,7 +177,13 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                         long order = mm.privateField(pfn);
                         if (order > 0 && order <= Mm.MAX_PAGE_ORDER) pfn += (1L << order) - 1;
                     } else if ((f & PageFlags.bit(PageFlags.PG_reserved)) == 0) {
-                        mark = !t.testFlag(t.entry(pfn), PageExt.PAGE_EXT_OWNER);
+                        if (pfn < noOwnerUntil) {
+                            mark = true;
+                        } else {
+                            mark = !t.testFlag(t.entry(pfn), PageExt.PAGE_EXT_OWNER);
+                            // entries alike up to sameUntil (runs marked so far lie behind pfn)
+                            if (mark) noOwnerUntil = t.sameUntil(pfn);
+                        }
                     }
                 }
                 if (mark) {
