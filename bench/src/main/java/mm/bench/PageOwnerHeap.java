@@ -82,9 +82,9 @@ public final class PageOwnerHeap {
         System.out.printf("  a table nothing wrote, with its Section record and slots: %d bytes = %.4f bytes per page%n",
                 unwritten / Math.max(1, tables), unwritten / (double) Math.max(1, tables) / Mm.PAGES_PER_SECTION);
         if (keep.length < 0) System.out.println(keep[0]);
-        System.out.printf("  early-allocated pages (written by the scan): %d; chunk bytes per written page %.2f;"
-                + " the rest per present page %.4f%n", written, own / (double) Math.max(1, written),
-                rest / (double) present);
+        System.out.printf("  early-allocated pages (written by the scan): %d; chunk bytes %d (%s per early page);"
+                + " the rest per present page %.4f%n", written, own,
+                written == 0 ? "-" : String.format("%.2f", own / (double) written), rest / (double) present);
     }
 
     record Booted(MemoryModelImpl model, PageExtCore ext, PageOwnerImpl owner, long ms, Map<String, double[]> timings) {

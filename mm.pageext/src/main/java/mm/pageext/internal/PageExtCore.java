@@ -156,6 +156,7 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     @Override public boolean ready() { return storage.ready(); }
     @Override public int entrySize() { return storage.entrySize(); }
     @Override public PageExtTable lookup(long pfn) { return storage.lookup(pfn); }
+    @Override public PageExtTable table(long pfn) { return storage.table(pfn); }
     @Override public long allocatedBytes() { return storage.allocatedBytes(); }
     @Override public String variant() { return storage.variant; }
     @Override public List<Client> clients() { return storage.clients(); }

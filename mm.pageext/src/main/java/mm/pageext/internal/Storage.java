@@ -67,7 +67,7 @@ final class Storage implements PageExtStorage {
     }
 
     /** The table of pfn's section, valid entries or not. */
-    PageExtTable table(long pfn) {
+    @Override public PageExtTable table(long pfn) {
         return pfn < 0 ? null : tableOfSection(pfn >>> Mm.PFN_SECTION_SHIFT);
     }
 

@@ -169,7 +169,14 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
             }
             long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
             for (; pfn < blockEnd; pfn++) {
-                if (t == null ? (t = e.lookup(pfn)) == null : !t.present(pfn)) continue;
+                if (t == null ? (t = e.lookup(pfn)) == null : !t.present(pfn)) {
+                    // no entry here: nor on the entries alike after it (init-on-touch: not initialised yet)
+                    if (runStart >= 0) { markEarly(t, runStart, runEnd, o, record); runStart = -1; }
+                    PageExtTable any = t != null ? t : e.table(pfn);
+                    long past = any == null ? (section + 1) << Mm.PFN_SECTION_SHIFT : any.sameUntil(pfn);
+                    pfn = Math.min(past, end) - 1;
+                    continue;
+                }
                 long f = mm.flags(pfn);
                 boolean mark = false;
                 if (PageFlags.zoneIdx(f) == zoneIdx && PageFlags.nid(f) == nid) {
@@ -368,7 +375,13 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                     continue;
                 }
             }
-            if (t == null || !mm.initialised(pfn)) { pfn++; continue; }
+            if (t == null) {
+                // no entry here, nor on the entries alike after it (no table: the rest of the section)
+                PageExtTable any = ext.table(pfn);
+                pfn = any == null ? Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION) : any.sameUntil(pfn);
+                continue;
+            }
+            if (!mm.initialised(pfn)) { pfn++; continue; }
             long f = mm.flags(pfn);
             if ((f & PageFlags.TYPE_BUDDY) != 0) {
                 long order = mm.privateField(pfn);
