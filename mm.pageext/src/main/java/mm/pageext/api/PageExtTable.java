@@ -253,13 +253,18 @@ public final class PageExtTable {
             return;
         }
         int p = a;
+        byte[] lastFrom = null, lastTemplate = null;   // consecutive chunks that held the same array
         while (p < b) {
             int c = p / CHUNK_PAGES, cEnd = Math.min(b, (c + 1) * CHUNK_PAGES);
             byte[] cur = readChunk(c);
             if (p == c * CHUNK_PAGES && cEnd == (c + 1) * CHUNK_PAGES && (cur == null || cur.length != chunkBytes)) {
                 byte[][] cs = chunks;
                 if (cs == null) chunks = cs = new byte[CHUNKS][];
-                CHUNK.setRelease(cs, c, Templates.of(cur, chunkBytes, entrySize, image, at, bytes, flags));
+                if (lastTemplate == null || cur != lastFrom) {
+                    lastFrom = cur;
+                    lastTemplate = Templates.of(cur, chunkBytes, entrySize, image, at, bytes, flags);
+                }
+                CHUNK.setRelease(cs, c, lastTemplate);
             } else {
                 byte[] w = writeChunk(c);
                 for (int e = (p - c * CHUNK_PAGES) * entrySize, end = (cEnd - c * CHUNK_PAGES) * entrySize; e < end;
