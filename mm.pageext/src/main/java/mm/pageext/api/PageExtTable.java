@@ -184,6 +184,38 @@ public final class PageExtTable {
         LONG.set(writeChunk(at >>> POS_SHIFT), at & POS_MASK, v);
     }
 
+    // --- one entry, several fields: resolve its chunk once (the allocation path of a client such as page_owner)
+
+    /**
+     * The array holding the entry at position {@code pos}, the table's own (the chunk's first write gives it its own
+     * copy), to write several fields of that entry with {@link #putLong(byte[], int, long)} and its siblings at
+     * {@code pos} plus field offsets: the same as the instance setters, with the chunk resolved once. Write nothing
+     * else into it.
+     */
+    public byte[] writable(int pos) { return writeChunk(pos >>> POS_SHIFT); }
+
+    /**
+     * The array holding the entry at position {@code pos} for reading with {@link #getLong(byte[], int)} and its
+     * siblings, or null where the chunk holds zeros. Possibly shared with other chunks: never write it.
+     */
+    public byte[] readable(int pos) { return readChunk(pos >>> POS_SHIFT); }
+
+    public static short getShort(byte[] chunk, int pos) {
+        return chunk == null ? 0 : (short) SHORT.get(chunk, pos & POS_MASK);
+    }
+
+    public static int getInt(byte[] chunk, int pos) { return chunk == null ? 0 : (int) INT.get(chunk, pos & POS_MASK); }
+
+    public static long getLong(byte[] chunk, int pos) {
+        return chunk == null ? 0 : (long) LONG.get(chunk, pos & POS_MASK);
+    }
+
+    public static void putShort(byte[] writable, int pos, short v) { SHORT.set(writable, pos & POS_MASK, v); }
+
+    public static void putInt(byte[] writable, int pos, int v) { INT.set(writable, pos & POS_MASK, v); }
+
+    public static void putLong(byte[] writable, int pos, long v) { LONG.set(writable, pos & POS_MASK, v); }
+
     /** Reads {@code len} bytes of one entry from position {@code at}. */
     public void getBytes(int at, byte[] dst, int len) {
         byte[] d = readChunk(at >>> POS_SHIFT);

@@ -134,6 +134,35 @@ class PageExtTableTest {
     }
 
     @Test
+    void fieldsWrittenThroughTheEntrysArrayAreTheEntrysFields() {
+        PageExtTable t = new PageExtTable(NR, ENTRY, true);
+        long pfn = START + 3 * CHUNK + 5;
+        int e = t.entry(pfn);
+        assertEquals(null, t.readable(e), "a chunk nothing wrote reads as zeros");
+        assertEquals(0, PageExtTable.getLong(t.readable(e), e + 16));
+        byte[] w = t.writable(e);
+        PageExtTable.putLong(w, e + 8, 77L);
+        PageExtTable.putInt(w, e + 16, -3);
+        PageExtTable.putShort(w, e + 20, (short) 9);
+        PageExtTable.putLong(w, e, PageExtTable.getLong(w, e) | 1);
+        assertEquals(77L, t.getLong(e + 8));
+        assertEquals(-3, t.getInt(e + 16));
+        assertEquals(9, t.getShort(e + 20));
+        assertEquals(1, t.flags(e));
+        assertEquals(0, t.getLong(t.entry(pfn + 1) + 8), "the next entry is untouched");
+        // a chunk of a run written alike: writing one entry gives the chunk its own copy, the run keeps its array
+        t.fill(START + 10 * CHUNK, START + 12 * CHUNK, 24, new byte[] {5, 6}, 2);
+        int f = t.entry(START + 10 * CHUNK + 1);
+        assertTrue(t.readable(f) == t.readable(t.entry(START + 11 * CHUNK)), "one shared array");
+        PageExtTable.putShort(t.writable(f), f + 24, (short) 0x0101);
+        assertEquals(0x0101, t.getShort(f + 24));
+        assertEquals(0x0605, t.getShort(t.entry(START + 10 * CHUNK) + 24), "the rest of the chunk as the run left it");
+        assertEquals(0x0605, t.getShort(t.entry(START + 11 * CHUNK) + 24));
+        assertEquals(2, t.flags(t.entry(START + 11 * CHUNK)));
+        check(t);
+    }
+
+    @Test
     void copiesReadZerosWhereNothingWasWritten() {
         PageExtTable a = new PageExtTable(NR, ENTRY, true), b = new PageExtTable(NR + 1, ENTRY, true);
         a.putLong(a.entry(START + 9) + 8, -1L);

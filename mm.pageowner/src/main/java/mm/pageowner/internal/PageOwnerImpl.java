@@ -230,15 +230,16 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
+        byte[] w = t.writable(e);   // the entry's chunk, resolved once for its fields
         // adjacent little-endian fields go together: order + last_migrate_reason (-1) + gfp, handle + pid
-        t.putLong(a + ORDER, (order & 0xffffL) | 0xffffL << 16 | (gfp & 0xffffffffL) << 32);
-        t.putLong(a + TS, tsNanos);
+        PageExtTable.putLong(w, a + ORDER, (order & 0xffffL) | 0xffffL << 16 | (gfp & 0xffffffffL) << 32);
+        PageExtTable.putLong(w, a + TS, tsNanos);
         long[] comm = commWords(task);
-        t.putLong(a + COMM, comm[0]);
-        t.putLong(a + COMM + 8, comm[1]);
-        t.putLong(a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
-        t.putInt(a + TGID, task.tgid());
-        t.setFlags(e, OWNER | ALLOCATED);
+        PageExtTable.putLong(w, a + COMM, comm[0]);
+        PageExtTable.putLong(w, a + COMM + 8, comm[1]);
+        PageExtTable.putLong(w, a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
+        PageExtTable.putInt(w, a + TGID, task.tgid());
+        PageExtTable.putLong(w, e, PageExtTable.getLong(w, e) | OWNER | ALLOCATED);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
             if (!t.present(p)) continue;
             int ep = t.entry(p);
@@ -255,10 +256,11 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
-        t.clearFlags(e, ALLOCATED);
-        t.putInt(a + FREE_HANDLE, handle);
-        t.putLong(a + FREE_TS, tsNanos);
-        t.putLong(a + FREE_PID, (task.pid() & 0xffffffffL) | (long) task.tgid() << 32);
+        byte[] w = t.writable(e);   // the entry's chunk, resolved once for its fields
+        PageExtTable.putLong(w, e, PageExtTable.getLong(w, e) & ~ALLOCATED);
+        PageExtTable.putInt(w, a + FREE_HANDLE, handle);
+        PageExtTable.putLong(w, a + FREE_TS, tsNanos);
+        PageExtTable.putLong(w, a + FREE_PID, (task.pid() & 0xffffffffL) | (long) task.tgid() << 32);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
             if (!t.present(p)) continue;
             int ep = t.entry(p);
