@@ -23,6 +23,13 @@ public interface PageExt {
     /** lookup_page_ext: the table holding {@code pfn}'s entry, or null. */
     PageExtTable lookup(long pfn);
 
+    /**
+     * The table of {@code pfn}'s section whether or not pfn's entry is valid yet (init-on-touch), or null when the
+     * section has none: lets a walk pass over entries {@link #lookup} would refuse one by one
+     * ({@link PageExtTable#sameUntil}).
+     */
+    PageExtTable table(long pfn);
+
     /** Bytes of all tables allocated on this boot (what "allocated %ld bytes of page_ext" prints). */
     long allocatedBytes();
 

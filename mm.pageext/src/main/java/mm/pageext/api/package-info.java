@@ -4,5 +4,5 @@
  * {@code page-ext} ({@code late}, {@code early}, {@code on-touch}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package mm.pageext.api;

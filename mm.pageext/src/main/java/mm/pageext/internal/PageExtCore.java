@@ -3,6 +3,7 @@ package mm.pageext.internal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mm.core.api.CallStack;
+import mm.core.api.MemmapVariants;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
@@ -11,6 +12,7 @@ import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhase;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.PageInitHook;
+import mm.machine.api.E820Range;
 import mm.machine.api.Machine;
 import mm.pageext.api.PageExt;
 import mm.pageext.api.PageExtClient;
@@ -65,9 +67,12 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     // ------------------------------------------------------------------------------------------- the boot
 
     /**
-     * The boot's heap preflight: one table per present section, {@code page_ext_size} bytes per page as
-     * {@link PageExtTable} stores them, laid out as {@link Storage} will (the flags word when a client shares it,
-     * then every client the machine needs, e.g. page_owner with page_owner=on); nothing when no client is needed.
+     * The boot's heap preflight, by {@link PageExtTable}'s accounting (storage only where something is written): a
+     * table object and its {@link PageExt.Section} per present section; the pages the boot writes entries for, each
+     * at most a chunk of its own: the tables' own pages (page_owner's early scan finds them; entries laid out as
+     * {@link Storage} will, e.g. 72 bytes with page_owner=on), a chunk list per section they lie in, and the boot
+     * workload's pages; and, under the compact memmap, the struct pages of the sections the tables are cut from
+     * (allocated or reserved blocks make them dense). Nothing when no client is needed.
      */
     @Override public long bootHeapBytes(Machine m, long presentSections, long presentPages) {
         if (registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class) == null) return 0;
@@ -81,8 +86,33 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         }
         if (!any) return 0;
         if (flags) size += Long.BYTES;
-        return presentSections * ((long) size * Mm.PAGES_PER_SECTION + 64);
+        long chunk = 16L + (long) size * PageExtTable.CHUNK_PAGES;
+        long chunkList = 16L + 4L * (Mm.PAGES_PER_SECTION / PageExtTable.CHUNK_PAGES);
+        // a table's pages: its bytes rounded up to a power-of-two block (alloc_pages_exact_nid)
+        long tablePages = Long.highestOneBit(Math.max(1, ((long) size * Mm.PAGES_PER_SECTION - 1) / Mm.PAGE_SIZE) * 2);
+        long tableSections = (presentSections * tablePages + Mm.PAGES_PER_SECTION - 1) / Mm.PAGES_PER_SECTION;
+        long workload = m.workload() == null ? 0
+                : m.workload().earlyPages() + m.workload().midPages() + m.workload().latePages();
+        // the tables come from the buddy (or memblock, on-touch): under the compact memmap each section they are cut
+        // from is stored page by page (docs/memmap.md), for page_ext's sake
+        boolean compact = MemmapVariants.COMPACT.equals(
+                registry.selection().getOrDefault(MemmapVariants.SUBSYSTEM, MemmapVariants.COMPACT));
+        long top = 0;
+        for (E820Range r : m.e820()) if (r.type().isRam()) top = Math.max(top, r.end());
+        long perPage = WRITTEN_MEMMAP_BYTES_PER_PAGE + ((top >>> Mm.PAGE_SHIFT) > Integer.MAX_VALUE ? HIGH_LINK_BYTES : 0);
+        long memmap = compact ? tableSections * Mm.PAGES_PER_SECTION * perPage : 0;
+        return presentSections * TABLE_BYTES + tableSections * (chunkList + 4 * chunk)
+                + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk + memmap;
     }
+
+    /**
+     * docs/memmap.md's budget of a section the compact memmap stores page by page, and what links to PFNs at or
+     * above 2^31 (RAM beyond 8 TiB) add.
+     */
+    static final long WRITTEN_MEMMAP_BYTES_PER_PAGE = 20, HIGH_LINK_BYTES = 4;
+
+    /** Heap of one section's table while nothing wrote it: the table, its Section record, the slots holding them. */
+    static final long TABLE_BYTES = 160;
 
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
         if (phase == BootPhase.SETUP_ARCH) {
@@ -126,6 +156,7 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
     @Override public boolean ready() { return storage.ready(); }
     @Override public int entrySize() { return storage.entrySize(); }
     @Override public PageExtTable lookup(long pfn) { return storage.lookup(pfn); }
+    @Override public PageExtTable table(long pfn) { return storage.table(pfn); }
     @Override public long allocatedBytes() { return storage.allocatedBytes(); }
     @Override public String variant() { return storage.variant; }
     @Override public List<Client> clients() { return storage.clients(); }

@@ -67,7 +67,7 @@ final class Storage implements PageExtStorage {
     }
 
     /** The table of pfn's section, valid entries or not. */
-    PageExtTable table(long pfn) {
+    @Override public PageExtTable table(long pfn) {
         return pfn < 0 ? null : tableOfSection(pfn >>> Mm.PFN_SECTION_SHIFT);
     }
 
@@ -160,9 +160,7 @@ final class Storage implements PageExtStorage {
         if (pfn >= 0) {
             // make_alloc_exact: split the block and give back the pages beyond the size
             model.split(pfn, order);
-            CallStack free = CallStack.symbolized(List.of("free_unref_page", "__free_pages", "make_alloc_exact",
-                    "alloc_pages_exact_nid_noprof", "init_section_page_ext"), List.of());
-            for (long p = pfn + pages; p < pfn + (1L << order); p++) model.free(p, 0, free);
+            for (long p = pfn + pages; p < pfn + (1L << order); p++) model.free(p, 0, EXACT_FREE);
             return install(sectionNr, nid, bytes, "buddy", pfn, nid(pfn));
         }
         // vzalloc_node: page by page
@@ -189,6 +187,10 @@ final class Storage implements PageExtStorage {
                 + sectionNr + " on node " + nid + " from memblock");
         return install(sectionNr, nid, bytes, "memblock", pa, mb.searchPfnNid(Mm.pfnDown(pa)));
     }
+
+    /** make_alloc_exact's frees of the pages beyond the table. */
+    private static final CallStack EXACT_FREE = CallStack.symbolized(List.of("free_unref_page", "__free_pages",
+            "make_alloc_exact", "alloc_pages_exact_nid_noprof", "init_section_page_ext"), List.of());
 
     private int nid(long pfn) {
         return PageFlags.nid(model.memmap().flags(pfn));

@@ -139,47 +139,74 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
      * other zones, free buddy blocks (by their order), PG_reserved pages and pages that already have a record; mark
      * the rest with the early handle. The struct page is read through {@link Memmap#flags}, so reading an
      * uninitialised one throws; pages page_ext does not cover (init-on-touch: not initialised yet) are skipped
-     * before their struct page is read.
+     * before their struct page is read. A section the memmap stores uniformly free (all buddy) or uniformly reserved
+     * (all PG_reserved) has nothing to mark and is passed over as a whole; consecutive pages to mark are written as
+     * one run ({@link PageExtTable#fill}: whole chunks share one array).
      */
     private long initPagesInZone(PageExt e, ZoneInfo zi, Task task, long ts) {
         Memmap mm = model.memmap();
-        byte[] comm = comm(task);
-        int zoneIdx = zi.zone().ordinal(), nid = zi.nid(), handle = earlyHandle, o = off;
+        byte[] record = earlyRecord(task, ts);
+        int zoneIdx = zi.zone().ordinal(), nid = zi.nid(), o = off;
         long count = 0;
         long pfn = zi.zoneStartPfn(), end = zi.endPfn();
+        PageExtTable t = null;          // the table of the current section (lookup_page_ext of a page of it)
+        long tSection = -1;
+        long runStart = -1, runEnd = -1; // pages of t to mark, not yet written
+        long noOwnerUntil = -1;         // entries of t up to here are known to be without PAGE_EXT_OWNER
         while (pfn < end) {
             if (!mm.valid(pfn)) {
                 long next = mm.nextValidPfn(pfn); // over a hole by present sections
                 pfn = next < 0 ? end : next;
                 continue;
             }
-            long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
-            for (; pfn < blockEnd; pfn++) {
-                PageExtTable t = e.lookup(pfn);
-                if (t == null) continue;
-                long f = mm.flags(pfn);
-                if (PageFlags.zoneIdx(f) != zoneIdx || PageFlags.nid(f) != nid) continue;
-                if ((f & PageFlags.TYPE_BUDDY) != 0) {
-                    long order = mm.privateField(pfn);
-                    if (order > 0 && order <= Mm.MAX_PAGE_ORDER) pfn += (1L << order) - 1;
+            long section = pfn >>> Mm.PFN_SECTION_SHIFT;
+            if (section != tSection) {
+                if (runStart >= 0) { markEarly(t, runStart, runEnd, o, record); runStart = -1; }
+                tSection = section;
+                t = null;
+                noOwnerUntil = -1;
+                if (mm.uniformlyFree(pfn) || mm.uniformlyReserved(pfn)) {
+                    pfn = Math.min(end, (section + 1) << Mm.PFN_SECTION_SHIFT);
                     continue;
                 }
-                if ((f & PageFlags.bit(PageFlags.PG_reserved)) != 0) continue;
-                int en = t.entry(pfn);
-                if (t.testFlag(en, PageExt.PAGE_EXT_OWNER)) continue;
-                int a = en + o;
-                t.putShort(a + ORDER, (short) 0);
-                t.putShort(a + REASON, (short) -1);
-                t.putInt(a + GFP, 0);
-                t.putLong(a + TS, ts);
-                t.putBytes(a + COMM, comm, TASK_COMM_LEN);
-                t.putInt(a + HANDLE, handle);
-                t.putInt(a + PID, task.pid());
-                t.putInt(a + TGID, task.tgid());
-                t.setFlags(en, OWNER | ALLOCATED);
-                count++;
+            }
+            long blockEnd = Math.min(Mm.alignUp(pfn + 1, Mm.PAGEBLOCK_NR_PAGES), end);
+            for (; pfn < blockEnd; pfn++) {
+                if (t == null ? (t = e.lookup(pfn)) == null : !t.present(pfn)) {
+                    // no entry here: nor on the entries alike after it (init-on-touch: not initialised yet)
+                    if (runStart >= 0) { markEarly(t, runStart, runEnd, o, record); runStart = -1; }
+                    PageExtTable any = t != null ? t : e.table(pfn);
+                    long past = any == null ? (section + 1) << Mm.PFN_SECTION_SHIFT : any.sameUntil(pfn);
+                    pfn = Math.min(past, end) - 1;
+                    continue;
+                }
+                long f = mm.flags(pfn);
+                boolean mark = false;
+                if (PageFlags.zoneIdx(f) == zoneIdx && PageFlags.nid(f) == nid) {
+                    if ((f & PageFlags.TYPE_BUDDY) != 0) {
+                        long order = mm.privateField(pfn);
+                        if (order > 0 && order <= Mm.MAX_PAGE_ORDER) pfn += (1L << order) - 1;
+                    } else if ((f & PageFlags.bit(PageFlags.PG_reserved)) == 0) {
+                        if (pfn < noOwnerUntil) {
+                            mark = true;
+                        } else {
+                            mark = !t.testFlag(t.entry(pfn), PageExt.PAGE_EXT_OWNER);
+                            // entries alike up to sameUntil (runs marked so far lie behind pfn)
+                            if (mark) noOwnerUntil = t.sameUntil(pfn);
+                        }
+                    }
+                }
+                if (mark) {
+                    if (runStart < 0) runStart = pfn;
+                    runEnd = pfn + 1;
+                    count++;
+                } else if (runStart >= 0) {
+                    markEarly(t, runStart, runEnd, o, record);
+                    runStart = -1;
+                }
             }
         }
+        if (runStart >= 0) markEarly(t, runStart, runEnd, o, record);
         return count;
     }
 
@@ -190,7 +217,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
      * within a block skip pages of other zones, free buddy blocks (by their order) and PG_reserved pages; the first
      * page whose allocated record's gfp_migratetype differs from the block's migratetype counts the block (under the
      * block's type) and ends its walk; an allocated block is stepped over by its recorded order. Sections stored
-     * uniformly free hold no allocated page and are skipped whole.
+     * uniformly free or uniformly reserved hold no allocated page and are skipped whole.
      */
     @Override public long[] mixedBlocks(int nid, ZoneType zone) {
         long[] count = new long[MigrateType.VALUES.length];
@@ -205,7 +232,7 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
                 pfn = next < 0 ? end : next;
                 continue;
             }
-            if (mm.uniformlyFree(pfn)) {
+            if (mm.uniformlyFree(pfn) || mm.uniformlyReserved(pfn)) {
                 pfn = Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION);
                 continue;
             }
@@ -237,6 +264,19 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         return count;
     }
 
+    /** The allocation bytes of an early record: order 0, no migration, gfp 0, ts, comm, early handle, pid, tgid. */
+    private byte[] earlyRecord(Task task, long ts) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(ALLOC_LEN).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort(ORDER, (short) 0).putShort(REASON, (short) -1).putInt(GFP, 0).putLong(TS, ts);
+        b.put(COMM, comm(task)).putInt(HANDLE, earlyHandle).putInt(PID, task.pid()).putInt(TGID, task.tgid());
+        return b.array();
+    }
+
+    /** The early handle on pages [from, to) of one table, with OWNER and OWNER_ALLOCATED. */
+    private static void markEarly(PageExtTable t, long from, long to, int o, byte[] record) {
+        t.fill(from, to, o, record, OWNER | ALLOCATED);
+    }
+
     // ------------------------------------------------------------------------------------------ hooks
 
     /** __set_page_owner: the same record on every page of the block (tails copy the head's bytes). */
@@ -247,16 +287,16 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
-        // adjacent little-endian fields go in pairs: order + last_migrate_reason (-1), handle + pid
-        t.putInt(a + ORDER, (order & 0xffff) | (-1 << 16));
-        t.putInt(a + GFP, gfp);
-        t.putLong(a + TS, tsNanos);
+        byte[] w = t.writable(e);   // the entry's chunk, resolved once for its fields
+        // adjacent little-endian fields go together: order + last_migrate_reason (-1) + gfp, handle + pid
+        PageExtTable.putLong(w, a + ORDER, (order & 0xffffL) | 0xffffL << 16 | (gfp & 0xffffffffL) << 32);
+        PageExtTable.putLong(w, a + TS, tsNanos);
         long[] comm = commWords(task);
-        t.putLong(a + COMM, comm[0]);
-        t.putLong(a + COMM + 8, comm[1]);
-        t.putLong(a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
-        t.putInt(a + TGID, task.tgid());
-        t.setFlags(e, OWNER | ALLOCATED);
+        PageExtTable.putLong(w, a + COMM, comm[0]);
+        PageExtTable.putLong(w, a + COMM + 8, comm[1]);
+        PageExtTable.putLong(w, a + HANDLE, (handle & 0xffffffffL) | (long) task.pid() << 32);
+        PageExtTable.putInt(w, a + TGID, task.tgid());
+        PageExtTable.putLong(w, e, PageExtTable.getLong(w, e) | OWNER | ALLOCATED);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
             if (!t.present(p)) continue;
             int ep = t.entry(p);
@@ -273,10 +313,11 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         int handle = stack == null ? dummyHandle : depot.save(stack);
         int o = off;
         int e = t.entry(pfn), a = e + o;
-        t.clearFlags(e, ALLOCATED);
-        t.putInt(a + FREE_HANDLE, handle);
-        t.putLong(a + FREE_TS, tsNanos);
-        t.putLong(a + FREE_PID, (task.pid() & 0xffffffffL) | (long) task.tgid() << 32);
+        byte[] w = t.writable(e);   // the entry's chunk, resolved once for its fields
+        PageExtTable.putLong(w, e, PageExtTable.getLong(w, e) & ~ALLOCATED);
+        PageExtTable.putInt(w, a + FREE_HANDLE, handle);
+        PageExtTable.putLong(w, a + FREE_TS, tsNanos);
+        PageExtTable.putLong(w, a + FREE_PID, (task.pid() & 0xffffffffL) | (long) task.tgid() << 32);
         for (long p = pfn + 1, last = pfn + (1L << order); p < last; p++) {
             if (!t.present(p)) continue;
             int ep = t.entry(p);
@@ -372,13 +413,34 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
         long max = mm.maxPfn();
         long pfn = 0;
         while (pfn < max) {
-            if ((pfn & (Mm.MAX_ORDER_NR_PAGES - 1)) == 0 && !mm.valid(pfn)) {
+            boolean blockStart = (pfn & (Mm.MAX_ORDER_NR_PAGES - 1)) == 0;
+            if (blockStart && !mm.valid(pfn)) {
                 long next = mm.nextValidPfn(pfn); // over a hole by present sections
                 pfn = next < 0 ? max : next;
                 continue;
             }
+            if (blockStart && mm.uniformlyFree(pfn)) { // every page of the section is in a free buddy block
+                pfn = Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION);
+                continue;
+            }
             PageExtTable t = ext.lookup(pfn);
-            if (t == null || !mm.initialised(pfn)) { pfn++; continue; }
+            if (blockStart && t != null) {
+                // whole MAX_PAGE_ORDER blocks whose entries are all this one, without a printable record: no buddy
+                // block crosses their boundaries, so the walk would come out at the same pfn
+                long same = t.sameUntil(pfn);
+                long ef = t.flags(t.entry(pfn));
+                if (same >= pfn + Mm.MAX_ORDER_NR_PAGES && ((ef & OWNER) == 0 || (ef & ALLOCATED) == 0)) {
+                    pfn = same & -Mm.MAX_ORDER_NR_PAGES;
+                    continue;
+                }
+            }
+            if (t == null) {
+                // no entry here, nor on the entries alike after it (no table: the rest of the section)
+                PageExtTable any = ext.table(pfn);
+                pfn = any == null ? Mm.alignUp(pfn + 1, Mm.PAGES_PER_SECTION) : any.sameUntil(pfn);
+                continue;
+            }
+            if (!mm.initialised(pfn)) { pfn++; continue; }
             long f = mm.flags(pfn);
             if ((f & PageFlags.TYPE_BUDDY) != 0) {
                 long order = mm.privateField(pfn);

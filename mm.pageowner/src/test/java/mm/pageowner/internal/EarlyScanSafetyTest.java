@@ -40,6 +40,7 @@ class EarlyScanSafetyTest {
             long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
             return nr < tables.length ? tables[(int) nr] : null;
         }
+        @Override public PageExtTable table(long pfn) { return lookup(pfn); }
         @Override public long allocatedBytes() { return 0; }
         @Override public String variant() { return "v4.19"; }
         @Override public List<Client> clients() { return List.of(); }
