@@ -50,6 +50,12 @@ public interface MemoryModel {
     void free(long pfn, int order, CallStack caller);
 
     /**
+     * __free_pages_ok(page, order, FPI_TO_TAIL): freed straight into the buddy at the tail of its free list, never
+     * through the per-cpu lists; 6.12's make_alloc_exact frees the pages beyond an exact allocation so.
+     */
+    void freePagesOkToTail(long pfn, int order, CallStack caller);
+
+    /**
      * split_page: an allocated non-compound block of 2^order pages becomes 2^order order-0 allocations that can be
      * freed one by one (alloc_pages_exact frees the tail this way).
      */

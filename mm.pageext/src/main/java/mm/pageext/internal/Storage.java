@@ -158,9 +158,10 @@ final class Storage implements PageExtStorage {
         long pfn = -1;
         if (order <= Mm.MAX_PAGE_ORDER) pfn = model.alloc(order, GFP, nid, stack);
         if (pfn >= 0) {
-            // make_alloc_exact: split the block and give back the pages beyond the size
+            // make_alloc_exact: split the block and give back the pages beyond the size, each straight to the
+            // buddy's tail (6.12: __free_pages_ok(page, 0, FPI_TO_TAIL), not the per-cpu lists)
             model.split(pfn, order);
-            for (long p = pfn + pages; p < pfn + (1L << order); p++) model.free(p, 0, EXACT_FREE);
+            for (long p = pfn + pages; p < pfn + (1L << order); p++) model.freePagesOkToTail(p, 0, EXACT_FREE);
             return install(sectionNr, nid, bytes, "buddy", pfn, nid(pfn));
         }
         // vzalloc_node: page by page
@@ -189,7 +190,7 @@ final class Storage implements PageExtStorage {
     }
 
     /** make_alloc_exact's frees of the pages beyond the table. */
-    private static final CallStack EXACT_FREE = CallStack.symbolized(List.of("free_unref_page", "__free_pages",
+    private static final CallStack EXACT_FREE = CallStack.symbolized(List.of("__free_pages_ok",
             "make_alloc_exact", "alloc_pages_exact_nid_noprof", "init_section_page_ext"), List.of());
 
     private int nid(long pfn) {

@@ -267,6 +267,9 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     }
     @Override public void free(long pfn, int order) { kernel().pageAlloc.free(pfn, order); }
     @Override public void free(long pfn, int order, CallStack caller) { kernel().pageAlloc.free(pfn, order, caller); }
+    @Override public void freePagesOkToTail(long pfn, int order, CallStack caller) {
+        kernel().pageAlloc.freePagesOkToTail(pfn, order, caller);
+    }
     @Override public void split(long pfn, int order) { kernel().pageAlloc.split(pfn, order); }
     @Override public Memmap memmap() { return kernel().mm; }
 

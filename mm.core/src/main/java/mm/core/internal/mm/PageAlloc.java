@@ -263,7 +263,15 @@ public final class PageAlloc {
     /** __free_pages: validates like free_pages_prepare's bad_page checks, then frees (pcp for order 0). */
     public void free(long pfn, int order) { free(pfn, order, null); }
 
-    public void free(long pfn, int order, CallStack caller) {
+    public void free(long pfn, int order, CallStack caller) { free(pfn, order, caller, false); }
+
+    /**
+     * __free_pages_ok(page, order, FPI_TO_TAIL): checked and hooked like any free, then straight into the buddy at
+     * the tail of its free list, never through the per-cpu lists (make_alloc_exact frees its tail pages so).
+     */
+    public void freePagesOkToTail(long pfn, int order, CallStack caller) { free(pfn, order, caller, true); }
+
+    private void free(long pfn, int order, CallStack caller, boolean okToTail) {
         if (order < 0 || order > Mm.MAX_PAGE_ORDER) throw invalidOrder(order);
         MemmapImpl.Section s = mm.section(pfn);
         int i = (int) (pfn & MASK);
@@ -281,7 +289,8 @@ public final class PageAlloc {
         if (order != 0) clearTails(pfn, order);
         int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
         Zone z = k.pageZone(f);
-        if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt);
+        if (okToTail) freeOne(z, pfn, order, mt, true);
+        else if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt, false);
     }
 
     private void preFree(PageAllocHook[] hooks, long pfn, int order, CallStack caller) {
@@ -294,11 +303,11 @@ public final class PageAlloc {
         for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setSmallLinks((int) (p & MASK), NONE, NONE);
     }
 
-    /** free_one_page: straight to the buddy under zone->lock. */
-    private static void freeOne(Zone z, long pfn, int order, int mt) {
+    /** free_one_page: straight to the buddy under zone->lock (at the list's tail for FPI_TO_TAIL). */
+    private static void freeOne(Zone z, long pfn, int order, int mt, boolean toTail) {
         synchronized (z) {
             z.events[VmStat.PGFREE] += 1L << order;
-            z.freeOneLocked(pfn, order, mt, false, true);
+            z.freeOneLocked(pfn, order, mt, toTail, true);
         }
     }
 
