@@ -169,4 +169,38 @@ class StrategiesTest {
         assertEquals(0, dropped.get("buddy"));
         assertEquals(0, dropped.get("bitmap"));
     }
+    /**
+     * The host counts a re-fault for every discarded page the guest touches again, once, also for the pages the
+     * kernel no longer flags: expand() drops PG_reported from the halves of a reported block it splits for order-0
+     * allocations. The guest allocates everything it can, page by page, after a reporting pass.
+     */
+    @org.junit.jupiter.api.Test
+    void everyDiscardedPageTheGuestAllocatesReFaultsExactlyOnce() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            g.workloads.idle(40, 0);
+            g.core.disable(); // the host view stays; nothing reports behind the test's back
+            long discarded = g.balloon.discardedPages(), refaults = g.balloon.refaults(), rss = g.balloon.hostRssPages();
+            assertTrue(discarded > 0, "the pass discarded the free memory");
+            g.core.resetStats();
+            List<Long> held = new ArrayList<>();
+            long pfn;
+            while ((pfn = g.model.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_NOWARN, -1, TEST)) >= 0) held.add(pfn);
+            long refaulted = g.balloon.refaults() - refaults;
+            assertTrue(refaulted > discarded * 9 / 10, refaulted + " of " + discarded + " discarded pages re-faulted");
+            assertEquals(discarded, refaulted + g.balloon.discardedPages(), "every discarded page is discarded or re-faulted");
+            assertEquals(refaulted, g.core.stats().refaults(), "the statistics count the same re-faults");
+            assertTrue(g.balloon.hostRssPages() >= rss + refaulted, "the re-faulted pages are backed again");
+            g.model.kernel().pageAlloc.drainAllPages();
+            assertTrue(g.balloon.discardedPages() <= g.model.totalFreePages(), "only free pages can still be discarded");
+            // pages freed to the per-cpu list and handed out again were backed already: no re-fault, no new RSS
+            long again = g.balloon.refaults(), rssAgain = g.balloon.hostRssPages();
+            List<Long> last = new ArrayList<>(held.subList(held.size() - 8, held.size()));
+            for (long p : last) g.model.free(p, 0, TEST);
+            for (int i = last.size() - 1; i >= 0; i--) assertEquals(last.get(i), g.model.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE, -1, TEST));
+            assertEquals(again, g.balloon.refaults(), "recycled pages are no re-faults");
+            assertEquals(rssAgain, g.balloon.hostRssPages());
+            for (long p : held) g.model.free(p, 0, TEST);
+            g.assertChecks();
+        }
+    }
 }
