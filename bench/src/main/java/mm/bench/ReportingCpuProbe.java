@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import mm.core.api.Gfp;
+import mm.reporting.internal.VirtioBalloon;
 
 /**
  * {@link ReportingBench#allocFree} measured in CPU time rather than wall time, for a shared machine whose load makes
@@ -29,10 +30,11 @@ public final class ReportingCpuProbe {
         long pairs = Machines.number(args, 1, "PAIRS", 3_000_000);
         if (rounds < 1 || pairs < 1) throw new IllegalArgumentException("ROUNDS and PAIRS must be at least 1");
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        if (!mx.isCurrentThreadCpuTimeSupported()) throw new IllegalArgumentException("this JVM cannot measure thread CPU time");
+        if (!mx.isCurrentThreadCpuTimeSupported())
+            throw new IllegalArgumentException("this JVM cannot measure thread CPU time");
         ReportingBench.Guest[] guests = new ReportingBench.Guest[VARIANTS.size()];
         for (int i = 0; i < guests.length; i++)
-            guests[i] = new ReportingBench.Guest(VARIANTS.get(i), 2, null, mm.reporting.internal.VirtioBalloon.DEFAULT_LATENCY_NANOS);
+            guests[i] = new ReportingBench.Guest(VARIANTS.get(i), 2, null, VirtioBalloon.DEFAULT_LATENCY_NANOS);
         double[][] perCpuSecond = new double[guests.length][rounds];
         long sink = 0;
         for (int round = -2; round < rounds; round++) {

@@ -1,7 +1,7 @@
 /**
  * mm.core's hook points: whiteboard services the kernel model calls (boot phases, post-alloc / pre-free, free-list
- * enqueue and take, struct page init, split, migrate, the memory notifier chain). Register one as an OSGi service; each
- * is called per range or per block, never per page in a hot loop.
+ * enqueue and take, struct page init, split, migrate, the memory notifier chain). Register one as an OSGi service;
+ * each is called per range or per block, never per page in a hot loop.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.2.0")

@@ -245,10 +245,10 @@ class AllocatorTest {
             for (long[] b : held) {
                 assertTrue(b[0] >= 0);
                 for (long p = b[0]; p < b[0] + (1L << b[1]); p++)
-                    assertTrue(taken.contains(p), "allocated pfn " + Long.toHexString(p) + " was seen leaving the buddy");
+                    assertTrue(taken.contains(p), "allocated pfn " + Long.toHexString(p) + " was seen leaving");
             }
             assertEquals(List.of(), duplicates, "each page leaves the free lists once");
-            assertTrue(calls[0] < 300, "a per-cpu refill is reported in runs, not page by page: " + calls[0] + " calls");
+            assertTrue(calls[0] < 300, "a per-cpu refill is told in runs, not page by page: " + calls[0] + " calls");
             // the fast path: a free to the per-cpu list and the allocation it serves call no hook
             long before = calls[0];
             for (int i = 0; i < 1000; i++) m.free(m.alloc(0, Gfp.GFP_KERNEL, 0, ME), 0);
