@@ -123,6 +123,8 @@ public class ReportingBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 2, time = 2)
+    @Measurement(iterations = 3, time = 2)
     public long allocFree(AllocFree s) {
         long pfn = s.g.model.alloc(0, Gfp.GFP_KERNEL, 0, STACK);
         s.g.model.free(pfn, 0);
