@@ -1,8 +1,8 @@
 /**
  * mm.core's hook points: whiteboard services the kernel model calls (boot phases, post-alloc / pre-free, free-list
- * enqueue, struct page init, split, migrate, the memory notifier chain, page_owner's part of pagetypeinfo). Register
- * one as an OSGi service; each is called per range, per block or per zone, never per page in a hot loop.
+ * enqueue and take, struct page init, split, migrate, the memory notifier chain, page_owner's part of pagetypeinfo).
+ * Register one as an OSGi service; each is called per range, per block or per zone, never per page in a hot loop.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package mm.core.hook;

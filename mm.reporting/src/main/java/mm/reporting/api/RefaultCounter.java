@@ -9,6 +9,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface RefaultCounter {
-    /** {@code pages} pages of the block at {@code pfn} (of {@code order}) were re-faulted in the host. */
+    /**
+     * {@code pages} pages of the memory taken from the free lists at {@code pfn}, to be handed out in blocks of
+     * {@code order} (a block, or a run of order-0 pages for a per-cpu list), were re-faulted in the host.
+     */
     void refaulted(long pfn, int order, long pages);
 }

@@ -1,7 +1,7 @@
 package mm.reporting.internal;
 
 import mm.core.hook.FreeListHook;
-import mm.core.hook.PageAllocHook;
+import mm.core.hook.FreeListTakeHook;
 
 /**
  * Registers mm.core whiteboard hooks on demand (so a stopped strategy costs the allocator nothing): as OSGi services
@@ -10,5 +10,5 @@ import mm.core.hook.PageAllocHook;
 public interface Hooks {
     AutoCloseable addFreeListHook(FreeListHook h);
 
-    AutoCloseable addAllocHook(PageAllocHook h);
+    AutoCloseable addTakeHook(FreeListTakeHook h);
 }

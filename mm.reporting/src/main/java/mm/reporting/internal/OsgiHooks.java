@@ -2,7 +2,7 @@ package mm.reporting.internal;
 
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
-import mm.core.hook.PageAllocHook;
+import mm.core.hook.FreeListTakeHook;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -30,8 +30,8 @@ final class OsgiHooks implements Hooks {
     }
 
     @Override
-    public AutoCloseable addAllocHook(PageAllocHook h) {
-        return closer(ctx.registerService(PageAllocHook.class, h, null));
+    public AutoCloseable addTakeHook(FreeListTakeHook h) {
+        return closer(ctx.registerService(FreeListTakeHook.class, h, null));
     }
 
     AutoCloseable addBootListener(BootPhaseListener l) {

@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import mm.core.api.CallStack;
 import mm.core.api.Memmap;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.PageFlags;
-import mm.core.api.Task;
-import mm.core.hook.PageAllocHook;
+import mm.core.hook.FreeListTakeHook;
 import mm.core.spi.FreePageReportingSupport.ZoneHandle;
 import mm.core.spi.FreePageReportingSupport;
 import mm.reporting.api.BalloonDevice;
@@ -30,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * The emulated virtio-balloon device with VIRTIO_BALLOON_F_REPORTING (drivers/virtio/virtio_balloon.c plus the
  * host): a reporting virtqueue of {@value #PAGE_REPORTING_CAPACITY} entries, a configurable host latency per report,
  * and the host's view of the guest's memory, 2 bits per page: backed (the guest touched it, the host holds memory
- * for it) and discarded (reported; MADV_DONTNEED). Touches and re-faults are seen through a PageAllocHook,
- * registered while the device has a booted guest: allocating a page backs it; allocating a discarded one is a
- * re-fault.
+ * for it) and discarded (reported; MADV_DONTNEED). Touches and re-faults are seen through a FreeListTakeHook,
+ * registered while the device has a booted guest, when memory leaves the buddy free lists for an allocation: that
+ * backs it; taking a discarded page is a re-fault. Allocations served from a per-cpu list cost the host nothing.
  *
  * <p>Configuration: {@link BalloonConfig} (PID {@value BalloonConfig#PID}).
  */
@@ -59,7 +57,7 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     private final AtomicLong rss = new AtomicLong(), discarded = new AtomicLong(), refaults = new AtomicLong();
     private final AtomicLong reports = new AtomicLong(), blocks = new AtomicLong(), pages = new AtomicLong();
     private final List<long[]> history = new ArrayList<>();
-    private AutoCloseable allocHookRegistration;
+    private AutoCloseable takeHookRegistration;
 
     @Activate
     public VirtioBalloon(@Reference(name = "reporting") ReportingService reporting,
@@ -90,21 +88,21 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     @Deactivate
     void deactivate() {
         if (reporting != null) reporting.unregister(this);
-        closeAllocHook();
+        closeTakeHook();
     }
 
-    private synchronized void closeAllocHook() {
-        if (allocHookRegistration == null) return;
+    private synchronized void closeTakeHook() {
+        if (takeHookRegistration == null) return;
         try {
-            allocHookRegistration.close();
+            takeHookRegistration.close();
         } catch (Exception e) {
-            LOG.warn("balloon: unregistering the allocation hook failed", e);
+            LOG.warn("balloon: unregistering the free-list take hook failed", e);
         }
-        allocHookRegistration = null;
+        takeHookRegistration = null;
     }
 
-    private synchronized void ensureAllocHook() {
-        if (allocHookRegistration == null) allocHookRegistration = hooks.addAllocHook(allocHook);
+    private synchronized void ensureTakeHook() {
+        if (takeHookRegistration == null) takeHookRegistration = hooks.addTakeHook(takeHook);
     }
 
     /** page_reporting_register: re-faults are counted into the core's statistics from now on. */
@@ -195,7 +193,7 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         pages.set(0);
         synchronized (history) { history.clear(); }
         ready = true;
-        ensureAllocHook(); // the host sees every first touch and every re-fault from now on
+        ensureTakeHook(); // the host sees every first touch and every re-fault from now on
         sample();
     }
 
@@ -231,42 +229,57 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         }
     }
 
-    /** The guest touches a page: back it; a discarded one is a re-fault. Returns true on a re-fault. */
-    private boolean touch(HostView h, long p) {
-        int sh = (int) ((p & 31) << 1);
-        while (true) {
-            long w = h.word(p);
-            long v = (w >>> sh) & 3;
-            if (v == BACKED) return false;
-            long nw = (w & ~(3L << sh)) | (BACKED << sh);
-            if (h.cas(p, w, nw)) {
-                rss.incrementAndGet();
-                if ((v & DISCARDED) != 0) {
-                    discarded.decrementAndGet();
-                    refaults.incrementAndGet();
-                    return true;
+    /** Two bits per page, 32 pages a word: the low bit of every pair (BACKED), and the high bit (DISCARDED). */
+    private static final long LOW_BITS = 0x5555_5555_5555_5555L;
+
+    /**
+     * The guest touches {@code [start, end)}: every page not backed yet is faulted in (rss grows), a discarded one is
+     * a re-fault. A word at a time: a word whose pages are all backed already costs one read. Returns the re-faults.
+     */
+    private long touch(HostView h, long start, long end) {
+        long refaulted = 0, faulted = 0;
+        for (long p = start; p < end; p = (p | 31) + 1) {
+            int lo = (int) (p & 31), hi = (int) Math.min(32, lo + (end - p));
+            // the 2-bit fields of pages lo..hi-1 of this word
+            long field = (hi - lo == 32 ? -1L : ((1L << ((hi - lo) << 1)) - 1) << (lo << 1));
+            long backedMask = LOW_BITS & field;
+            while (true) {
+                long w = h.word(p);
+                if ((w & field) == backedMask) break; // all backed: nothing for the host to do
+                long backed = w & backedMask, discardedBits = (w >>> 1) & backedMask & ~backed;
+                if (h.cas(p, w, (w & ~field) | backedMask)) {
+                    long d = Long.bitCount(discardedBits);
+                    faulted += Long.bitCount(backedMask) - Long.bitCount(backed);
+                    refaulted += d;
+                    break;
                 }
-                return false;
             }
         }
+        if (faulted != 0) rss.addAndGet(faulted);
+        if (refaulted != 0) {
+            discarded.addAndGet(-refaulted);
+            refaults.addAndGet(refaulted);
+        }
+        return refaulted;
     }
 
-    private final PageAllocHook allocHook = new PageAllocHook() {
-        @Override
-        public void postAlloc(long pfn, int order, int gfp, CallStack stack, Task task, long tsNanos) {
-            if (!ready) return;
-            HostView h = host;
-            long end = pfn + (1L << order);
-            if (!h.covers(pfn) || !h.covers(end - 1)) return;
-            if (order == 0 && ((h.word(pfn) >>> ((pfn & 31) << 1)) & 3) == BACKED) return;
-            long n = 0;
-            for (long p = pfn; p < end; p++) if (touch(h, p)) n++;
-            RefaultCounter c = refaultCounter;
-            if (n > 0 && c != null && support != null) c.refaulted(pfn, order, n);
-        }
-
-        @Override
-        public void preFree(long pfn, int order, CallStack stack, Task task, long tsNanos) {}
+    /**
+     * The host sees the guest touch memory when it leaves the buddy free lists for an allocation (rmqueue_buddy,
+     * rmqueue_bulk filling a per-cpu list), not on every allocation: a page recycled through a per-cpu list was
+     * handed out before, so it is backed already, and a reported (discarded) page is only ever on a buddy list.
+     * This is the point where the guest clears PG_reported (__del_page_from_free_list); the host checks its own two
+     * bits rather than the flag, because the kernel drops the flag from the halves of a reported block that expand()
+     * splits and from a reported block that merges with a freed buddy, while the host still has those pages
+     * discarded.
+     */
+    private final FreeListTakeHook takeHook = (pfn, nrPages, order) -> {
+        if (!ready) return;
+        HostView h = host;
+        long end = pfn + nrPages;
+        if (!h.covers(pfn) || !h.covers(end - 1)) return;
+        long n = touch(h, pfn, end);
+        RefaultCounter c = refaultCounter;
+        if (n > 0 && c != null && support != null) c.refaulted(pfn, order, n);
     };
 
     // ---------------------------------------------------------------- BalloonDevice

@@ -1,7 +1,7 @@
 package mm.reporting.internal;
 
 import mm.core.hook.FreeListHook;
-import mm.core.hook.PageAllocHook;
+import mm.core.hook.FreeListTakeHook;
 import mm.core.internal.mm.MemoryModelImpl;
 
 /** Hooks bound straight into MemoryModelImpl, as DS would. */
@@ -19,8 +19,8 @@ final class DirectHooks implements Hooks {
     }
 
     @Override
-    public AutoCloseable addAllocHook(PageAllocHook h) {
-        model.addAllocHook(h);
-        return () -> model.removeAllocHook(h);
+    public AutoCloseable addTakeHook(FreeListTakeHook h) {
+        model.addTakeHook(h);
+        return () -> model.removeTakeHook(h);
     }
 }

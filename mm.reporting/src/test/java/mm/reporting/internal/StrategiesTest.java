@@ -169,4 +169,45 @@ class StrategiesTest {
         assertEquals(0, dropped.get("buddy"));
         assertEquals(0, dropped.get("bitmap"));
     }
+    /**
+     * The host counts a re-fault for every discarded page the guest touches again, once, also for the pages the
+     * kernel no longer flags: expand() drops PG_reported from the halves of a reported block it splits for order-0
+     * allocations. The guest allocates everything it can, page by page, after a reporting pass.
+     */
+    @org.junit.jupiter.api.Test
+    void everyDiscardedPageTheGuestAllocatesReFaultsExactlyOnce() throws Exception {
+        try (Guest g = new Guest("tiny", "buddy")) {
+            g.workloads.idle(40, 0);
+            g.core.disable(); // the host view stays; nothing reports behind the test's back
+            long discarded = g.balloon.discardedPages(), refaults, rss;
+            assertTrue(discarded > 0, "the pass discarded the free memory");
+            // pages freed to the per-cpu list and handed out again were backed already: no re-fault, no new RSS
+            List<Long> warm = new ArrayList<>();
+            for (int i = 0; i < 8; i++) warm.add(g.model.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE, -1, TEST));
+            for (long p : warm) g.model.free(p, 0, TEST);
+            long again = g.balloon.refaults(), rssAgain = g.balloon.hostRssPages();
+            for (int i = warm.size() - 1; i >= 0; i--)
+                assertEquals(warm.get(i), g.model.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE, -1, TEST), "LIFO per-cpu list");
+            assertEquals(again, g.balloon.refaults(), "recycled pages are no re-faults");
+            assertEquals(rssAgain, g.balloon.hostRssPages());
+            for (long p : warm) g.model.free(p, 0, TEST);
+            // now everything the guest can allocate, page by page
+            discarded = g.balloon.discardedPages();
+            refaults = g.balloon.refaults();
+            rss = g.balloon.hostRssPages();
+            g.core.resetStats();
+            List<Long> held = new ArrayList<>();
+            long pfn;
+            while ((pfn = g.model.alloc(0, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_NOWARN, -1, TEST)) >= 0) held.add(pfn);
+            long refaulted = g.balloon.refaults() - refaults;
+            assertTrue(refaulted > discarded * 9 / 10, refaulted + " of " + discarded + " discarded pages re-faulted");
+            assertEquals(discarded, refaulted + g.balloon.discardedPages(), "a discarded page stays so or re-faults");
+            assertEquals(refaulted, g.core.stats().refaults(), "the statistics count the same re-faults");
+            assertTrue(g.balloon.hostRssPages() >= rss + refaulted, "the re-faulted pages are backed again");
+            g.model.kernel().pageAlloc.drainAllPages();
+            assertTrue(g.balloon.discardedPages() <= g.model.totalFreePages(), "only free pages can be discarded");
+            for (long p : held) g.model.free(p, 0, TEST);
+            g.assertChecks();
+        }
+    }
 }

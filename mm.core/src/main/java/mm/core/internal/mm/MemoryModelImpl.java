@@ -19,6 +19,7 @@ import mm.core.api.ZoneType;
 import mm.core.hook.BootHeapFootprint;
 import mm.core.hook.BootPhaseListener;
 import mm.core.hook.FreeListHook;
+import mm.core.hook.FreeListTakeHook;
 import mm.core.hook.MixedBlockCounter;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageInitHook;
@@ -49,6 +50,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     private final List<PageInitHook> initHooks = new CopyOnWriteArrayList<>();
     private final List<PageAllocHook> allocHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
+    private final List<FreeListTakeHook> takeHooks = new CopyOnWriteArrayList<>();
     private final List<mm.core.hook.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
     /** Which deferred-init variant a boot uses: the registry in a framework, a StandaloneVariants outside one. */
     private final VariantService variants;
@@ -155,6 +157,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     public void addFreeListHook(FreeListHook h) { freeHooks.add(h); republish(); }
     public void removeFreeListHook(FreeListHook h) { freeHooks.remove(h); republish(); }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addTakeHook(FreeListTakeHook h) { takeHooks.add(h); republish(); }
+    public void removeTakeHook(FreeListTakeHook h) { takeHooks.remove(h); republish(); }
+
 
     /** Pushes the current hook arrays into the running kernel (hot-swap of page_owner, reporting...). */
     private void republish() {
@@ -162,6 +168,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         if (k == null) return;
         k.pageAlloc.allocHooks = allocHooks.toArray(new PageAllocHook[0]);
         k.pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
+        k.pageAlloc.takeHooks = takeHooks.toArray(new FreeListTakeHook[0]);
         FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
         for (Zone z : k.zones()) z.freeHooks = f;
     }
@@ -209,6 +216,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
                 HeapPreflight.outOfMemoryMessage(machine, b.kernel().mm, footprints));
         HeapPreflight.outOfMemory(outOfMemory); // linked now, not on an exhausted heap
         b.kernel().pageAlloc.splitHooks = splitHooks.toArray(new mm.core.hook.PageSplitHook[0]);
+        b.kernel().pageAlloc.takeHooks = takeHooks.toArray(new FreeListTakeHook[0]);
         // kernel_restart's reboot notifiers: whoever works on the running kernel stops before it is replaced
         List<RebootNotifier> told = kernel == null ? List.of() : List.copyOf(rebootNotifiers);
         for (RebootNotifier n : told) n.onReboot();

@@ -12,6 +12,7 @@ import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.api.PageState;
 import mm.core.api.Task;
+import mm.core.hook.FreeListTakeHook;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageSplitHook;
 
@@ -34,6 +35,8 @@ public final class PageAlloc {
     private final Zonelists zonelists;
     volatile PageAllocHook[] allocHooks = new PageAllocHook[0];
     volatile PageSplitHook[] splitHooks = new PageSplitHook[0];
+    /** Told when memory leaves the buddy lists for an allocation (rmqueue_buddy, rmqueue_bulk), never on pcp hits. */
+    volatile FreeListTakeHook[] takeHooks = new FreeListTakeHook[0];
     /** The deferred_pages static key: on-demand growth allowed until page_alloc_init_late switches it off. */
     volatile boolean deferredGrowEnabled;
     /** Serves deferred_grow_zone; set by memblock_free_all when deferred init is on. */
@@ -161,7 +164,8 @@ public final class PageAlloc {
     /** zone_statistics' verdict on a zone, as bits: on another node than the preferred zone, than the CPU. */
     static final int REMOTE_MISS = 1, REMOTE_OTHER = 2;
 
-    private static long rmqueueBuddy(Zone z, int order, int mt, int remote) {
+    /** rmqueue_buddy: one block from the free lists under zone->lock; zone_statistics counts it, the take hooks see it. */
+    private long rmqueueBuddy(Zone z, int order, int mt, int remote) {
         synchronized (z) {
             long pfn = z.rmqueueLocked(order, mt);
             if (pfn >= 0) {
@@ -169,6 +173,8 @@ public final class PageAlloc {
                 e[(remote & REMOTE_MISS) != 0 ? VmStat.NUMA_MISS : VmStat.NUMA_HIT]++;
                 e[(remote & REMOTE_OTHER) != 0 ? VmStat.NUMA_OTHER : VmStat.NUMA_LOCAL]++;
                 e[VmStat.PGALLOC] += 1L << order;
+                FreeListTakeHook[] hooks = takeHooks;
+                if (hooks.length != 0) for (FreeListTakeHook h : hooks) h.onTake(pfn, 1L << order, order);
             }
             return pfn;
         }
@@ -211,6 +217,8 @@ public final class PageAlloc {
                     mm.setPrev(pfn, ON_PCP);
                 }
                 reverseTop(p, mt);
+                FreeListTakeHook[] hooks = takeHooks;
+                if (hooks.length != 0) tellTaken(hooks, p.list(mt));
             }
             long[] l = p.list(mt);
             int c = (int) l[0];
@@ -222,6 +230,25 @@ public final class PageAlloc {
             return l[c];
         } finally {
             p.unlock();
+        }
+    }
+
+    /**
+     * The pages rmqueue_bulk just put on an empty pcp list ({@code l[1..l[0]]}), to the take hooks: one call per run
+     * of consecutive pfns (a refill usually splits one larger block, so a batch is one or a few runs).
+     */
+    private static void tellTaken(FreeListTakeHook[] hooks, long[] l) {
+        int c = (int) l[0];
+        for (int i = 1; i <= c; ) {
+            long lo = l[i], hi = lo;
+            int j = i + 1;
+            // runs in either direction (reverseTop leaves the first page taken on top)
+            while (j <= c && (l[j] == hi + 1 || l[j] == lo - 1)) {
+                if (l[j] == hi + 1) hi++; else lo--;
+                j++;
+            }
+            for (FreeListTakeHook h : hooks) h.onTake(lo, hi - lo + 1, 0);
+            i = j;
         }
     }
 

@@ -221,6 +221,45 @@ class AllocatorTest {
         assertEquals(List.of(), m.check());
     }
 
+    /**
+     * A FreeListTakeHook sees every page that leaves the buddy free lists for an allocation (a block for
+     * rmqueue_buddy, the runs of a per-cpu refill), each once; a page recycled through a per-cpu list is not seen
+     * again, so the order-0 alloc/free fast path costs a take hook nothing.
+     */
+    @Test
+    void aTakeHookSeesMemoryLeaveTheBuddyOnceAndNeverThePerCpuFastPath() {
+        java.util.Set<Long> taken = new java.util.HashSet<>();
+        List<String> duplicates = new ArrayList<>();
+        long[] calls = {0};
+        mm.core.hook.FreeListTakeHook hook = (pfn, nr, order) -> {
+            calls[0]++;
+            for (long p = pfn; p < pfn + nr; p++) if (!taken.add(p)) duplicates.add(Long.toHexString(p));
+        };
+        m.addTakeHook(hook);
+        try {
+            Kernel k = m.kernel();
+            k.pageAlloc.drainAllPages();
+            List<long[]> held = new ArrayList<>();
+            for (int i = 0; i < 300; i++) held.add(new long[] {m.alloc(0, Gfp.GFP_KERNEL, 0, ME), 0});
+            for (int order : new int[] {1, 3, 9}) held.add(new long[] {m.alloc(order, Gfp.GFP_KERNEL, 0, ME), order});
+            for (long[] b : held) {
+                assertTrue(b[0] >= 0);
+                for (long p = b[0]; p < b[0] + (1L << b[1]); p++)
+                    assertTrue(taken.contains(p), "allocated pfn " + Long.toHexString(p) + " was seen leaving");
+            }
+            assertEquals(List.of(), duplicates, "each page leaves the free lists once");
+            assertTrue(calls[0] < 300, "a per-cpu refill is told in runs, not page by page: " + calls[0] + " calls");
+            // the fast path: a free to the per-cpu list and the allocation it serves call no hook
+            long before = calls[0];
+            for (int i = 0; i < 1000; i++) m.free(m.alloc(0, Gfp.GFP_KERNEL, 0, ME), 0);
+            assertEquals(before, calls[0], "per-cpu alloc/free pairs never reach a take hook");
+            for (long[] b : held) m.free(b[0], (int) b[1]);
+        } finally {
+            m.removeTakeHook(hook);
+        }
+        assertEquals(List.of(), m.check());
+    }
+
     /** Two threads x 1M random alloc/free pairs on their own nodes and on each other's: the checker finds nothing. */
     @Test
     void concurrentRandomAllocFreeStressEndsConsistent() throws Exception {
