@@ -3,7 +3,6 @@ package mm.core.internal.mm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import mm.core.api.Mm;
 import mm.core.api.ProcFile;
 
@@ -48,13 +47,7 @@ final class Extfrag {
     static ProcFile unusableIndex(Kernel k) { return view(k, "unusable_index", false); }
 
     private static ProcFile view(Kernel k, String name, boolean extfrag) {
-        StringBuilder sb = new StringBuilder();
-        List<Object> rows = new ArrayList<>();
-        for (Node n : k.nodes) for (Zone z : n.zones) {
-            if (!z.populated()) continue;
-            long[] nr;
-            synchronized (z) { nr = z.nrFree.clone(); }
-            sb.append(String.format(Locale.ROOT, "Node %d, zone %8s ", n.nid, z.type.kernelName()));
+        return Views.perPopulatedZone(k, name, name, (nr, sb) -> {
             List<Double> values = new ArrayList<>();
             for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) {
                 int index = extfrag ? fragmentationIndex(nr, o) : unusableFreeIndex(nr, o);
@@ -62,9 +55,7 @@ final class Extfrag {
                 sb.append(String.format(Locale.ROOT, extfrag ? "%2d.%03d " : "%d.%03d ", index / 1000, Math.abs(index % 1000)));
                 values.add(index / 1000.0);
             }
-            sb.append('\n');
-            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), name, values));
-        }
-        return new ProcFile(name, sb.toString(), Map.of("zones", rows));
+            return values;
+        });
     }
 }

@@ -80,11 +80,7 @@ public final class MemmapImpl implements Memmap {
          */
         synchronized void makeIdentical(long[] flagsT, int[] refT, long[] lruT) {
             uniform = false;
-            flags = flagsT;
-            refcount = refT;
-            privW = ZERO_INTS;
-            linkHi = ZERO_INTS;
-            lru = lruT;
+            share(flagsT, refT, lruT);
             pristineFrom = Mm.PAGES_PER_SECTION;
             identical = true;
         }
@@ -93,13 +89,18 @@ public final class MemmapImpl implements Memmap {
         synchronized void dropToPoison() {
             uniform = false;
             identical = false;
-            flags = ZERO_FLAGS;
-            refcount = ZERO_INTS;
-            privW = ZERO_INTS;
-            linkHi = ZERO_INTS;
-            lru = ZERO_FLAGS;
+            share(ZERO_FLAGS, ZERO_INTS, ZERO_FLAGS);
             pristineFrom = 0;
             rawWrites = false;
+        }
+
+        /** The section's words become shared arrays (private and high links the shared zeros); monitor held. */
+        private void share(long[] f, int[] r, long[] l) {
+            flags = f;
+            refcount = r;
+            privW = ZERO_INTS;
+            linkHi = ZERO_INTS;
+            lru = l;
         }
 
         private synchronized void expandUniform() {
@@ -281,11 +282,7 @@ public final class MemmapImpl implements Memmap {
         /** The section becomes uniformly free with the given template (its pageblocks get {@code mt}). */
         synchronized void makeUniform(long[] template, int mt, long prev, long next) {
             identical = false;
-            flags = template;
-            refcount = ZERO_INTS;
-            privW = ZERO_INTS;
-            linkHi = ZERO_INTS;
-            lru = ZERO_FLAGS;
+            share(template, ZERO_INTS, ZERO_FLAGS);
             java.util.Arrays.fill(pageblockMt, (byte) mt);
             uPrev = prev;
             uNext = next;

@@ -135,6 +135,18 @@ final class Views {
     static int fls(long x) { return 64 - Long.numberOfLeadingZeros(x); }
 
     static ProcFile buddyinfo(Kernel k) {
+        return perPopulatedZone(k, "buddyinfo", "nr_free", (nr, sb) -> {
+            for (long v : nr) sb.append(String.format(Locale.ROOT, "%6d ", v));
+            return nr;
+        });
+    }
+
+    /**
+     * walk_zones_in_node over the populated zones, for the views made from nr_free alone: a {@code Node %d, zone %8s }
+     * line each, which {@code row} completes from a snapshot of the zone's nr_free and answers the line's data with.
+     */
+    static ProcFile perPopulatedZone(Kernel k, String name, String key,
+                                     java.util.function.BiFunction<long[], StringBuilder, Object> row) {
         StringBuilder sb = new StringBuilder();
         List<Object> rows = new ArrayList<>();
         for (Node n : k.nodes) for (Zone z : n.zones) {
@@ -142,11 +154,11 @@ final class Views {
             long[] nr;
             synchronized (z) { nr = z.nrFree.clone(); }
             sb.append(String.format(Locale.ROOT, "Node %d, zone %8s ", n.nid, z.type.kernelName()));
-            for (long v : nr) sb.append(String.format(Locale.ROOT, "%6d ", v));
+            Object data = row.apply(nr, sb);
             sb.append('\n');
-            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "nr_free", nr));
+            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), key, data));
         }
-        return new ProcFile("buddyinfo", sb.toString(), Map.of("zones", rows));
+        return new ProcFile(name, sb.toString(), Map.of("zones", rows));
     }
 
     static ProcFile pagetypeinfo(Kernel k, MixedBlockCounter mixed) {
