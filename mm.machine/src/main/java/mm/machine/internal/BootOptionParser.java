@@ -56,6 +56,16 @@ final class BootOptionParser {
             }
             case "mem" -> memLimit = size(key, value, vo, false);
             case "memmap" -> memmap(value, vo);
+            case "crashkernel" -> {
+                String size = "(0x[0-9a-fA-F]+|[0-9]+)[KMGTPE]?";
+                if (value == null || !(value.matches(size + "(@" + size + ")?")
+                        || value.matches(size + ",(high|low)")
+                        || value.matches(size + "-(" + size + ")?:" + size + "(," + size + "-(" + size + ")?:" + size + ")*(@"
+                                + size + ")?"))) {
+                    throw new OptionException(value == null ? key.length() : vo, "expected crashkernel=SIZE,"
+                            + " SIZE@OFFSET, SIZE,high, SIZE,low or START-[END]:SIZE[,...], got '" + opt + "'");
+                }
+            }
             case "hugepagesz", "default_hugepagesz" -> {
                 long sz = value == null ? -1 : Sizes.parse(value);
                 if (sz != 2L << 20 && sz != 1L << 30) throw new OptionException(value == null ? key.length() : vo,

@@ -357,6 +357,8 @@ class MachineFormatTest {
                 Arguments.of("node 0 cpus 1\nnode 1 cpus 1\ndistance 10 20\ndistance 20 11\ne820 0+1G usable node 0\n",
                         "bad:4:13: the distance of node 1 to itself must be 10, got 11"),
                 // bad option values
+                Arguments.of(MINIMAL + "cmdline crashkernel=256Q\n", "bad:5:21: expected crashkernel=SIZE, SIZE@OFFSET,"
+                        + " SIZE,high, SIZE,low or START-[END]:SIZE[,...], got 'crashkernel=256Q'"),
                 Arguments.of(MINIMAL + "cmdline hugepagesz=1G hugepages=2\n", "bad:5:33: 1 GiB huge pages allocated at"
                         + " boot (gigantic pages from memblock) are not modelled by mmkit; use hugepages= with 2M pages"),
                 Arguments.of(MINIMAL + "cmdline hugepagesz=4M\n", "bad:5:20: expected hugepagesz=2M or hugepagesz=1G"

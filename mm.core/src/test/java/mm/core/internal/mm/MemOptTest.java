@@ -84,4 +84,34 @@ class MemOptTest {
         assertEquals(8, huge.kernel().hugetlb.pool.stream().filter(p -> huge.zoneOf(p[0]).nid() == 0).count());
         assertEquals(List.of(), huge.check());
     }
+
+    /**
+     * crashkernel=: 256M below 4 GiB at 16 MiB alignment, top-down, in the Memory: line's reserved; ",high" above
+     * 4 GiB with the default 256 MiB low reservation.
+     */
+    @Test
+    void crashkernelReservesAsX86Does() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        MachineServiceImpl ms = new MachineServiceImpl();
+        List<String> log = model.boot(ms.parse("q", MachineServiceImpl.builtinText("qemu-2g").orElseThrow()
+                + "\ncmdline crashkernel=256M\n")).log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+        String line = log.stream().filter(l -> l.startsWith("crashkernel reserved: ")).findFirst().orElseThrow();
+        assertTrue(line.matches("crashkernel reserved: 0x00000000[0-7][0-9a-f]000000 - 0x00000000[0-8][0-9a-f]000000"
+                + " \\(256 MB\\)"), line);
+        String memory = log.stream().filter(l -> l.startsWith("Memory: ")).findFirst().orElseThrow();
+        assertTrue(memory.contains(" " + (83300 + 262144) + "K reserved"), "the plain boot reserves 83300K: " + memory);
+        assertEquals(List.of(), model.check());
+
+        log = model.boot(ms.parse("x", MachineServiceImpl.builtinText("xeon-2x384g").orElseThrow()
+                + "\ncmdline crashkernel=512M,high\n")).log().stream().map(l -> l.substring(l.indexOf("] ") + 2)).toList();
+        int low = -1, high = -1;
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).matches("crashkernel low memory reserved: 0x[0-9a-f]{8} - 0x[0-9a-f]{8} \\(256 MB\\)")) low = i;
+            if (log.get(i).matches("crashkernel reserved: 0x000000[1-9a-f][0-9a-f]{9} - 0x[0-9a-f]{16} \\(512 MB\\)")) high = i;
+        }
+        assertTrue(low >= 0 && high > low, String.join("\n", log));
+        assertEquals(List.of(), model.check());
+    }
 }
