@@ -89,6 +89,16 @@ final class MemoryHotplugOps {
                 return op.fail(HotplugResult.EEXIST, "resource conflict");
             }
         }
+        for (E820Range r : model.machine().e820()) {
+            if (!r.type().isRam() && r.start() < start + size && start < r.end()) {
+                // register_memory_resource: the range is claimed in iomem (an NVDIMM's region, firmware, ACPI)
+                op.log(String.format(Locale.ROOT, "Unable to reserve System RAM region: %016x->%016x", start,
+                        start + size));
+                return op.fail(HotplugResult.EEXIST, String.format(Locale.ROOT, "resource conflict: the range"
+                        + " overlaps e820 %s [mem %#x-%#x], which is not System RAM", r.type().kernelText(), r.start(),
+                        r.end() - 1));
+            }
+        }
         int node = nid;
         return Transaction.run(hs, op, pfn, nr, () -> addPages(op, node, pfn, nr));
     }
