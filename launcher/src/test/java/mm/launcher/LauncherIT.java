@@ -76,8 +76,8 @@ class LauncherIT {
     void argumentsOfTheWrongTypeGetASentenceNotGogosText() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:boot --deferred-threads abc");
         assertEquals(1, r.rc(), r::toString);
-        assertEquals("mmkit: command failed: mm:boot --deferred-threads abc: the arguments match none of the forms of"
-                + " boot (help boot lists them)\n", r.err(), r::toString);
+        assertEquals("mmkit: command failed: mm:boot --deferred-threads abc: the arguments '--deferred-threads abc'"
+                + " match none of the forms of mm:boot (help mm:boot lists them)\n", r.err(), r::toString);
     }
 
     @Test
