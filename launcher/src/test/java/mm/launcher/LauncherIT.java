@@ -70,6 +70,12 @@ class LauncherIT {
         Mmkit.Result r = Mmkit.run("-c", "telnetd start");
         assertEquals(1, r.rc(), r::toString);
         assertEquals("mmkit: command failed: telnetd start: Command not found: telnetd\n", r.err(), r::toString);
+        // nor listed by help (felix:help looks through the system bundle, which service hooks do not filter)
+        Mmkit.Result h = Mmkit.run("-c", "help; help telnetd; help mm:check");
+        assertEquals(0, h.rc(), h::toString);
+        assertTrue(h.out().contains("mm:check\n") && h.out().contains("felix:help\n"), h::toString);
+        assertTrue(!h.out().contains("telnetd\n") && h.out().contains("No methods found matching: telnetd"), h::toString);
+        assertTrue(h.out().contains("check - verify the whole memmap"), "help NAME still prints the usage: " + h);
     }
 
     @Test
