@@ -116,6 +116,9 @@ class BadCommandLinesIT {
             r -> { String v = pick(r, new String[] {"fsdax2", "ram", "dev-dax"});
                 return c("mm:memremap --type " + q(v) + " 16G 2M", v, "--type"); },
             r -> { String v = pick(r, new String[] {"abc", "-1", "99999999999", "7"}); return c("mm:memunmap " + q(v), v); },
+            r -> { String o = pick(r, new String[] {"--seconds", "--threads", "--reboot-every"});
+                String v = pick(r, new String[] {"-1", "abc", "99999999999", "0x"});
+                return c("mm:stress " + o + " " + q(v), o, v); },
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});
