@@ -128,7 +128,7 @@ public final class BootWorkloadRunner {
             order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, target - done)));
             long pfn = k.pageAlloc.alloc(order, s.gfp(), nid, stacks.get(si));
             k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
-            if (pfn < 0) break;
+            if (pfn < 0) outOfMemory(k);
             done += 1L << order;
             if (rnd.nextInt(8) == 0) temporaries.add(new long[] {pfn, order});
         }
@@ -140,9 +140,20 @@ public final class BootWorkloadRunner {
         while (done < target) {
             int si = rnd.nextInt(nSites);
             long pfn = k.pageAlloc.alloc(0, sites[si].gfp(), nid, stacks.get(si));
-            if (pfn < 0) break;
+            if (pfn < 0) outOfMemory(k);
             done++;
         }
+    }
+
+    /**
+     * The boot's own allocations cannot be had: the machine cannot boot. The kernel's allocation fails (the failure
+     * report is logged), the OOM killer finds nothing it may kill while only init and the kernel's threads run, and
+     * the kernel panics; mmkit refuses the boot with that sentence and the previous boot stays.
+     */
+    private static void outOfMemory(Kernel k) {
+        k.log.log("Out of memory and no killable processes...");
+        SetupArch.panic("System is deadlocked on memory (the boot's own allocations need more memory than the machine"
+                + " has free)");
     }
 
     private static CallStack stack(Site s, String[] ctx) {
