@@ -4,5 +4,5 @@
  * and free page reporting (mm/page_reporting.c).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package mm.core.spi;

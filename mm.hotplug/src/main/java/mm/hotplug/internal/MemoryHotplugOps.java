@@ -238,7 +238,19 @@ final class MemoryHotplugOps {
         }
         op.put("zone", zone.kernelName());
         op.put("zone_before", zoneRow(nid, zone));
-        hs.drainAllPages();
+        // zone_pcp_disable ... zone_pcp_enable: no page of the range waits on a per-cpu list to be allocated after
+        // the isolation, from a workload running while the block goes offline
+        hs.zonePcpDisable(nid, zone);
+        try {
+            return offlinePages(op, pfn, nr, nid, zone);
+        } finally {
+            hs.zonePcpEnable(nid, zone);
+        }
+    }
+
+    /** offline_pages from start_isolate_page_range on, between zone_pcp_disable and zone_pcp_enable. */
+    private HotplugResult offlinePages(Op op, long pfn, long nr, int nid, ZoneType zone) {
+        long end = pfn + nr;
         Isolation iso = hs.isolate(pfn, nr, zone != ZoneType.MOVABLE);
         if (!iso.ok()) {
             for (String l : hs.dumpPage(iso.unmovablePfn(), "unmovable page")) op.log(l);

@@ -35,7 +35,8 @@ import mm.variant.api.VariantService;
  * <p>A reboot takes the write side of a read-write lock every other operation holds for its duration: it waits for
  * operations in flight, not for the workers to stop. What the workers held belonged to the old kernel: they drop it
  * (the generation changes). Workers allocate GFP_KERNEL memory: hotplug offline never has to migrate it (it is never
- * in ZONE_MOVABLE, and a kernel-zone block holding it is refused with EBUSY, as the kernel does).
+ * in ZONE_MOVABLE, and a kernel-zone block holding it is refused with EBUSY, as the kernel does). The guest workload
+ * (mm:workload mix) allocates movable memory: offline migrates its pages while it runs.
  */
 final class Stress {
     static final CallStack STACK = CallStack.of("stress_worker", "mm_stress");
@@ -43,7 +44,11 @@ final class Stress {
     /** Pages a worker holds at most (then it frees before it allocates again). */
     static final long HELD_PAGES = 8192;
 
-    record Options(double seconds, int threads, long seed, double rebootEvery) {}
+    /**
+     * {@code guest}: also run mm:workload mix (movable pages that offline migrates); {@code reporting}: toggle and
+     * switch free page reporting (off: reporting stays disabled for the run).
+     */
+    record Options(double seconds, int threads, long seed, double rebootEvery, boolean guest, boolean reporting) {}
 
     /** What the run did; {@code failure} is null when nothing broke, {@code check} the checker's findings. */
     record Outcome(Map<String, Long> counts, double seconds, String failure, List<String> check) {
@@ -74,8 +79,8 @@ final class Stress {
         this.workloads = workloads;
         this.machine = machine;
         for (String k : List.of("allocated_blocks", "allocated_pages", "failed_allocations", "freed_blocks",
-                "hot_added_blocks", "onlined", "offlined", "offline_refused", "online_refused", "variant_switches",
-                "variant_refused", "reporting_toggles", "idle_steps", "reboots")) {
+                "hot_added_blocks", "onlined", "offlined", "offline_refused", "migrated_pages", "online_refused", "variant_switches",
+                "variant_refused", "reporting_toggles", "idle_steps", "guest_runs", "guest_pages", "reboots")) {
             counts.put(k, new AtomicLong());
         }
     }
@@ -100,9 +105,13 @@ final class Stress {
             int id = i;
             threads.add(new Thread(() -> worker(id, new Random(o.seed() * 31 + id), mine), "stress/worker-" + i));
         }
+        if (reporting != null && !o.reporting() && reporting.enabled()) reporting.disable();
         if (hotplug != null) threads.add(new Thread(() -> hotplugActor(new Random(o.seed() * 37)), "stress/hotplug"));
-        threads.add(new Thread(() -> switcher(new Random(o.seed() * 41)), "stress/variants"));
-        if (workloads != null) threads.add(new Thread(this::clockDriver, "stress/clock"));
+        threads.add(new Thread(() -> switcher(new Random(o.seed() * 41), o.reporting()), "stress/variants"));
+        if (workloads != null) {
+            threads.add(new Thread(this::clockDriver, "stress/clock"));
+            if (o.guest()) threads.add(new Thread(() -> guest(o.seed()), "stress/guest"));
+        }
         for (Thread t : threads) t.start();
         try {
             long nextReboot = o.rebootEvery() > 0 ? t0 + (long) (o.rebootEvery() * 1e9) : Long.MAX_VALUE;
@@ -226,7 +235,15 @@ final class Stress {
                     long[] b = blocks.get(rnd.nextInt(blocks.size()));
                     MemoryBlock mb = hotplug.block(b[0] / b[1]);
                     if (mb != null && mb.online()) {
-                        count(hotplug.offline(b[0], b[1]).ok() ? "offlined" : "offline_refused");
+                        HotplugResult r = hotplug.offline(b[0], b[1]);
+                        count(r.ok() ? "offlined" : "offline_refused");
+                        if (r.ok() && r.details().get("blocks_done") instanceof List<?> done) {
+                            for (Object d : done) {
+                                if (d instanceof Map<?, ?> m && m.get("migrated_pages") instanceof Number n) {
+                                    counts.get("migrated_pages").addAndGet(n.longValue());
+                                }
+                            }
+                        }
                     } else {
                         OnlineType t = rnd.nextInt(4) == 0 ? OnlineType.ONLINE : OnlineType.ONLINE_MOVABLE;
                         count(hotplug.online(b[0], b[1], t).ok() ? "onlined" : "online_refused");
@@ -242,14 +259,16 @@ final class Stress {
     }
 
     /** Switches the next boot's variants and the live reporting strategy, and turns reporting on and off. */
-    private void switcher(Random rnd) {
+    private void switcher(Random rnd, boolean withReporting) {
         Map<String, List<String>> all = variants.variants();
         List<String> subsystems = new ArrayList<>();
-        for (String s : List.of("deferred-init", "memmap", "reporting")) if (all.containsKey(s)) subsystems.add(s);
+        for (String s : List.of("deferred-init", "memmap", "reporting")) {
+            if (all.containsKey(s) && (withReporting || !s.equals("reporting"))) subsystems.add(s);
+        }
         while (!stop) {
             rebootLock.readLock().lock();
             try {
-                if (reporting != null && rnd.nextInt(4) == 0) {
+                if (withReporting && reporting != null && rnd.nextInt(4) == 0) {
                     if (reporting.enabled()) reporting.disable();
                     else reporting.enable();
                     count("reporting_toggles");
@@ -284,6 +303,30 @@ final class Stress {
                 }
             } catch (RuntimeException | Error e) {
                 fail("clock", e);
+            } finally {
+                rebootLock.readLock().unlock();
+            }
+            sleep(5);
+        }
+    }
+
+    /**
+     * A guest workload of movable pages (mm:workload mix) in short runs: its pages land in the movable blocks the
+     * hotplug actor offlines, so offline migrates pages the workload holds and the workload must free them where
+     * they went.
+     */
+    private void guest(long seed) {
+        long run = 0;
+        while (!stop) {
+            rebootLock.readLock().lock();
+            try {
+                if (model.booted()) {
+                    Workloads.Result r = workloads.mix(0.5, 0.03, 2, seed + run++);
+                    counts.get("guest_pages").addAndGet(r.allocatedPages());
+                    count("guest_runs");
+                }
+            } catch (RuntimeException | Error e) {
+                fail("guest workload", e);
             } finally {
                 rebootLock.readLock().unlock();
             }

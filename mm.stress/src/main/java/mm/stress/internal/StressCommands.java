@@ -57,7 +57,11 @@ public class StressCommands {
             @Descriptor("random seed (the interleaving still depends on the host's scheduling)")
             @Parameter(names = {"--seed"}, absentValue = "1") long seed,
             @Descriptor("seconds between reboots, 0 = never")
-            @Parameter(names = {"--reboot-every"}, absentValue = "10") double rebootEvery) {
+            @Parameter(names = {"--reboot-every"}, absentValue = "10") double rebootEvery,
+            @Descriptor("also run a guest workload of movable pages (mm:workload mix) that hotplug offline migrates")
+            @Parameter(names = {"--guest"}, presentValue = "true", absentValue = "false") boolean guest,
+            @Descriptor("leave free page reporting disabled instead of toggling and switching it")
+            @Parameter(names = {"--no-reporting"}, presentValue = "true", absentValue = "false") boolean noReporting) {
         if (!(seconds > 0 && seconds <= MAX_SECONDS)) {
             throw new IllegalArgumentException("--seconds: expected above 0, at most " + (long) MAX_SECONDS + ", got "
                     + seconds);
@@ -71,7 +75,7 @@ public class StressCommands {
         }
         if (!model.booted()) throw new IllegalStateException("no machine is booted (mm:boot first)");
         Stress.Outcome o = new Stress(model, variants, hotplug, reporting, workloads, model::machine)
-                .run(new Stress.Options(seconds, threads, seed, rebootEvery));
+                .run(new Stress.Options(seconds, threads, seed, rebootEvery, guest, !noReporting));
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "mm:stress: %.1f s on %s, %d workers, seed %d%n",
                 o.seconds(), model.machine().name(), threads, seed));
         o.counts().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-20s %12d%n", k, v)));
