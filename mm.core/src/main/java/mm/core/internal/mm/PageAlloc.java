@@ -228,7 +228,7 @@ public final class PageAlloc {
         if (order != 0) clearTails(pfn, order);
         int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
         Zone z = k.pageZone(f);
-        if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt);
+        if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order);
     }
 
     private void preFree(PageAllocHook[] hooks, long pfn, int order, CallStack caller) {
@@ -242,8 +242,13 @@ public final class PageAlloc {
     }
 
     /** free_one_page: straight to the buddy under zone->lock. */
-    private static void freeOne(Zone z, long pfn, int order, int mt) {
-        synchronized (z) { z.freeOneLocked(pfn, order, mt, false, true); }
+    /**
+     * free_one_page: the pageblock's migratetype is read again under the zone lock (as 6.12 does): a pageblock isolated
+     * since the caller looked (hotplug offline) gets the page on its MIGRATE_ISOLATE list, never on the list the
+     * caller saw, which offline would then take apart from the wrong list.
+     */
+    private void freeOne(Zone z, long pfn, int order) {
+        synchronized (z) { z.freeOneLocked(pfn, order, mm.pageblockMt(pfn), false, true); }
     }
 
     /** The bad_page report for a free that failed the fast checks, in free_pages_prepare's order. */
