@@ -93,7 +93,13 @@ public final class Gogo implements AutoCloseable {
     }
 
     /** The message a user should see for a failed command. */
-    static String message(Throwable t) {
+    static String message(Throwable t) { return message(t, null); }
+
+    /**
+     * The message a user should see for the failed command line {@code cmd}: Gogo's argument-matching texts name the
+     * arguments given.
+     */
+    static String message(Throwable t, String cmd) {
         for (Throwable o = t; o != null; o = o.getCause() == o ? null : o.getCause()) {
             if (o instanceof OutOfMemoryError) {
                 return String.format(java.util.Locale.ROOT, "the JVM ran out of heap (it has %.1f GiB): run java"
@@ -105,19 +111,35 @@ public final class Gogo implements AutoCloseable {
             c = c.getCause();
         }
         String m = c.getMessage();
+        if ((m == null || m.isBlank()) && cmd != null && c instanceof IllegalArgumentException) {
+            // Gogo's conversion of an argument (an int out of range) fails without a text
+            return userSentence("argument type mismatch", cmd);
+        }
         if (m == null || m.isBlank()) return "internal error (" + c.getClass().getSimpleName() + ")";
-        return userSentence(m);
+        return userSentence(m, cmd);
     }
 
-    /** Gogo's argument-matching texts ("Cannot coerce alloc(Token, Token) to any of [...]") as a user sentence. */
-    static String userSentence(String m) {
-        java.util.regex.Matcher coerce = java.util.regex.Pattern.compile("^Cannot coerce (\\S+?)\\(.*").matcher(m);
-        if (coerce.find()) {
-            return "the arguments match none of the forms of " + coerce.group(1) + " (help " + coerce.group(1)
-                    + " lists them)";
+    static String userSentence(String m) { return userSentence(m, null); }
+
+    /**
+     * Gogo's argument-matching texts ("Cannot coerce alloc(Token, Token) to any of [...]", "argument type mismatch")
+     * as a user sentence naming the command and the arguments given (cut to about 60 characters).
+     */
+    static String userSentence(String m, String cmd) {
+        String name = null, args = "";
+        if (cmd != null) {
+            String[] w = cmd.strip().split("\\s+", 2);
+            name = w[0];
+            args = w.length > 1 ? w[1] : "";
+            if (args.length() > 60) args = args.substring(0, 57) + "...";
         }
-        if (m.equals("argument type mismatch")) return "an argument has the wrong type (help COMMAND lists the forms)";
-        return m;
+        java.util.regex.Matcher coerce = java.util.regex.Pattern.compile("^Cannot coerce (\\S+?)\\(.*").matcher(m);
+        boolean mismatch = m.equals("argument type mismatch");
+        if (!coerce.find() && !mismatch) return m;
+        String command = name != null ? name : mismatch ? "COMMAND" : coerce.group(1);
+        if (args.isEmpty()) return command + " needs arguments (help " + command + " lists its forms)";
+        return "the arguments '" + args + "' match none of the forms of " + command + " (help " + command
+                + " lists them)";
     }
 
     private static String rootMessage(Throwable t) {

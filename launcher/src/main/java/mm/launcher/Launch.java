@@ -126,6 +126,7 @@ public final class Launch implements AutoCloseable {
         try {
             fw.init();
             HideTelnetd.register(fw.getBundleContext());
+            HelpWithoutTelnetd.register(fw.getBundleContext());
             BundleContext ctx = fw.getBundleContext();
             List<Bundle> installed = new ArrayList<>();
             long tInit = System.nanoTime();

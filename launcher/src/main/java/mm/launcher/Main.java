@@ -192,7 +192,7 @@ public final class Main {
                         gogo.run(cmd);
                     } catch (Exception | Error e) {
                         sessionOut.flush();
-                        ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e));
+                        ERR.println("mmkit: command failed: " + cmd + ": " + Gogo.message(e, cmd));
                         failed++;
                         if (!o.keepGoing()) {
                             List<String> rest = commands.subList(i + 1, commands.size());

@@ -71,6 +71,35 @@ class CoreCommandsIT {
         assertTrue(r.out().endsWith("OK\n"), r.toString());
     }
 
+    /** Issue 14, defect 7: the absurd arguments it lists are refused in one sentence, and nothing changes. */
+    @Test
+    void absurdArgumentsAreRefusedNotClampedOrIgnored() throws Exception {
+        String[] bad = {"mm:memblock add", "mm:memblock reset now", "mm:memblock alloc 0", "mm:memblock alloc 4K 3",
+                "mm:reporting config capacity=0", "mm:reporting config latency.us=99999999999999999999",
+                "mm:reporting config delay.ms=-1", "mm:boot -q --deferred-threads -5"};
+        StringBuilder in = new StringBuilder("mm:boot -q --machine tiny\nmm:zoneinfo --summary\nmm:reporting config\n");
+        for (String b : bad) in.append(b).append('\n');
+        in.append("mm:zoneinfo --summary\nmm:reporting config\nmm:check\n");
+        Mmkit.Result r = Mmkit.runWithInput(in.toString(), "--keep-going");
+        assertEquals(bad.length, r.rc(), r.toString());
+        String[] why = {"mm:memblock add takes BASE SIZE, got none", "mm:memblock reset takes no arguments, got 1 (now)",
+                "argument 1 of alloc: the size must be at least 1 byte, got '0'",
+                "argument 2 of alloc: the alignment must be a power of two from 1 to 2^52, got '3'",
+                "capacity: expected an integer 1..2147483647, got '0'",
+                "latency.us: expected a number 0..86400000000 (one day), got '99999999999999999999'",
+                "delay.ms: expected a number 0..86400000 (one day), got '-1'",
+                "--deferred-threads: expected 1..8192 helper threads per node (0 or absent: the node's CPUs), got -5"};
+        for (int i = 0; i < bad.length; i++) {
+            assertTrue(r.err().contains("mmkit: command failed: " + bad[i] + ": " + why[i] + "\n"), bad[i] + "\n" + r);
+        }
+        // the zone summary and the reporting tunables before and after are the same
+        String out = r.out();
+        int cut = out.indexOf("node zone", out.indexOf("order = ") + 1);
+        String before = out.substring(out.indexOf("node zone"), cut), after = out.substring(cut, out.lastIndexOf("OK"));
+        assertEquals(before, after, r.toString());
+        assertTrue(out.strip().endsWith("OK"), r.toString());
+    }
+
     @Test
     void aBadFreeFailsTheScriptWithTheBadPageReport() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:free 0x0 0; mm:check");

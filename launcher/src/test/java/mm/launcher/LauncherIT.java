@@ -70,14 +70,21 @@ class LauncherIT {
         Mmkit.Result r = Mmkit.run("-c", "telnetd start");
         assertEquals(1, r.rc(), r::toString);
         assertEquals("mmkit: command failed: telnetd start: Command not found: telnetd\n", r.err(), r::toString);
+        // nor listed by help (felix:help looks through the system bundle, which service hooks do not filter)
+        Mmkit.Result h = Mmkit.run("-c", "help; help telnetd; help mm:check");
+        assertEquals(0, h.rc(), h::toString);
+        assertTrue(h.out().contains("mm:check\n") && h.out().contains("felix:help\n"), h::toString);
+        assertTrue(h.out().lines().noneMatch(l -> l.endsWith(":telnetd")), h::toString);
+        assertTrue(h.out().contains("No methods found matching: telnetd\n"), h::toString);
+        assertTrue(h.out().contains("check - verify the whole memmap"), "help NAME still prints the usage: " + h);
     }
 
     @Test
     void argumentsOfTheWrongTypeGetASentenceNotGogosText() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:boot --deferred-threads abc");
         assertEquals(1, r.rc(), r::toString);
-        assertEquals("mmkit: command failed: mm:boot --deferred-threads abc: the arguments match none of the forms of"
-                + " boot (help boot lists them)\n", r.err(), r::toString);
+        assertEquals("mmkit: command failed: mm:boot --deferred-threads abc: the arguments '--deferred-threads abc'"
+                + " match none of the forms of mm:boot (help mm:boot lists them)\n", r.err(), r::toString);
     }
 
     @Test

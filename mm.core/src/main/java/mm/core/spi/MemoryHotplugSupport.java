@@ -167,6 +167,16 @@ public interface MemoryHotplugSupport {
     void drainAllPages();
 
     /**
+     * zone_pcp_disable, before offline_pages isolates its range: the zone's pcp->high becomes 0 and batch 1 (a freed
+     * page goes straight to the buddy, a refill takes one page) and every per-cpu list is drained, so no page of the
+     * range can sit on a per-cpu list and be allocated after the isolation. Until {@link #zonePcpEnable}.
+     */
+    void zonePcpDisable(int nid, ZoneType zone);
+
+    /** zone_pcp_enable: the zone's pcp->high and batch back to what zone_pcp_update computes. */
+    void zonePcpEnable(int nid, ZoneType zone);
+
+    /**
      * start_isolate_page_range: set every pageblock of the range to MIGRATE_ISOLATE, moving its free pages to the
      * isolate lists so nothing can allocate them. With {@code checkUnmovable} (every zone but ZONE_MOVABLE) each
      * pageblock is first checked with has_unmovable_pages: a PG_reserved page or an allocated page without PG_lru

@@ -89,6 +89,16 @@ final class MemoryHotplugOps {
                 return op.fail(HotplugResult.EEXIST, "resource conflict");
             }
         }
+        for (E820Range r : model.machine().e820()) {
+            if (!r.type().isRam() && r.start() < start + size && start < r.end()) {
+                // register_memory_resource: the range is claimed in iomem (an NVDIMM's region, firmware, ACPI)
+                op.log(String.format(Locale.ROOT, "Unable to reserve System RAM region: %016x->%016x", start,
+                        start + size));
+                return op.fail(HotplugResult.EEXIST, String.format(Locale.ROOT, "resource conflict: the range"
+                        + " overlaps e820 %s [mem %#x-%#x], which is not System RAM", r.type().kernelText(), r.start(),
+                        r.end() - 1));
+            }
+        }
         int node = nid;
         return Transaction.run(hs, op, pfn, nr, () -> addPages(op, node, pfn, nr));
     }
@@ -233,7 +243,19 @@ final class MemoryHotplugOps {
         }
         op.put("zone", zone.kernelName());
         op.put("zone_before", zoneRow(nid, zone));
-        hs.drainAllPages();
+        // zone_pcp_disable ... zone_pcp_enable: no page of the range waits on a per-cpu list to be allocated after
+        // the isolation, from a workload running while the block goes offline
+        hs.zonePcpDisable(nid, zone);
+        try {
+            return offlinePages(op, pfn, nr, nid, zone);
+        } finally {
+            hs.zonePcpEnable(nid, zone);
+        }
+    }
+
+    /** offline_pages from start_isolate_page_range on, between zone_pcp_disable and zone_pcp_enable. */
+    private HotplugResult offlinePages(Op op, long pfn, long nr, int nid, ZoneType zone) {
+        long end = pfn + nr;
         Isolation iso = hs.isolate(pfn, nr, zone != ZoneType.MOVABLE);
         if (!iso.ok()) {
             for (String l : hs.dumpPage(iso.unmovablePfn(), "unmovable page")) op.log(l);

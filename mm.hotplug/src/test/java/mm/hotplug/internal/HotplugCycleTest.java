@@ -133,6 +133,20 @@ class HotplugCycleTest {
             for (int nid = 0; nid < 2; nid++) assertEquals(0, rig.zone(nid, t).spannedPages());
     }
 
+    /** Issue 14: System RAM is never hot-added over a range the e820 map gives to something else (an NVDIMM). */
+    @Test
+    void hotAddOverPmemIsAResourceConflict() {
+        Rig rig = Rig.builtin("hotplug-demo");
+        String before = rig.snapshot(0, 16);
+        HotplugResult r = rig.hp.add(-1, 16 * G, 128 * M);
+        assertEquals(HotplugResult.EEXIST, r.errno(), r.toString());
+        assertTrue(r.log().get(0).endsWith("Unable to reserve System RAM region: 0000000400000000->0000000408000000"));
+        assertTrue(r.reason().contains("overlaps e820 persistent (type 7) [mem 0x400000000-0x7ffffffff]"), r.reason());
+        assertEquals(before, rig.snapshot(0, 16), "nothing changed");
+        assertTrue(rig.hp.add(-1, 4 * G, 128 * M).ok(), "the empty DIMM slot of node 1 still takes memory");
+        rig.clean("pmem refusal");
+    }
+
     @Test
     void refusals() {
         Rig rig = Rig.builtin("tiny");

@@ -36,6 +36,9 @@ final class BootOptionParser {
     private long hugepagesz, defaultHugepagesz = 2L << 20;
     /** Every word applied, in order: the command line as written. */
     private final java.util.List<String> words = new java.util.ArrayList<>();
+    /** mhp_online_type_from_str's names (mm/memory_hotplug.c). */
+    static final java.util.List<String> MEMHP_STATES = java.util.List.of("offline", "online", "online_kernel",
+            "online_movable");
 
     /** Applies one option ({@code key=value} or a bare word); later options override earlier ones. */
     void apply(String opt) throws OptionException {
@@ -92,6 +95,13 @@ final class BootOptionParser {
                     if (key.equals("movablecore")) { movablecoreBytes = b; movablecorePercent = -1; }
                     else { kernelcoreBytes = b; kernelcorePercent = -1; }
                 }
+            }
+            case "memhp_default_state" -> {
+                if (value == null || !MEMHP_STATES.contains(value)) {
+                    throw new OptionException(value == null ? key.length() : vo, "expected memhp_default_state="
+                            + String.join("|", MEMHP_STATES) + ", got '" + (value == null ? key : opt) + "'");
+                }
+                extra.put(key, value);
             }
             default -> {
                 // a word mmkit does not act on: the kernel keeps it on its command line (and, if no part of the

@@ -2,6 +2,7 @@ package mm.machine.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,13 @@ final class DmesgImporter {
 
     private final List<E820Range> e820 = new ArrayList<>();
     private final List<Integer> e820Lines = new ArrayList<>();
+    // where each fact of the machine came from, to name the log's line when the facts contradict each other
+    private String[] logLines = new String[0];
+    private final Map<Integer, Integer> nodeLines = new HashMap<>();
+    private final Map<Long, Integer> hotplugLines = new HashMap<>();
+    private final List<Integer> opLines = new ArrayList<>(), dumpReservedLines = new ArrayList<>(),
+            lateFreeLines = new ArrayList<>();
+    private int cmdlineLine, kernelLine, ramdiskLine, cpusLine;
     private boolean e820Open;
     private String cmdline;
     private final Map<Integer, List<long[]>> srat = new TreeMap<>();
@@ -149,6 +157,13 @@ final class DmesgImporter {
 
     private void use(String kind) { used.merge(kind, 1, Integer::sum); }
 
+    /** A node id read on the current line (its first mention is where the node comes from). */
+    private int node(String id) {
+        int n = Integer.parseInt(id);
+        nodeLines.putIfAbsent(n, lineNo);
+        return n;
+    }
+
     /** The kernel message of a console/dmesg line: escapes, the timestamp and syslog prefixes removed. */
     static String message(String raw) {
         String s = ANSI.matcher(raw).replaceAll("");
@@ -164,6 +179,7 @@ final class DmesgImporter {
 
     private ImportResult run(String text) throws MachineFormatException {
         String[] lines = text.split("\r\n|\r|\n", -1);
+        logLines = lines;
         boolean inBlock = false;
         boolean stopped = false;
         for (int i = 0; i < lines.length; i++) {
@@ -258,7 +274,8 @@ final class DmesgImporter {
             return op(k, x.group(2), x.group(3), -1, x.group(4));
         }
         if ((x = P_OP_NODE.matcher(m)).matches()) {
-            return op(MemblockOp.Kind.ADD, x.group(1), x.group(2), Integer.parseInt(x.group(3)), x.group(4));
+            int nid = x.group(3).equals("-1") ? -1 : node(x.group(3));
+            return op(MemblockOp.Kind.ADD, x.group(1), x.group(2), nid, x.group(4));
         }
         if (P_ALLOC.matcher(m).matches()) {
             if (dumps == 0) {
@@ -278,19 +295,24 @@ final class DmesgImporter {
                 pendingLines = 0;
                 pendingAllocs = 0;
                 ops.clear();
+                opLines.clear();
                 return 1;
             }
             return 0;
         }
         if ((x = P_CMDLINE.matcher(m)).matches()) {
-            if (cmdline == null) cmdline = x.group(1);
+            if (cmdline == null) {
+                cmdline = x.group(1);
+                cmdlineLine = lineNo;
+            }
             use(CMDLINE);
             return 1;
         }
         if ((x = P_SRAT.matcher(m)).matches()) {
-            int node = Integer.parseInt(x.group(1));
+            int node = node(x.group(1));
             long s = parseHex(x.group(3)), e = parseHex(x.group(4)) + 1;
             if (e <= s) return 0;
+            if (x.group(5).contains("hotplug")) hotplugLines.putIfAbsent(s, lineNo);
             srat.computeIfAbsent(node, k -> new ArrayList<>()).add(new long[] {s, e});
             // the same hotplug affinity printed twice describes one range
             if (x.group(5).contains("hotplug")
@@ -301,26 +323,26 @@ final class DmesgImporter {
             return 1;
         }
         if ((x = P_SRAT_CPU.matcher(m)).find()) {
-            sratCpus.merge(Integer.parseInt(x.group(2)), 1, Integer::sum);
+            sratCpus.merge(node(x.group(2)), 1, Integer::sum);
             use(CPUS);
             return 1;
         }
         if ((x = P_NUMA_MERGE.matcher(m)).matches()) {
             long s = parseHex(x.group(2)), e = parseHex(x.group(3)) + 1;
             if (e <= s) return 0;
-            numaMerged.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
+            numaMerged.computeIfAbsent(node(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
             use(NUMA);
             return 1;
         }
         if ((x = P_INITMEM.matcher(m)).matches()) {
             long s = parseHex(x.group(2)), e = parseHex(x.group(3)) + 1;
             if (e <= s) return 0;
-            initmem.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
+            initmem.computeIfAbsent(node(x.group(1)), k -> new ArrayList<>()).add(new long[] {s, e});
             use(NUMA);
             return 1;
         }
         if ((x = P_MEMORYLESS.matcher(m)).matches()) {
-            memoryless.add(Integer.parseInt(x.group(1)));
+            memoryless.add(node(x.group(1)));
             use(NUMA);
             return 1;
         }
@@ -337,24 +359,27 @@ final class DmesgImporter {
         }
         if ((x = P_BROUGHT.matcher(m)).matches()) {
             brought = Integer.parseInt(x.group(2));
+            cpusLine = lineNo;
             use(CPUS);
             return 1;
         }
         if ((x = P_TOPO.matcher(m)).matches()) {
             if (x.group(1).equals("Max. logical packages")) topoPackages = Integer.parseInt(x.group(2));
             if (x.group(1).equals("Num. threads per package")) topoThreads = Integer.parseInt(x.group(2));
+            if (cpusLine == 0) cpusLine = lineNo;
             use(CPUS);
             return 1;
         }
         if ((x = P_ALLOWING.matcher(m)).find()) {
             allowing = Integer.parseInt(x.group(1));
+            if (brought < 0) cpusLine = lineNo;
             use(CPUS);
             return 1;
         }
         if ((x = P_NODE_CPUS.matcher(m)).matches()) {
             int count = 0;
             for (Matcher c = Pattern.compile("#[0-9]+").matcher(x.group(2)); c.find(); ) count++;
-            secondaryCpus.merge(Integer.parseInt(x.group(1)), count, Integer::sum);
+            secondaryCpus.merge(node(x.group(1)), count, Integer::sum);
             use(CPUS);
             return 1;
         }
@@ -363,6 +388,7 @@ final class DmesgImporter {
                     Long.parseLong(x.group(5)), Long.parseLong(x.group(6)), Long.parseLong(x.group(7)));
             // pages not free when the Memory: line was printed: physpages - reserved - available
             memLineAllocated = (Long.parseLong(x.group(2)) - Long.parseLong(x.group(8)) - Long.parseLong(x.group(1))) / 4;
+            kernelLine = lineNo;
             use(KERNEL);
             return 1;
         }
@@ -381,6 +407,7 @@ final class DmesgImporter {
             if (e <= s) return 0;
             ramdiskStart = s;
             ramdiskEnd = e;
+            ramdiskLine = lineNo;
             use(INITRD);
             return 1;
         }
@@ -404,6 +431,7 @@ final class DmesgImporter {
                 n = slug(what);
             }
             lateFrees.add(new LateFree(n, kib, base));
+            lateFreeLines.add(lineNo);
             use(LATE_FREE);
             return 1;
         }
@@ -417,6 +445,8 @@ final class DmesgImporter {
             long size = parseHex(region.group(4));
             int nid = region.group(6) != null ? Integer.parseInt(region.group(6)) : -1;
             dumpReserved.add(new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, s, size, nid, ""));
+            dumpReservedLines.add(lineNo);
+            if (nid >= 0) nodeLines.putIfAbsent(nid, lineNo);
             use(DUMP_RESERVED);
         } else {
             use(DUMP);
@@ -429,6 +459,7 @@ final class DmesgImporter {
         long size = last - s + 1;
         if (size < 0) return 0;
         ops.add(new MemblockOp(k, s, size, nid, caller));
+        opLines.add(lineNo);
         if (dumps == 0) pendingLines++;
         else use(OP);
         return 1;
@@ -531,19 +562,108 @@ final class DmesgImporter {
         Machine m = new Machine(name, file, nodes, null, map, hotplug, reservations, memblockOps, lateFrees,
                 opts.build(), calibratedWorkload(opts.build()), kernel != null ? kernel : KernelImage.defaults(), Map.of());
         // what we import must be a valid machine file
+        String rendered = MachineRenderer.render(m);
         try {
-            MachineParser.parse(file, MachineRenderer.render(m));
+            MachineParser.parse(file, rendered);
         } catch (MachineFormatException e) {
-            // the log's facts contradict each other (overlapping SRAT ranges, a range beyond the e820 map...)
-            String why = e.getMessage().substring(e.getMessage().indexOf(": ", e.getMessage().indexOf(':') + 1) + 2);
-            throw new MachineFormatException(file, Math.max(lineNo, 1), 1, "the log does not describe a valid machine: "
-                    + why);
+            // the log's facts contradict each other (overlapping SRAT ranges, a node id out of range...): name the
+            // log's line the contradicting fact came from, never a line of the rendered text
+            throw contradiction(e, rendered.split("\n", -1), m);
         }
         Map<String, Integer> u = new LinkedHashMap<>();
         for (String k : List.of(E820, NUMA, CPUS, CMDLINE, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
             if (used.containsKey(k)) u.put(k, used.get(k));
         }
         return new ImportResult(m, u, skipped);
+    }
+
+    private static final Pattern LINE_REF = Pattern.compile("(line )([0-9]+)");
+
+    private MachineFormatException contradiction(MachineFormatException e, String[] rendered, Machine m) {
+        String why = e.getMessage().substring(e.getMessage().indexOf(": ", e.getMessage().indexOf(':') + 1) + 2);
+        // "(line N)" in the reason names a rendered line too
+        Matcher ref = LINE_REF.matcher(why);
+        StringBuilder sb = new StringBuilder();
+        while (ref.find()) {
+            int src = sourceLine(rendered, Integer.parseInt(ref.group(2)), 1, m);
+            ref.appendReplacement(sb, src > 0 ? "line " + src : "the log");
+        }
+        ref.appendTail(sb);
+        int src = sourceLine(rendered, e.line(), e.column(), m);
+        int line = src > 0 ? src : Math.max(lineNo, 1), col = 1;
+        if (src > 0 && e.line() >= 1 && e.line() <= rendered.length) {
+            String tok = tokenAt(rendered[e.line() - 1], e.column());
+            int at = tok.isEmpty() ? -1 : logLines[src - 1].indexOf(tok);
+            if (at >= 0) col = at + 1;
+        }
+        return new MachineFormatException(file, line, col, "the log does not describe a valid machine: " + sb);
+    }
+
+    private static String tokenAt(String line, int col) {
+        int i = Math.max(0, Math.min(col - 1, line.length()));
+        int end = i;
+        while (end < line.length() && !Character.isWhitespace(line.charAt(end))) end++;
+        return line.substring(i, end);
+    }
+
+    /** The log line a line of the rendered machine text came from, or 0 when no single line gave it. */
+    private int sourceLine(String[] rendered, int no, int col, Machine m) {
+        if (no < 1 || no > rendered.length) return 0;
+        String[] t = rendered[no - 1].trim().split("\\s+");
+        if (t.length < 2) return 0;
+        switch (t[0]) {
+            case "node" -> {
+                // node N cpus C: the count comes from the CPU lines, the id from the node's first mention
+                boolean cpus = col > rendered[no - 1].indexOf(" cpus ") + 1 && cpusLine > 0;
+                return cpus ? cpusLine : nodeLines.getOrDefault(parseInt(t[1]), 0);
+            }
+            case "memory" -> { return t.length >= 4 ? nodeLines.getOrDefault(parseInt(t[3]), 0) : 0; }
+            case "e820" -> {
+                long start = rangeStart(t[1]);
+                for (int i = 0; i < e820.size(); i++) if (e820.get(i).start() == start) return e820Lines.get(i);
+                if (t.length >= 5 && t[3].equals("node")) return nodeLines.getOrDefault(parseInt(t[4]), 0);
+                return 0;
+            }
+            case "hotplug" -> {
+                long start = rangeStart(t[1]);
+                for (long[] h : sratHotplug) if (start >= h[0] && start < h[1]) return hotplugLines.getOrDefault(h[0], 0);
+                return 0;
+            }
+            case "reserve" -> { return ramdiskLine; }
+            case "kernel" -> { return kernelLine; }
+            case "cmdline" -> { return cmdlineLine; }
+            case "latefree" -> {
+                int i = countBefore(rendered, no, "latefree ");
+                return i < lateFreeLines.size() ? lateFreeLines.get(i) : 0;
+            }
+            case "memblock" -> {
+                int i = countBefore(rendered, no, "memblock ");
+                if (i < dumpReservedLines.size()) return dumpReservedLines.get(i);
+                i -= dumpReservedLines.size();
+                return i < opLines.size() ? opLines.get(i) : 0;
+            }
+            default -> { return 0; }
+        }
+    }
+
+    private static int countBefore(String[] rendered, int no, String prefix) {
+        int n = 0;
+        for (int i = 0; i < no - 1; i++) if (rendered[i].startsWith(prefix)) n++;
+        return n;
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    private static long rangeStart(String range) {
+        int cut = range.indexOf('-', 1);
+        if (cut < 0) cut = range.indexOf('+');
+        return Sizes.parse(cut < 0 ? range : range.substring(0, cut));
     }
 
     private static int sum(Map<Integer, Integer> m) {

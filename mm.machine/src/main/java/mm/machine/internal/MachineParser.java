@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import mm.machine.api.BootOptions;
 import mm.machine.api.BootWorkload;
@@ -90,6 +91,10 @@ final class MachineParser {
     private final List<Reservation> reservations = new ArrayList<>();
     private final Map<String, Integer> reservationLines = new HashMap<>();
     private final List<LateFree> lateFrees = new ArrayList<>();
+    /** The late frees without an address (parts of the kernel image): line number, size token, KiB. */
+    private final List<Object[]> imageFrees = new ArrayList<>();
+    /** The memblock add lines: line number, range token, range. */
+    private final List<Object[]> memblockAdds = new ArrayList<>();
     private final List<MemblockOp> memblockOps = new ArrayList<>();
     private KernelImage kernel;
     private Line kernelLine;
@@ -437,6 +442,7 @@ final class MachineParser {
 
     private void lateFree() throws MachineFormatException {
         Tok nt = name("a name like initrd or initmem");
+        Tok kt = line.i < line.toks.size() ? line.toks.get(line.i) : null;
         long k = kib("a size in KiB like 1008K");
         long base = -1;
         if (more()) {
@@ -445,6 +451,7 @@ final class MachineParser {
         }
         end(base < 0 ? "the size" : "the address");
         lateFrees.add(new LateFree(nt.text, k, base));
+        if (base < 0) imageFrees.add(new Object[] {line.no, kt, k});
     }
 
     private void kernel() throws MachineFormatException {
@@ -607,6 +614,7 @@ final class MachineParser {
             line.i--;
             throw expected(what);
         }
+        Tok rt = line.i < line.toks.size() ? line.toks.get(line.i) : null;
         long[] r = range(true);
         int nid = -1;
         String caller = "";
@@ -626,6 +634,7 @@ final class MachineParser {
             }
         }
         memblockOps.add(new MemblockOp(kind, r[0], r[1] - r[0], nid, caller));
+        if (kind == MemblockOp.Kind.ADD && r[1] > r[0]) memblockAdds.add(new Object[] {line.no, rt, r});
     }
 
     // ---------------------------------------------------------------- whole-file checks
@@ -645,6 +654,20 @@ final class MachineParser {
         for (RangeDef r : refs) {
             if (!index.containsKey(r.node)) {
                 throw err(r.line, r.nodeTok.col, "node " + r.node + " is not defined (defined: " + defined + ")");
+            }
+        }
+
+        // late frees without an address free parts of the kernel image (free_initmem, the image gaps): together
+        // they cannot be more than the image
+        KernelImage img = kernel != null ? kernel : KernelImage.defaults();
+        long imageK = img.codeK() + img.rwdataK() + img.rodataK() + img.initK() + img.bssK(), sumK = 0;
+        for (Object[] f : imageFrees) {
+            sumK += (Long) f[2];
+            if (sumK > imageK) {
+                throw err((Integer) f[0], ((Tok) f[1]).col, "the late frees without an address add up to " + sumK
+                        + "K here, more than the " + imageK + "K of the kernel image (" + (kernelLine != null
+                        ? "kernel line " + kernelLine.no : "the default kernel sizes") + ") they are freed from;"
+                        + " memory outside the image needs at ADDRESS");
             }
         }
 
@@ -756,6 +779,29 @@ final class MachineParser {
                     throw err(h.line, h.rangeTok.col, "hotplug range " + Sizes.range(h.start, h.end)
                             + " is 'absent' but overlaps usable e820 range " + Sizes.range(u.start, u.end)
                             + " (line " + u.line + ")");
+                }
+            }
+        }
+
+        // memory a replayed memblock add brings must belong to a node: numa_init gives nids to the nodes' ranges
+        // only (with more than 1 MiB uncovered the kernel gives up on NUMA: "NUMA: no nodes coverage"); one node with
+        // one range is the fake node, which covers everything
+        if (!(n == 1 && nodeRanges.get(0).size() <= 1)) {
+            TreeMap<Long, Long> owned = new TreeMap<>();
+            for (List<long[]> l : nodeRanges) for (long[] r : l) owned.put(r[0], r[1]);
+            for (Object[] a : memblockAdds) {
+                long[] r = (long[]) a[2];
+                long pos = r[0];
+                for (var e : owned.tailMap(owned.floorKey(pos) == null ? pos : owned.floorKey(pos), true).entrySet()) {
+                    if (e.getKey() > pos) break;
+                    pos = Math.max(pos, e.getValue());
+                    if (pos >= r[1]) break;
+                }
+                if (pos < r[1]) {
+                    throw err((Integer) a[0], ((Tok) a[1]).col, "memblock add " + Sizes.range(r[0], r[1])
+                            + ": " + Sizes.range(pos, Math.min(r[1], owned.higherKey(pos) == null ? r[1]
+                            : owned.higherKey(pos))) + " belongs to no node (usable e820 or memory lines give"
+                            + " memory its node)");
                 }
             }
         }

@@ -280,6 +280,30 @@ class DmesgImportTest {
                 + " found none", e.getMessage());
     }
 
+    /** Issue 14, defect 6: contradicting facts are reported at the log's line that brought them, not its last. */
+    @Test
+    void contradictionNamesTheLogLineOfTheFact() {
+        String[] lines = TWO_NODE.split("\n", -1);
+        int srat = 0, freeing = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (srat == 0 && lines[i].contains("SRAT: Node 1 ")) srat = i;
+            if (lines[i].contains("Freeing unused kernel image (initmem)")) freeing = i;
+        }
+        lines[srat] = lines[srat].replace("Node 1 ", "Node 5000 ");
+        MachineFormatException e = assertThrows(MachineFormatException.class,
+                () -> svc.importDmesgText("n.log", String.join("\n", lines)));
+        assertEquals(srat + 1, e.line(), e.getMessage());
+        assertEquals(lines[srat].indexOf("5000") + 1, e.column(), e.getMessage());
+        assertTrue(e.getMessage().endsWith("the log does not describe a valid machine: expected a node id in 0..1023,"
+                + " got '5000'"), e.getMessage());
+
+        String[] big = TWO_NODE.split("\n", -1);
+        big[freeing] = big[freeing].replaceAll("memory: [0-9]+K", "memory: 99999999K");
+        e = assertThrows(MachineFormatException.class, () -> svc.importDmesgText("f.log", String.join("\n", big)));
+        assertEquals(freeing + 1, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("late frees without an address add up to"), e.getMessage());
+    }
+
     @Test
     void secondBootInTheSameLogIsIgnored() throws Exception {
         String one = """

@@ -417,6 +417,18 @@ class MachineFormatTest {
                         "bad:5:24: range 0xfff0000000000-0x1000ffffffffff ends above " + MachineParser.MAX_PHYS_TEXT),
                 Arguments.of(MINIMAL + "latefree initrd 1024K at 5P\n",
                         "bad:5:26: address 0x14000000000000 is at or above " + MachineParser.MAX_PHYS_TEXT),
+                // issue 14: memhp_default_state takes the kernel's four names; late frees of the image fit in it;
+                // memory a memblock add brings belongs to a node
+                Arguments.of(MINIMAL + "cmdline memhp_default_state=bogus\n", "bad:5:29: expected"
+                        + " memhp_default_state=offline|online|online_kernel|online_movable, got"
+                        + " 'memhp_default_state=bogus'"),
+                Arguments.of(MINIMAL + "latefree initmem 4268K\nlatefree initmem 1000000000K\n",
+                        "bad:6:18: the late frees without an address add up to 1000004268K here, more than the 34932K"
+                                + " of the kernel image (the default kernel sizes) they are freed from; memory outside"
+                                + " the image needs at ADDRESS"),
+                Arguments.of(MINIMAL + "memblock add 1P+1G nid 0\n", "bad:5:14: memblock add"
+                        + " 0x4000000000000-0x400003fffffff: 0x4000000000000-0x400003fffffff belongs to no node (usable"
+                        + " e820 or memory lines give memory its node)"),
                 // NR_CPUS
                 Arguments.of(MINIMAL.replace("cpus 1", "cpus 8193"),
                         "bad:2:13: expected a CPU count in 0..8192, got '8193'"),

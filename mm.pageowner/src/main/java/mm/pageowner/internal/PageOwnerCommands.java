@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import mm.core.api.Mm;
 import mm.core.api.MemoryModel;
 import mm.machine.api.Machine;
 import mm.machine.api.MachineFormatException;
@@ -71,6 +72,10 @@ public class PageOwnerCommands {
         if (!by.equals("stack") && !sub.equals("summary")) {
             throw new IllegalArgumentException("--by applies to summary only (" + USAGE + ")");
         }
+        if (!java.util.List.of("stack", "caller", "order", "pid").contains(by)) {
+            throw new IllegalArgumentException("--by: expected stack, caller, order or pid, got '"
+                    + (by.length() > 60 ? by.substring(0, 57) + "..." : by) + "'");
+        }
         switch (sub) {
             case "dump" -> {
                 PrintStream out = System.out;
@@ -126,11 +131,18 @@ public class PageOwnerCommands {
 
     static long parsePfn(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
+        long p;
         try {
-            return t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+            p = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad PFN '" + s + "' (decimal or 0x hex)");
+            p = -1;
         }
+        if (p < 0 || p >= Mm.MAX_PFN) {
+            String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
+            throw new IllegalArgumentException("bad PFN '" + shown + "': expected a PFN below 2^40 (physical addresses"
+                    + " end at 2^52), decimal or 0x hex");
+        }
+        return p;
     }
 
     Report pfn(long pfn) {

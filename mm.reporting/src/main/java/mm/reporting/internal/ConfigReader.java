@@ -31,14 +31,14 @@ final class ConfigReader {
         return v;
     }
 
-    double decimal(String key, DoubleSupplier read, double def, double min) {
+    double decimal(String key, DoubleSupplier read, double def, double min, double max) {
         double v;
         try {
             v = read.getAsDouble();
         } catch (RuntimeException e) {
             return refuse(key, "is not a number", def);
         }
-        if (!(v >= min) || Double.isInfinite(v)) return refuse(key, "= " + fmt(v) + " is not a finite number >= " + fmt(min), def);
+        if (!(v >= min && v <= max)) return refuse(key, "= " + fmt(v) + " is out of range " + fmt(min) + ".." + fmt(max), def);
         return v;
     }
 

@@ -126,35 +126,72 @@ public final class ReportingCommands {
         }
     }
 
+    /** The longest delay or device latency a tunable takes: one day (longer is a typo, and overflows nothing). */
+    static final double MAX_MS = 86_400_000;
+
     private void setConfig(String kv) {
         int eq = kv.indexOf('=');
-        if (eq <= 0) throw new IllegalArgumentException("expected KEY=VALUE, got '" + kv + "'");
+        if (eq <= 0) throw new IllegalArgumentException("expected KEY=VALUE, got '" + shown(kv) + "'");
         String k = kv.substring(0, eq).trim(), v = kv.substring(eq + 1).trim();
         Tunables p = core.tunables();
         PageReportingDevice dev = core.device();
         BalloonDevice b = dev == null ? null : dev.balloon();
-        try {
-            switch (k) {
-                case "latency.us" -> {
-                    if (b == null) throw new IllegalArgumentException("no balloon device is registered");
-                    b.setLatencyNanos((long) (Double.parseDouble(v) * 1000));
-                }
-                case "capacity" -> {
-                    if (b == null) throw new IllegalArgumentException("no balloon device is registered");
-                    b.setCapacity(Integer.parseInt(v));
-                    core.setTunables(p);
-                }
-                case "array.capacity" -> core.setTunables(new Tunables(Integer.parseInt(v), p.arrayThreshold(), p.bitmapThreshold(), p.delayNanos()));
-                case "array.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), Integer.parseInt(v), p.bitmapThreshold(), p.delayNanos()));
-                case "bitmap.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), Integer.parseInt(v), p.delayNanos()));
-                case "delay.ms" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), p.bitmapThreshold(), (long) (Double.parseDouble(v) * 1e6)));
-                default -> throw new IllegalArgumentException("unknown key '" + k + "' (latency.us, capacity, array.capacity,"
-                        + " array.threshold, bitmap.threshold, delay.ms)");
+        switch (k) {
+            case "latency.us" -> {
+                double us = decimal(k, v, MAX_MS * 1000);
+                if (b == null) throw new IllegalArgumentException("latency.us: no balloon device is registered");
+                b.setLatencyNanos(Math.round(us * 1000));
             }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad number for " + k + ": '" + v + "'");
+            case "capacity" -> {
+                int c = integer(k, v);
+                if (b == null) throw new IllegalArgumentException("capacity: no balloon device is registered");
+                b.setCapacity(c);
+                core.setTunables(p);
+            }
+            case "array.capacity" -> core.setTunables(new Tunables(integer(k, v), p.arrayThreshold(), p.bitmapThreshold(), p.delayNanos()));
+            case "array.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), integer(k, v), p.bitmapThreshold(), p.delayNanos()));
+            case "bitmap.threshold" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), integer(k, v), p.delayNanos()));
+            case "delay.ms" -> core.setTunables(new Tunables(p.arrayCapacity(), p.arrayThreshold(), p.bitmapThreshold(),
+                    Math.round(decimal(k, v, MAX_MS) * 1e6)));
+            default -> throw new IllegalArgumentException("unknown key '" + shown(k) + "' (latency.us, capacity,"
+                    + " array.capacity, array.threshold, bitmap.threshold, delay.ms)");
         }
     }
+
+    /** A count tunable: an integer 1..2^31-1, as the typed configuration takes it. */
+    private static int integer(String k, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(k + ": expected an integer 1.." + Integer.MAX_VALUE + ", got '" + shown(v) + "'");
+    }
+
+    /** A time tunable: a finite number 0..max. */
+    private static double decimal(String k, String v, double max) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && d <= max) return d;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(k + ": expected a number 0.." + String.format(Locale.ROOT, "%.0f", max)
+                + " (one day), got '" + shown(v) + "'");
+    }
+
+    /** Bounds of the workload options: a PiB working set, a guest's CPUs, a year of emulated time. */
+    static final double MAX_GIB = 1 << 20, MAX_SECONDS = 365 * 86400.0, MAX_SPEED = 1e6;
+    static final int MAX_THREADS = 1024;
+
+    private static IllegalArgumentException bad(String option, String allowed, double got) {
+        String g = got == Math.rint(got) && !Double.isInfinite(got) ? Long.toString((long) got) : Double.toString(got);
+        return new IllegalArgumentException(option + ": expected " + allowed + ", got " + g);
+    }
+
+    /** An argument echoed in a message: at most 60 characters. */
+    static String shown(String s) { return s.length() <= 60 ? s : s.substring(0, 57) + "..."; }
 
     private Report config() {
         Tunables p = core.tunables();
@@ -194,8 +231,19 @@ public final class ReportingCommands {
             @Descriptor("boot the current machine first") @Parameter(names = {"--boot"}, absentValue = "false", presentValue = "true") boolean boot,
             @Descriptor("free-storm | mix | idle | boot") String kind) {
         if (!WORKLOADS.contains(kind)) {
-            throw new IllegalArgumentException("unknown workload '" + kind + "' (expected free-storm, mix, idle or boot)");
+            throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot)");
         }
+        // every option checked before anything runs (a boot first included)
+        if (!(gib > 0 && gib <= MAX_GIB)) throw bad("--gib", "a number of GiB above 0, at most " + (long) MAX_GIB, gib);
+        if (waves < 1) throw bad("--waves", "at least 1", waves);
+        if (threads < 1 || threads > MAX_THREADS) throw bad("--threads", "1.." + MAX_THREADS, threads);
+        if (thp < 0 || thp > 100) throw bad("--thp", "a percentage 0..100", thp);
+        if (!(seconds >= 0 && seconds <= MAX_SECONDS) || (kind.equals("mix") && seconds == 0)) {
+            throw bad("--seconds", (kind.equals("mix") ? "above 0" : "0 or more") + ", at most " + (long) MAX_SECONDS
+                    + " emulated seconds", seconds);
+        }
+        if (!(speed >= 0 && speed <= MAX_SPEED)) throw bad("--speed", "0 (as fast as possible) or a multiple of real"
+                + " time up to " + (long) MAX_SPEED, speed);
         if (boot || kind.equals("boot")) bootCurrent();
         Workloads.Result r;
         switch (kind) {

@@ -99,7 +99,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
                 r.integer("array.capacity", config::array_capacity, d.arrayCapacity(), 1, Integer.MAX_VALUE),
                 r.integer("array.threshold", config::array_threshold, d.arrayThreshold(), 1, Integer.MAX_VALUE),
                 r.integer("bitmap.threshold", config::bitmap_threshold, d.bitmapThreshold(), 1, Integer.MAX_VALUE),
-                (long) (r.decimal("delay.ms", config::delay_ms, d.delayNanos() / 1e6, 0) * 1_000_000));
+                (long) (r.decimal("delay.ms", config::delay_ms, d.delayNanos() / 1e6, 0, ReportingCommands.MAX_MS) * 1_000_000));
     }
 
     @Deactivate

@@ -80,7 +80,8 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
      */
     void configure(BalloonConfig config, Consumer<String> warn) {
         ConfigReader r = new ConfigReader(BalloonConfig.PID, warn);
-        latencyNanos = (long) (r.decimal("latency.us", config::latency_us, DEFAULT_LATENCY_NANOS / 1e3, 0) * 1000);
+        latencyNanos = (long) (r.decimal("latency.us", config::latency_us, DEFAULT_LATENCY_NANOS / 1e3, 0,
+                ReportingCommands.MAX_MS * 1000) * 1000);
         capacity = r.integer("capacity", config::capacity, PAGE_REPORTING_CAPACITY, 1, Integer.MAX_VALUE);
         order = r.integer("order", config::order, 0, 0, Mm.MAX_PAGE_ORDER);
     }

@@ -40,7 +40,15 @@ abstract class WorkerStrategy implements Strategy {
         if (thread != null) throw new IllegalStateException(name() + " is already running");
         ctx = c;
         worker = c.clock.newWorker(name());
-        onStart(c);
+        try {
+            onStart(c);
+        } catch (RuntimeException | Error e) {
+            // no thread will ever wait on the clock for this worker: it must not stay registered as running, or every
+            // time driver would wait for it (awaitQuiescent) until the hang bound
+            c.clock.remove(worker);
+            worker = null;
+            throw e;
+        }
         active = true;
         FreeListHook h = hook();
         if (h != null) hookRegistration = c.addFreeListHook(h);

@@ -13,6 +13,8 @@ import mm.core.api.Gfp;
 import mm.core.api.MemoryModel;
 import mm.core.api.Mm;
 import mm.core.api.Task;
+import mm.core.hook.MemoryNotifier;
+import mm.core.hook.PageMigrateHook;
 import mm.core.hook.RebootNotifier;
 import mm.reporting.api.BalloonDevice;
 import mm.reporting.api.ReportingService;
@@ -27,8 +29,8 @@ import org.osgi.service.component.annotations.Reference;
  * a free ~{@value #FREE_NS} ns plus {@value #FREE_NS_PER_PAGE} ns per page), in ticks of
  * {@value #TICK_NS} ns, letting the reporting workers catch up between ticks (see {@link EmuClock}).
  */
-@Component(service = {Workloads.class, RebootNotifier.class})
-public final class WorkloadsImpl implements Workloads, RebootNotifier {
+@Component(service = {Workloads.class, RebootNotifier.class, PageMigrateHook.class, MemoryNotifier.class})
+public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigrateHook, MemoryNotifier {
     static final long ALLOC_NS = 100, ALLOC_NS_PER_PAGE = 250, FREE_NS = 100, FREE_NS_PER_PAGE = 10;
     static final long TICK_NS = 20_000;
     static final CallStack STORM = CallStack.of("free_storm", "workload");
@@ -40,6 +42,8 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
     private final MemoryModel model;
     private final EmuClock clock;
     private final ReportingCore core;
+    /** The blocks the workloads hold, kept right across hotplug offline's migrations. */
+    private final HeldPages holds = new HeldPages();
     /** The workloads running now (one per mm:workload command, foreground or background). */
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     /** Between onReboot and onRebootDone (guarded by {@link #running}): no workload may start on the booting kernel. */
@@ -115,7 +119,20 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
         if (core.device() instanceof BalloonDevice b) b.sample();
     }
 
-    private record Block(long pfn, int order) {}
+    /** offline_pages moved a block: if a workload holds it, it now frees it where it went. */
+    @Override
+    public void onMigrate(long oldPfn, long newPfn, int order) { holds.migrated(oldPfn, newPfn); }
+
+    /** While a range is offlined the workloads free no block in it (its migration may have begun). */
+    @Override
+    public String onMemory(Action action, int nid, long startPfn, long nrPages) {
+        switch (action) {
+            case GOING_OFFLINE -> holds.offlining(true, startPfn, nrPages);
+            case OFFLINE, CANCEL_OFFLINE -> holds.offlining(false, startPfn, nrPages);
+            default -> { }
+        }
+        return null;
+    }
 
     @Override
     public Result freeStorm(double gib, int waves, int threads, int thpPercent, long seed) {
@@ -138,35 +155,47 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
                     Random rnd = new Random(seed * 31 + id);
                     Ticker tick = new Ticker();
                     for (int w = 0; w < waves && !run.stopping(); w++) {
-                        List<Block> held = new ArrayList<>();
+                        List<HeldPages.Block> held = new ArrayList<>();
                         long got = 0;
                         boolean thpFailed = false;
                         while (got < share && !run.stopping()) {
                             int order = !thpFailed && share - got >= (1L << THP_ORDER) && rnd.nextInt(100) < thpPercent
                                     ? THP_ORDER : 0;
-                            long pfn = model.alloc(order, order > 0 ? GFP_THP : GFP_MOVABLE, -1, STORM);
-                            if (pfn < 0) {
+                            HeldPages.Block b = holds.alloc(model, order, order > 0 ? GFP_THP : GFP_MOVABLE, STORM);
+                            if (b == null) {
                                 failed.incrementAndGet();
                                 if (order > 0) { thpFailed = true; continue; }
                                 break; // out of memory: free what we have
                             }
-                            held.add(new Block(pfn, order));
+                            held.add(b);
                             got += 1L << order;
                             tick.cost(ALLOC_NS + (ALLOC_NS_PER_PAGE << order));
                         }
                         allocated.addAndGet(got);
                         tick.flush();
-                        if (run.stopping()) break;
+                        if (run.stopping()) {
+                            holds.forget(held);
+                            break;
+                        }
                         barrier.await();
                         Collections.shuffle(held, rnd);
-                        for (Block b : held) {
+                        List<HeldPages.Block> later = new ArrayList<>();
+                        for (HeldPages.Block b : held) {
                             if (run.stopping()) break;
-                            model.free(b.pfn(), b.order(), STORM);
-                            freed.addAndGet(1L << b.order());
-                            tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
+                            if (!holds.free(model, b, STORM)) {
+                                later.add(b); // in a range being offlined: freed once it has moved
+                                continue;
+                            }
+                            freed.addAndGet(1L << b.order);
+                            tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order));
                         }
+                        if (run.stopping()) {
+                            holds.forget(held);
+                            break;
+                        }
+                        holds.freeAll(model, later, STORM);
+                        for (HeldPages.Block b : later) freed.addAndGet(1L << b.order);
                         tick.flush();
-                        if (run.stopping()) break;
                         barrier.await();
                     }
                 } catch (Throwable e) {
@@ -179,7 +208,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
             ts.add(t);
         }
         String stopped = runAll(run);
-        if (!errors.isEmpty()) throw new IllegalStateException("free-storm failed: " + errors.get(0), errors.get(0));
+        if (!errors.isEmpty()) throw new IllegalStateException("free-storm failed: " + why(errors.get(0)), errors.get(0));
         if (stopped == null) {
             clock.awaitQuiescent();
             sample();
@@ -202,7 +231,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
             final int id = i;
             final long share = Math.max(1, target / threads);
             Thread t = new Thread(() -> {
-                List<Block> held = new ArrayList<>();
+                List<HeldPages.Block> held = new ArrayList<>();
                 long heldPages = 0;
                 Ticker tick = new Ticker();
                 try {
@@ -213,13 +242,14 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
                         if (alloc || held.isEmpty()) {
                             int r = rnd.nextInt(100);
                             int order = r < 80 ? 0 : r < 90 ? 1 + rnd.nextInt(3) : THP_ORDER;
-                            long pfn = model.alloc(order, order == THP_ORDER ? GFP_THP : GFP_MOVABLE, -1, MIX);
-                            if (pfn < 0) {
+                            HeldPages.Block nb = holds.alloc(model, order, order == THP_ORDER ? GFP_THP : GFP_MOVABLE,
+                                    MIX);
+                            if (nb == null) {
                                 failed.incrementAndGet();
                                 tick.cost(ALLOC_NS);
                                 if (held.isEmpty()) continue;
                             } else {
-                                held.add(new Block(pfn, order));
+                                held.add(nb);
                                 heldPages += 1L << order;
                                 allocated.addAndGet(1L << order);
                                 tick.cost(ALLOC_NS + (ALLOC_NS_PER_PAGE << order));
@@ -227,31 +257,35 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
                             }
                         }
                         int k = rnd.nextInt(held.size());
-                        Block b = held.get(k);
+                        HeldPages.Block b = held.get(k);
+                        if (!holds.free(model, b, MIX)) {
+                            // in a range being offlined: its migration may have begun; another one next time
+                            tick.cost(FREE_NS);
+                            continue;
+                        }
                         held.set(k, held.get(held.size() - 1));
                         held.remove(held.size() - 1);
-                        model.free(b.pfn(), b.order(), MIX);
-                        heldPages -= 1L << b.order();
-                        freed.addAndGet(1L << b.order());
-                        tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order()));
+                        heldPages -= 1L << b.order;
+                        freed.addAndGet(1L << b.order);
+                        tick.cost(FREE_NS + (FREE_NS_PER_PAGE << b.order));
                     }
                 } catch (Throwable e) {
                     if (!run.stopping()) errors.add(e);
                 } finally {
                     // after a reboot the held pages belong to the old kernel: nothing to free
                     if (!run.stopping()) {
-                        for (Block b : held) {
-                            model.free(b.pfn(), b.order(), MIX);
-                            freed.addAndGet(1L << b.order());
-                        }
+                        holds.freeAll(model, held, MIX);
+                        for (HeldPages.Block b : held) freed.addAndGet(1L << b.order);
                         tick.flush();
+                    } else {
+                        holds.forget(held);
                     }
                 }
             }, "workload/mix-" + i);
             ts.add(t);
         }
         String stopped = runAll(run);
-        if (!errors.isEmpty()) throw new IllegalStateException("mix failed: " + errors.get(0), errors.get(0));
+        if (!errors.isEmpty()) throw new IllegalStateException("mix failed: " + why(errors.get(0)), errors.get(0));
         if (stopped == null) {
             clock.awaitQuiescent();
             sample();
@@ -268,6 +302,12 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier {
         clock.idle((long) (seconds * 1e9), 100_000_000L, speed, this::sample);
         sample();
         return new Result("idle", 0, 0, 0, clock.now() - e0, System.nanoTime() - t0, null);
+    }
+
+    /** A worker's failure as a sentence (its message; never Java's class name). */
+    private static String why(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? "internal error (" + t.getClass().getSimpleName() + ")" : m;
     }
 
     /** Starts the run's threads, waits for them, and returns why it stopped early (null: it ran to its end). */

@@ -95,9 +95,9 @@ class ConfigTest {
                 "configuration mm.reporting: property array.capacity is not an integer; keeping the default 256",
                 "configuration mm.reporting: property array.threshold = 0 is out of range 1..2147483647; keeping the"
                         + " default 16",
-                "configuration mm.reporting: property delay.ms = -1 is not a finite number >= 0; keeping the default"
+                "configuration mm.reporting: property delay.ms = -1 is out of range 0..86400000; keeping the default"
                         + " 2000",
-                "configuration mm.reporting.balloon: property latency.us = -5 is not a finite number >= 0; keeping"
+                "configuration mm.reporting.balloon: property latency.us = -5 is out of range 0..86400000000; keeping"
                         + " the default 5000",
                 "configuration mm.reporting.balloon: property capacity is not an integer; keeping the default 32",
                 "configuration mm.reporting.balloon: property order = 11 is out of range 0..10; keeping the default 0"),

@@ -42,6 +42,8 @@ public final class CoreCommands {
     static final String MEMBLOCK_SUBCOMMANDS = "memory, reserved, dump, reset, add, add-node, reserve, remove, free,"
             + " alloc, alloc-nid, bottom-up, top-down";
     private static final List<String> MEMBLOCK_SUBCOMMANDS_LIST = List.of(MEMBLOCK_SUBCOMMANDS.split(", *"));
+    /** The timing key deferred_threads' bound (NR_CPUS 8192, as machine files take it). */
+    static final int MAX_DEFERRED_THREADS = 8192;
     private final ReportPrinter out;
     private final MemoryModel model;
     private final MachineService machines;
@@ -73,6 +75,10 @@ public final class CoreCommands {
             @Descriptor("show the progress line on stderr even in script or JSON mode")
             @Parameter(names = {"--progress"}, presentValue = "true", absentValue = "false") boolean showProgress)
             throws Exception {
+        if (deferredThreads < 0 || deferredThreads > MAX_DEFERRED_THREADS) {
+            throw new IllegalArgumentException("--deferred-threads: expected 1.." + MAX_DEFERRED_THREADS
+                    + " helper threads per node (0 or absent: the node's CPUs), got " + deferredThreads);
+        }
         Machine m = machineFile.isEmpty() ? machines.current() : loadMachine(machineFile);
         if (deferredThreads > 0) {
             Map<String, Double> t = new LinkedHashMap<>(m.timing());
@@ -351,6 +357,7 @@ public final class CoreCommands {
             throw new IllegalArgumentException("unknown mm:memblock subcommand '" + sub + "' (expected one of: "
                     + MEMBLOCK_SUBCOMMANDS + ")");
         }
+        checkArity(sub, args);
         Memblock mb = memblockForCommands(sub.equals("reset"));
         String out;
         switch (sub) {
@@ -364,10 +371,10 @@ public final class CoreCommands {
             case "reserve" -> { long[] r = range(args, sub); out = rc("memblock_reserve", mb.caller("mm_memblock_command").reserve(r[0], r[1])); }
             case "remove" -> { long[] r = range(args, sub); out = rc("memblock_remove", mb.caller("mm_memblock_command").remove(r[0], r[1])); }
             case "free" -> { long[] r = range(args, sub); out = rc("memblock_phys_free", mb.caller("mm_memblock_command").physFree(r[0], r[1])); }
-            case "alloc" -> out = addr(mb.caller("mm_memblock_command").physAlloc(n(args, 0, sub),
-                    args.length > 1 ? n(args, 1, sub) : Mm.PAGE_SIZE));
-            case "alloc-nid" -> out = addr(mb.caller("mm_memblock_command").physAllocTryNid(n(args, 0, sub), n(args, 1, sub),
-                    nid(args, 2, sub)));
+            case "alloc" -> out = addr(mb.caller("mm_memblock_command").physAlloc(allocSize(args, sub),
+                    args.length > 1 ? align(args, 1, sub) : Mm.PAGE_SIZE));
+            case "alloc-nid" -> out = addr(mb.caller("mm_memblock_command").physAllocTryNid(allocSize(args, sub),
+                    align(args, 1, sub), nid(args, 2, sub)));
             case "bottom-up" -> { mb.setBottomUp(true); out = "memblock: bottom-up allocation\n"; }
             case "top-down" -> { mb.setBottomUp(false); out = "memblock: top-down allocation\n"; }
             default -> throw new IllegalStateException("unhandled mm:memblock subcommand '" + sub + "'");
@@ -397,6 +404,49 @@ public final class CoreCommands {
     private static String addr(long a) {
         if (a == 0) throw new IllegalStateException("memblock allocation failed (no free range fits)");
         return String.format(Locale.ROOT, "%s%n", Mm.hex18(a));
+    }
+
+    /** The arguments each subcommand takes: its usage, and the least and most count. */
+    private static final Map<String, Object[]> MEMBLOCK_ARGS = Map.ofEntries(
+            Map.entry("memory", new Object[] {"", 0, 0}), Map.entry("reserved", new Object[] {"", 0, 0}),
+            Map.entry("dump", new Object[] {"", 0, 0}), Map.entry("reset", new Object[] {"", 0, 0}),
+            Map.entry("bottom-up", new Object[] {"", 0, 0}), Map.entry("top-down", new Object[] {"", 0, 0}),
+            Map.entry("add", new Object[] {"BASE SIZE", 2, 2}), Map.entry("reserve", new Object[] {"BASE SIZE", 2, 2}),
+            Map.entry("remove", new Object[] {"BASE SIZE", 2, 2}), Map.entry("free", new Object[] {"BASE SIZE", 2, 2}),
+            Map.entry("add-node", new Object[] {"BASE SIZE NID", 3, 3}),
+            Map.entry("alloc", new Object[] {"SIZE [ALIGN]", 1, 2}),
+            Map.entry("alloc-nid", new Object[] {"SIZE ALIGN NID", 3, 3}));
+
+    /** Too few or too many arguments: refused before anything changes, naming the usage. */
+    static void checkArity(String sub, String[] args) {
+        Object[] a = MEMBLOCK_ARGS.get(sub);
+        String usage = (String) a[0];
+        int min = (Integer) a[1], max = (Integer) a[2], n = args == null ? 0 : args.length;
+        if (n >= min && n <= max) return;
+        String want = usage.isEmpty() ? "takes no arguments" : "takes " + usage;
+        String got = n == 0 ? "got none" : "got " + n + " (" + shown(String.join(" ", args)) + ")";
+        throw new IllegalArgumentException("mm:memblock " + sub + " " + want + ", " + got);
+    }
+
+    /** An argument echoed in a message: at most 60 characters. */
+    static String shown(String s) { return s.length() <= 60 ? s : s.substring(0, 57) + "..."; }
+
+    /** memblock_phys_alloc's size: at least one byte (a zero-size allocation is a caller's bug). */
+    private static long allocSize(String[] args, String sub) {
+        long size = n(args, 0, sub);
+        if (size == 0) throw new IllegalArgumentException("argument 1 of " + sub + ": the size must be at least 1 byte, got '"
+                + args[0] + "'");
+        return size;
+    }
+
+    /** An alignment: a power of two (round_up in memblock_find_in_range_node is a mask), at most 2^52. */
+    private static long align(String[] args, int i, String sub) {
+        long a = n(args, i, sub);
+        if (a == 0 || Long.bitCount(a) != 1 || a > Mm.MAX_PHYS_ADDR) {
+            throw new IllegalArgumentException("argument " + (i + 1) + " of " + sub + ": the alignment must be a power"
+                    + " of two from 1 to 2^52, got '" + args[i] + "'");
+        }
+        return a;
     }
 
     private static long n(String[] args, int i, String sub) {

@@ -26,4 +26,19 @@ class AddressArgumentsTest {
                 () -> CoreCommands.nid(new String[] {"0", "4096", "0x100000000"}, 2, "add-node"));
         assertEquals("argument 3 of add-node: expected a node id -1..1023, got '0x100000000'", e.getMessage());
     }
+
+    /** Issue 14: a memblock subcommand with too few or too many arguments changes nothing and says what it takes. */
+    @Test
+    void memblockArgumentCountsAreChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CoreCommands.checkArity("add", new String[0]));
+        assertEquals("mm:memblock add takes BASE SIZE, got none", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CoreCommands.checkArity("reset", new String[] {"now"}));
+        assertEquals("mm:memblock reset takes no arguments, got 1 (now)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CoreCommands.checkArity("alloc", new String[] {"1", "2", "3"}));
+        assertEquals("mm:memblock alloc takes SIZE [ALIGN], got 3 (1 2 3)", e.getMessage());
+        CoreCommands.checkArity("alloc", new String[] {"4096"});
+        CoreCommands.checkArity("alloc", new String[] {"4096", "8"});
+    }
 }

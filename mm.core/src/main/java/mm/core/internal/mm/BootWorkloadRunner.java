@@ -131,7 +131,7 @@ public final class BootWorkloadRunner {
             order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, target - done)));
             long pfn = alloc(k, order, s.gfp(), nid, stacks.get(si));
             k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
-            if (pfn < 0) break;
+            if (pfn < 0) outOfMemory(k);
             k.vmstat.account(k, pfn, order, s.gfp(), s.use(), 1);
             done += 1L << order;
             if (rnd.nextInt(8) == 0) temporaries.add(new long[] {pfn, order, si});
@@ -146,7 +146,7 @@ public final class BootWorkloadRunner {
         while (done < target) {
             int si = rnd.nextInt(nSites);
             long pfn = alloc(k, 0, sites[si].gfp(), nid, stacks.get(si));
-            if (pfn < 0) break;
+            if (pfn < 0) outOfMemory(k);
             k.vmstat.account(k, pfn, 0, sites[si].gfp(), sites[si].use(), 1);
             done++;
         }
@@ -158,6 +158,17 @@ public final class BootWorkloadRunner {
      */
     private static long alloc(Kernel k, int order, int gfp, int nid, CallStack stack) {
         return k.bootInterleave ? k.pageAlloc.allocInterleave(order, gfp, nid, stack) : k.pageAlloc.alloc(order, gfp, nid, stack);
+    }
+
+    /**
+     * The boot's own allocations cannot be had: the machine cannot boot. The kernel's allocation fails (the failure
+     * report is logged), the OOM killer finds nothing it may kill while only init and the kernel's threads run, and
+     * the kernel panics; mmkit refuses the boot with that sentence and the previous boot stays.
+     */
+    private static void outOfMemory(Kernel k) {
+        k.log.log("Out of memory and no killable processes...");
+        SetupArch.panic("System is deadlocked on memory (the boot's own allocations need more memory than the machine"
+                + " has free)");
     }
 
     private static CallStack stack(Site s, String[] ctx) {

@@ -358,6 +358,18 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     @Override public void drainAllPages() { k().pageAlloc.drainAllPages(); }
 
+    @Override public void zonePcpDisable(int nid, ZoneType zone) {
+        Kernel k = k();
+        k.node(nid).zones[zone.ordinal()].setPcpHighBatch(0, 1);
+        k.pageAlloc.drainAllPages();
+    }
+
+    @Override public void zonePcpEnable(int nid, ZoneType zone) {
+        Kernel k = k();
+        Node n = k.node(nid);
+        PageAlloc.zonePcpUpdate(n.zones[zone.ordinal()], n);
+    }
+
     private static Zone zoneOfPage(Kernel k, long pfn) {
         long f = k.mm.f(pfn);
         if ((f & INIT) == 0) throw new IllegalStateException(String.format(Locale.ROOT,

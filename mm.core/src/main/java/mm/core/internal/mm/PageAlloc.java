@@ -316,8 +316,8 @@ public final class PageAlloc {
         if (order != 0) clearTails(pfn, order);
         int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
         Zone z = k.pageZone(f);
-        if (okToTail) freeOne(z, pfn, order, mt, true);
-        else if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, mt, false);
+        if (okToTail) freeOne(z, pfn, order, true);
+        else if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, false);
     }
 
     private void preFree(PageAllocHook[] hooks, long pfn, int order, CallStack caller) {
@@ -330,11 +330,15 @@ public final class PageAlloc {
         for (long p = pfn + 1; p < pfn + (1L << order); p++) mm.sectionOrThrow(p).setSmallLinks((int) (p & MASK), NONE, NONE);
     }
 
-    /** free_one_page: straight to the buddy under zone->lock (at the list's tail for FPI_TO_TAIL). */
-    private static void freeOne(Zone z, long pfn, int order, int mt, boolean toTail) {
+    /**
+     * free_one_page: the pageblock's migratetype is read again under the zone lock (as 6.12 does): a pageblock isolated
+     * since the caller looked (hotplug offline) gets the page on its MIGRATE_ISOLATE list, never on the list the
+     * caller saw, which offline would then take apart from the wrong list. At the list's tail for FPI_TO_TAIL.
+     */
+    private void freeOne(Zone z, long pfn, int order, boolean toTail) {
         synchronized (z) {
             z.events[VmStat.PGFREE] += 1L << order;
-            z.freeOneLocked(pfn, order, mt, toTail, true);
+            z.freeOneLocked(pfn, order, mm.pageblockMt(pfn), toTail, true);
         }
     }
 

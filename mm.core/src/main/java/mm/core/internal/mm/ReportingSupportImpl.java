@@ -254,6 +254,8 @@ public final class ReportingSupportImpl implements FreePageReportingSupport {
         long[] bits = new long[(int) ((chunks + 63) >>> 6)];
         forEachFreeBlock(h, order, (pfn, o, mt, reported) -> {
             if (mt == MigrateType.ISOLATE || (unreportedOnly && reported)) return;
+            // the zone may have grown by hotplug since the handle was taken: what lies outside its span waits
+            if (pfn < base || ((pfn - base) >>> order) >= chunks) return;
             long i = (pfn - base) >>> order;
             bits[(int) (i >>> 6)] |= 1L << (i & 63);
         });

@@ -296,14 +296,41 @@ final class SetupArch {
         for (Node n : k.nodes) cpus += Math.max(1, n.cpus);
         log.log(String.format(Locale.ROOT, "setup_percpu: NR_CPUS:8192 nr_cpumask_bits:%d nr_cpu_ids:%d nr_node_ids:%d",
                 cpus, cpus, k.nodes.size()));
+        // pcpu_embed_first_chunk: one area per node for its CPUs' units; if one cannot be had, the areas taken so far
+        // go back and x86's setup_per_cpu_areas falls back to the page first chunk; if that fails too, it panics
+        List<long[]> areas = new ArrayList<>();
+        boolean embedded = true;
         for (Node n : k.nodes) {
             int c = Math.max(1, n.cpus);
             long base = mb.caller("pcpu_fc_alloc+0x79/0x160").allocTryNid(c * PCPU_UNIT, PMD_SIZE, 16 * SZ_1M,
                     Memblock.ALLOC_ACCESSIBLE, n.nid);
-            if (base == 0) continue;
-            for (int i = 0; i < c; i++)
-                mb.caller("pcpu_embed_first_chunk+0x1f4/0x7e0").physFree(base + i * PCPU_UNIT + PCPU_USED,
-                        PCPU_UNIT - PCPU_USED);
+            if (base == 0) {
+                embedded = false;
+                break;
+            }
+            areas.add(new long[] {base, c});
+        }
+        if (embedded) {
+            for (long[] a : areas)
+                for (int i = 0; i < a[1]; i++)
+                    mb.caller("pcpu_embed_first_chunk+0x1f4/0x7e0").physFree(a[0] + i * PCPU_UNIT + PCPU_USED,
+                            PCPU_UNIT - PCPU_USED);
+        } else {
+            for (long[] a : areas) mb.caller("pcpu_fc_free+0x2a/0x40").physFree(a[0], a[1] * PCPU_UNIT);
+            log.log("setup_percpu: auto allocator failed (-12), falling back to page size");
+            int cpu = 0;
+            for (Node n : k.nodes) {
+                for (int i = 0; i < Math.max(1, n.cpus); i++, cpu++) {
+                    // pcpu_page_first_chunk: the unit's pages one by one (PAGE_SIZE aligned), here as one request
+                    long pa = mb.caller("pcpu_fc_alloc+0x79/0x160").allocTryNid(PCPU_USED, Mm.PAGE_SIZE, 16 * SZ_1M,
+                            Memblock.ALLOC_ACCESSIBLE, n.nid);
+                    if (pa == 0) {
+                        log.log(String.format(Locale.ROOT, "percpu: failed to allocate 4K page for cpu%d", cpu));
+                        panic("cannot initialize percpu area (err=-12)");
+                    }
+                }
+            }
+            log.log(String.format(Locale.ROOT, "percpu: %d 4K pages/cpu", PCPU_USED / Mm.PAGE_SIZE));
         }
         long kernelPages = 0;
         for (Memblock.Range r : mb.freeRanges(Mm.NUMA_NO_NODE, Memblock.FLAG_NONE, false))

@@ -14,8 +14,12 @@ final class Zonelists {
     /** zonelists[nodeIndex][highestZoneIdx] (ZONELIST_FALLBACK), and the __GFP_THISNODE variant. */
     Zone[][][] zonelists;
     Zone[][][] zonelistsThisNode;
-    /** The same zonelists indexed by nid << SHIFT | highest zone index (null for a nid with no node): one lookup. */
-    Zone[][] byNid, thisNodeByNid;
+    /**
+     * The same zonelists indexed by nid << SHIFT | highest zone index (null for a nid with no node): one lookup.
+     * Built whole and then published (volatile): an allocation racing with a hotplug rebuild sees the old lists or
+     * the new ones, never a half-filled table (the kernel's zonelist_update_seq).
+     */
+    volatile Zone[][] byNid, thisNodeByNid;
     static final int SHIFT = 3;
 
     /**
@@ -59,14 +63,16 @@ final class Zonelists {
                 zonelistsThisNode[a][h] = own.toArray(new Zone[0]);
             }
         }
-        byNid = new Zone[k.nodeIndexByNid.length << SHIFT][];
-        thisNodeByNid = new Zone[k.nodeIndexByNid.length << SHIFT][];
+        Zone[][] all = new Zone[k.nodeIndexByNid.length << SHIFT][];
+        Zone[][] own = new Zone[k.nodeIndexByNid.length << SHIFT][];
         for (int a = 0; a < nn; a++) {
             for (int h = 0; h < ZoneType.VALUES.length; h++) {
-                byNid[nodes.get(a).nid << SHIFT | h] = zonelists[a][h];
-                thisNodeByNid[nodes.get(a).nid << SHIFT | h] = zonelistsThisNode[a][h];
+                all[nodes.get(a).nid << SHIFT | h] = zonelists[a][h];
+                own[nodes.get(a).nid << SHIFT | h] = zonelistsThisNode[a][h];
             }
         }
+        thisNodeByNid = own;
+        byNid = all;
     }
 
     /** "Fallback order for Node N: ..." per node. */

@@ -39,7 +39,7 @@ class BootPanicTest {
         DeferredInits.register(variants::register);
         MemoryModelImpl model = new MemoryModelImpl(variants);
         MachineServiceImpl machines = new MachineServiceImpl();
-        for (String mem : List.of("200M", "20M", "8M")) {
+        for (String mem : List.of("200M", "20M")) {
             Machine m = machines.parse("tiny-mem", MachineServiceImpl.builtinText("tiny").orElseThrow()
                     + "\ncmdline mem=" + mem + "\n");
             List<String> log = model.boot(m).log();
@@ -49,6 +49,34 @@ class BootPanicTest {
                         + " - disabling initrd")), String.join("\n", log));
                 assertTrue(log.stream().noneMatch(l -> l.contains("Freeing initrd memory")), "the initrd is not freed");
             }
+        }
+        // mem=8M leaves less than the boot's own allocations need: the kernel's OOM path panics, the last boot stays
+        long free = model.totalFreePages();
+        Machine m = machines.parse("tiny-8m", MachineServiceImpl.builtinText("tiny").orElseThrow() + "\ncmdline mem=8M\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.boot(m));
+        assertEquals("Kernel panic - not syncing: System is deadlocked on memory (the boot's own allocations need more"
+                + " memory than the machine has free)", e.getMessage());
+        assertEquals(free, model.totalFreePages(), "the previous boot stays");
+        assertEquals(List.of(), model.check());
+    }
+
+    /** Issue 14, defect 3: almost every byte reserved leaves 0K available: the boot cannot go on. */
+    @Test
+    void almostEverythingReservedPanicsOutOfMemory() throws Exception {
+        StandaloneVariants variants = new StandaloneVariants();
+        DeferredInits.register(variants::register);
+        MemoryModelImpl model = new MemoryModelImpl(variants);
+        Machine tiny = new MachineServiceImpl().builtin("tiny").orElseThrow();
+        model.boot(tiny);
+        for (long end : new long[] {0xfefffffL, 0xf7fffffL}) {
+            Machine reserved = new Machine("almost-all-reserved", "test", tiny.nodes(), null, tiny.e820(),
+                    tiny.hotplug(), tiny.reservations(), List.of(new MemblockOp(MemblockOp.Kind.RESERVE, 0, end + 1, -1,
+                    "test")), tiny.lateFrees(), tiny.options(), tiny.workload(), tiny.kernel(), tiny.timing());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.boot(reserved));
+            assertTrue(e.getMessage().startsWith("Kernel panic - not syncing: System is deadlocked on memory"),
+                    e.getMessage());
+            assertEquals("tiny", model.machine().name(), "the previous boot stays");
+            assertEquals(List.of(), model.check());
         }
     }
 }

@@ -1,6 +1,7 @@
 package mm.core.internal.mm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -26,10 +27,12 @@ class ManyCpusAndNodesTest {
     }
 
     @Test
-    void tinyWith1536CpusBootsAndChecksAndOnlyUsedCpusHavePagesets() throws Exception {
-        String text = MachineServiceImpl.builtinText("tiny").orElseThrow().replace("node 0 cpus 1", "node 0 cpus 1536");
-        Machine machine = new MachineServiceImpl().parse("tiny-1536", text);
-        assertEquals(1536, machine.nodes().get(0).cpus());
+    void with1536CpusItBootsAndChecksAndOnlyUsedCpusHavePagesets() throws Exception {
+        // 8 GiB on two nodes: the percpu first chunk (1 MiB a CPU) fits
+        String text = MachineServiceImpl.builtinText("default").orElseThrow().replace("node 0 cpus 2", "node 0 cpus 768")
+                .replace("node 1 cpus 2", "node 1 cpus 768");
+        Machine machine = new MachineServiceImpl().parse("default-1536", text);
+        assertEquals(1536, machine.nodes().stream().mapToInt(n -> n.cpus()).sum());
         MemoryModelImpl m = model();
         m.boot(machine);
         Kernel k = m.kernel();
@@ -62,6 +65,27 @@ class ManyCpusAndNodesTest {
         String zoneinfo = m.zoneinfo().text();
         assertTrue(zoneinfo.contains("    cpu: 1535\n"), "zoneinfo lists CPU 1535");
         for (long pfn : pages) m.free(pfn, 0);
+        assertEquals(List.of(), m.check());
+    }
+
+    /**
+     * Issue 14: setup_per_cpu_areas on a small machine with many CPUs: the embedding allocator fails, the page first
+     * chunk takes over ("falling back to page size"); when even that cannot be had, the kernel panics and the previous
+     * boot stays.
+     */
+    @Test
+    void percpuFallsBackToPagesAndPanicsWhenEvenThoseAreMissing() throws Exception {
+        MemoryModelImpl m = model();
+        MachineServiceImpl machines = new MachineServiceImpl();
+        String tiny = MachineServiceImpl.builtinText("tiny").orElseThrow();
+        m.boot(machines.parse("tiny-512", tiny.replace("node 0 cpus 1", "node 0 cpus 512")));
+        assertTrue(m.dmesg().stream().anyMatch(l -> l.endsWith("setup_percpu: auto allocator failed (-12), falling back"
+                + " to page size")), String.join("\n", m.dmesg()));
+        assertEquals(List.of(), m.check());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> m.boot(machines.parse("tiny-1536", tiny.replace("node 0 cpus 1", "node 0 cpus 1536"))));
+        assertEquals("Kernel panic - not syncing: cannot initialize percpu area (err=-12)", e.getMessage());
+        assertEquals(512, m.kernel().cpus.count(), "the previous boot stays");
         assertEquals(List.of(), m.check());
     }
 
