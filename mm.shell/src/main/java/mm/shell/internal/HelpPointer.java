@@ -43,7 +43,9 @@ public final class HelpPointer {
         return text;
     }
 
-    /** Calls Gogo's help command (a plain command object, as Gogo itself calls it), or null when none runs. */
+    /**
+     * Calls the highest-ranked felix:help (a plain command object, as Gogo itself calls it), or null when none runs.
+     */
     private String felixHelp(Class<?>[] types, Object... args) {
         ServiceReference<?>[] refs;
         try {
@@ -52,6 +54,8 @@ public final class HelpPointer {
             throw new IllegalStateException(e);
         }
         if (refs == null) return null;
+        // the highest-ranked felix:help first, as Gogo resolves a command (the launcher's one leaves telnetd out)
+        java.util.Arrays.sort(refs, java.util.Collections.reverseOrder());
         for (ServiceReference<?> ref : refs) {
             Object target = ctx.getService(ref);
             if (target == null) continue;
