@@ -15,6 +15,8 @@ import mm.machine.api.KernelImage;
 import mm.machine.api.Machine;
 import mm.machine.api.NumaNode;
 import mm.machine.api.Reservation;
+import mm.pageext.internal.PageExtCore;
+import mm.pageowner.internal.PageOwnerImpl;
 import mm.variant.internal.StandaloneVariants;
 
 /** Machines of any size for the benchmarks: nodes of {@code gibPerNode}, x86 low-memory layout, PCI hole. */
@@ -74,6 +76,20 @@ public final class Machines {
      *
      * @throws IllegalArgumentException naming what was given and what is accepted
      */
+    /** page_ext with page_owner as its client, wired into {@code model} by hand as their components are in OSGi. */
+    record PageOwnerRig(PageExtCore ext, PageOwnerImpl owner) {}
+
+    static PageOwnerRig pageOwner(MemoryModelImpl model, StandaloneVariants variants) {
+        PageExtCore ext = new PageExtCore(model, variants);
+        PageOwnerImpl owner = new PageOwnerImpl(ext, model);
+        ext.addClient(owner);
+        model.addPhaseListener(ext);
+        model.addInitHook(ext);
+        model.addAllocHook(owner);
+        model.addSplitHook(owner);
+        return new PageOwnerRig(ext, owner);
+    }
+
     static Machine machine(String spec) {
         if (spec.matches("[0-9]+x[0-9]+")) {
             String[] p = spec.split("x");

@@ -7,7 +7,6 @@ import mm.core.api.Gfp;
 import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.Machine;
-import mm.pageext.internal.PageExtCore;
 import mm.pageext.internal.PageExtVariants;
 import mm.pageowner.internal.PageOwnerImpl;
 import mm.variant.internal.StandaloneVariants;
@@ -61,13 +60,7 @@ public class PageOwnerBench {
             Machine m = Machines.x86(2, 2, true, Map.of());
             if (!pageOwner.equals("absent")) {
                 PageExtVariants.register(variants::register);
-                PageExtCore ext = new PageExtCore(model, variants);
-                owner = new PageOwnerImpl(ext, model);
-                ext.addClient(owner);
-                model.addPhaseListener(ext);
-                model.addInitHook(ext);
-                model.addAllocHook(owner);
-                model.addSplitHook(owner);
+                owner = Machines.pageOwner(model, variants).owner();
                 m = m.withOptions(m.options().withPageOwner(pageOwner.equals("on")));
             }
             model.boot(m);

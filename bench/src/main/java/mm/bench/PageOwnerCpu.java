@@ -8,9 +8,7 @@ import mm.core.api.Gfp;
 import mm.core.internal.deferred.DeferredInits;
 import mm.core.internal.mm.MemoryModelImpl;
 import mm.machine.api.Machine;
-import mm.pageext.internal.PageExtCore;
 import mm.pageext.internal.PageExtVariants;
-import mm.pageowner.internal.PageOwnerImpl;
 import mm.variant.internal.StandaloneVariants;
 
 /**
@@ -42,13 +40,7 @@ public final class PageOwnerCpu {
         Machine m = Machines.x86(2, 2, true, Map.of());
         if (!mode.equals("absent")) {
             PageExtVariants.register(variants::register);
-            PageExtCore ext = new PageExtCore(model, variants);
-            PageOwnerImpl owner = new PageOwnerImpl(ext, model);
-            ext.addClient(owner);
-            model.addPhaseListener(ext);
-            model.addInitHook(ext);
-            model.addAllocHook(owner);
-            model.addSplitHook(owner);
+            Machines.pageOwner(model, variants);
             m = m.withOptions(m.options().withPageOwner(mode.equals("on")));
         }
         model.boot(m);

@@ -102,13 +102,9 @@ public final class PageOwnerHeap {
         MemoryModelImpl model = new MemoryModelImpl(variants);
         PageExtVariants.register(variants::register);
         variants.select(PageExtInit.SUBSYSTEM, variant);
-        PageExtCore ext = new PageExtCore(model, variants);
-        PageOwnerImpl owner = new PageOwnerImpl(ext, model);
-        ext.addClient(owner);
-        model.addPhaseListener(ext);
-        model.addInitHook(ext);
-        model.addAllocHook(owner);
-        model.addSplitHook(owner);
+        Machines.PageOwnerRig rig = Machines.pageOwner(model, variants);
+        PageExtCore ext = rig.ext();
+        PageOwnerImpl owner = rig.owner();
         long t0 = System.nanoTime();
         var r = model.boot(machine.withOptions(machine.options().withPageOwner(pageOwner)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
