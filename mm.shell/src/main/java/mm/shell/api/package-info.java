@@ -1,8 +1,9 @@
 /**
- * What mm: commands print: reports (the text and the same facts as data), tables declared once by their columns
- * (aligned text, JSON rows, CSV), the service that prints them in the session's mode, and the service property that
- * groups a bundle's commands in mm:help.
+ * What mm: commands print and produce: reports (the text and the same facts as data), tables declared once by their
+ * columns (aligned text, JSON rows, CSV), the service that prints them in the session's mode, the service property
+ * that groups a bundle's commands in mm:help, and the artifacts (tables, charts, pictures) that experiment commands
+ * leave for mm:report and the web console.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.2.0")
+@org.osgi.annotation.versioning.Version("2.3.0")
 package mm.shell.api;
