@@ -437,17 +437,9 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             Zone z = zoneOfPage(k, pb);
             synchronized (z) {
                 if (k.mm.pageblockMt(pb) != MigrateType.ISOLATE.ordinal()) continue;
+                // a free block that merged across isolated pageblocks is split first, and merges again as its
+                // pageblocks leave isolation (Zone.setPageblockMigratetype)
                 z.setPageblockMigratetype(pb, iso.previousTypes()[i]);
-                // a free block that merged across pageblocks while they were isolated keeps one type
-                long f = k.mm.f(pb);
-                if ((f & Zone.BUDDY) != 0 && k.mm.priv(pb) > Mm.PAGEBLOCK_ORDER) {
-                    int mt = iso.previousTypes()[i];
-                    for (long b = pb + Mm.PAGEBLOCK_NR_PAGES; b < pb + (1L << k.mm.priv(pb)); b += Mm.PAGEBLOCK_NR_PAGES) {
-                        k.mm.setPageblockMt(b, mt);
-                        int j = (int) ((b - iso.startPfn()) / Mm.PAGEBLOCK_NR_PAGES);
-                        if (j < blocks) iso.previousTypes()[j] = (byte) mt;
-                    }
-                }
             }
         }
     }

@@ -459,17 +459,61 @@ public final class Zone {
 
     /**
      * Changes the migratetype of the pageblock at {@code pfn}, moving its free pages to the new lists
-     * (set_pageblock_migratetype + move_freepages_block). Used by isolation (hotplug offline) and by tests.
+     * (set_pageblock_migratetype + move_freepages_block_isolate). Used by isolation (hotplug offline, online's
+     * undo_isolate_page_range) and by tests. A free block larger than a pageblock that covers this one is split into
+     * pageblock-sized blocks first (split_large_buddy), so that every free block always sits on the list of its
+     * pageblocks' type: a caller changes one pageblock at a time and may drop the lock between two.
      */
     public void setPageblockMigratetype(long pfn, int mt) {
         synchronized (this) {
             long start = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
             int old = mm.pageblockMt(start);
             if (old == mt) return;
-            // free blocks larger than a pageblock span two blocks: move them whole
-            moveFreepagesLocked(Math.max(start, zoneStartPfn), Math.min(start + Mm.PAGEBLOCK_NR_PAGES, endPfn()), old, mt);
-            mm.setPageblockMt(start, mt);
+            long end = Math.min(start + Mm.PAGEBLOCK_NR_PAGES, endPfn());
+            if (!splitLargeBuddyLocked(start, mt)) {
+                moveFreepagesLocked(Math.max(start, zoneStartPfn), end, old, mt);
+                mm.setPageblockMt(start, mt);
+            }
+            if (old == MigrateType.ISOLATE.ordinal()) remergeLocked(start, mt);
         }
+    }
+
+    /**
+     * The free block of more than a pageblock that covers the pageblock at {@code start}, if any, is taken off its
+     * list, the pageblock gets type {@code mt}, and the block goes back as pageblock-sized blocks, each on its own
+     * pageblock's list (move_freepages_block_isolate's split_large_buddy). Returns whether there was one.
+     */
+    private boolean splitLargeBuddyLocked(long start, int mt) {
+        for (int o = Mm.PAGEBLOCK_ORDER + 1; o <= Mm.MAX_PAGE_ORDER; o++) {
+            long head = start & ~((1L << o) - 1);
+            if (!spans(head) || !isBuddy(head, o)) continue;
+            delFromList(head, o, mm.pageblockMt(head));
+            mm.setPageblockMt(start, mt);
+            for (long b = head; b < head + (1L << o); b += Mm.PAGEBLOCK_NR_PAGES) {
+                int bmt = mm.pageblockMt(b);
+                addToList(b, Mm.PAGEBLOCK_ORDER, bmt, true);
+                FreeListHook[] hooks = freeHooks;
+                if (hooks.length != 0) {
+                    MigrateType m = MigrateType.VALUES[bmt];
+                    for (FreeListHook h : hooks) h.onEnqueue(nid, type, b, Mm.PAGEBLOCK_ORDER, m);
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * unset_migratetype_isolate: a free pageblock-sized block that leaves isolation is put back through the buddy
+     * merge (__isolate_free_page + __putback_isolated_page), so that it joins its free buddy again.
+     */
+    private void remergeLocked(long start, int mt) {
+        if (!mergeable(mt) || !isBuddy(start, Mm.PAGEBLOCK_ORDER) || Mm.PAGEBLOCK_ORDER >= Mm.MAX_PAGE_ORDER) return;
+        long buddy = start ^ (1L << Mm.PAGEBLOCK_ORDER);
+        if (!isBuddy(buddy, Mm.PAGEBLOCK_ORDER) || mm.pageblockMt(buddy) == MigrateType.ISOLATE.ordinal()) return;
+        delFromList(start, Mm.PAGEBLOCK_ORDER, mt);
+        freePages -= Mm.PAGEBLOCK_NR_PAGES;
+        freeOneLocked(start, Mm.PAGEBLOCK_ORDER, mt, false, false); // FPI_SKIP_REPORT_NOTIFY
     }
 
     /** zone_watermark_ok with lowmem_reserve of the allocation's highest zone. */
