@@ -61,6 +61,16 @@ public interface MemoryModel {
      */
     void split(long pfn, int order);
 
+    /**
+     * make_alloc_exact: an allocated non-compound block of 2^order pages is split ({@link #split}) and every page from
+     * {@code pfn + nrPages} to the block's end is freed on its own, in address order, as
+     * {@code __free_pages_ok(page, 0, FPI_TO_TAIL)} (alloc_pages_exact_nid). The buddy ends exactly as after those
+     * order-0 frees; the hooks see one free per page, all at the same emulated time.
+     *
+     * @throws IllegalArgumentException when {@code nrPages} is not in 1..2^order
+     */
+    void makeAllocExact(long pfn, int order, long nrPages, CallStack freeCaller);
+
     /** A readable view of one struct page (mm:page). */
     PageInfo page(long pfn);
 

@@ -4,5 +4,5 @@
  * Register one as an OSGi service; each is called per range, per block or per zone, never per page in a hot loop.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package mm.core.hook;

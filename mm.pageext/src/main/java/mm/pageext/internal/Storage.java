@@ -160,8 +160,7 @@ final class Storage implements PageExtStorage {
         if (pfn >= 0) {
             // make_alloc_exact: split the block and give back the pages beyond the size, each straight to the
             // buddy's tail (6.12: __free_pages_ok(page, 0, FPI_TO_TAIL), not the per-cpu lists)
-            model.split(pfn, order);
-            for (long p = pfn + pages; p < pfn + (1L << order); p++) model.freePagesOkToTail(p, 0, EXACT_FREE);
+            model.makeAllocExact(pfn, order, pages, EXACT_FREE);
             return install(sectionNr, nid, bytes, "buddy", pfn, nid(pfn));
         }
         // vzalloc_node: page by page

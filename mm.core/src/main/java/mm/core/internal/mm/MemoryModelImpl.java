@@ -279,6 +279,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         kernel().pageAlloc.freePagesOkToTail(pfn, order, caller);
     }
     @Override public void split(long pfn, int order) { kernel().pageAlloc.split(pfn, order); }
+
+    @Override public void makeAllocExact(long pfn, int order, long nrPages, CallStack freeCaller) {
+        kernel().pageAlloc.makeAllocExact(pfn, order, nrPages, freeCaller);
+    }
     @Override public Memmap memmap() { return kernel().mm; }
 
     @Override public PageInfo page(long pfn) {
