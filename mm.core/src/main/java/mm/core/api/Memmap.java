@@ -47,4 +47,14 @@ public interface Memmap {
      * the section as a whole. Always false under the dense storage.
      */
     boolean uniformlyReserved(long pfn);
+
+    /**
+     * Compact storage: stores the section's struct pages shared with another section's when they are equal but for
+     * a few free-list links, as page_ext's tables leave the sections they fill at boot (the same allocated and free
+     * pages in each, only the links differ). The caller guarantees that nothing writes the section meanwhile (at
+     * boot, before other threads run). Nothing under the dense storage.
+     *
+     * @return whether the section is now stored shared
+     */
+    boolean compactSection(long sectionNr);
 }

@@ -100,7 +100,16 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
         long top = 0;
         for (E820Range r : m.e820()) if (r.type().isRam()) top = Math.max(top, r.end());
         long perPage = WRITTEN_MEMMAP_BYTES_PER_PAGE + ((top >>> Mm.PAGE_SHIFT) > Integer.MAX_VALUE ? HIGH_LINK_BYTES : 0);
-        long memmap = compact ? tableSections * Mm.PAGES_PER_SECTION * perPage : 0;
+        PageExtInit v = registry.activeService(PageExtInit.SUBSYSTEM, PageExtInit.class);
+        long denseSections = tableSections;
+        if (compact && !PageExtInit.ON_TOUCH.equals(v.name())) {
+            // from the buddy at boot: a section the tables filled is stored shared (Memmap.compactSection), but for
+            // the first of each node (the template others are held against) and the one each node's tables end in
+            long nodes = Math.max(1, m.nodes().size());
+            denseSections = Math.min(tableSections, 2 * nodes);
+        }
+        long memmap = compact ? denseSections * Mm.PAGES_PER_SECTION * perPage
+                + (tableSections - denseSections) * TEMPLATED_SECTION_BYTES : 0;
         return presentSections * TABLE_BYTES + tableSections * (chunkList + 4 * chunk)
                 + Math.min(presentPages / PageExtTable.CHUNK_PAGES + 1, workload) * chunk + memmap;
     }
@@ -110,6 +119,9 @@ public final class PageExtCore implements PageExt, BootPhaseListener, PageInitHo
      * above 2^31 (RAM beyond 8 TiB) add.
      */
     static final long WRITTEN_MEMMAP_BYTES_PER_PAGE = 20, HIGH_LINK_BYTES = 4;
+
+    /** A section stored shared with its template: the Section, its usemap and its link exceptions (~100 of 16 B). */
+    static final long TEMPLATED_SECTION_BYTES = 2048;
 
     /** Heap of one section's table while nothing wrote it: the table, its Section record, the slots holding them. */
     static final long TABLE_BYTES = 160;

@@ -125,6 +125,21 @@ final class Storage implements PageExtStorage {
         Memmap mm = ctx.model().memmap();
         CallStack stack = CallStack.symbolized(List.of("get_page_from_freelist", "__alloc_pages_noprof",
                 "alloc_pages_exact_nid_noprof", "init_section_page_ext", "page_ext_init"), callers);
+        atBoot = true;
+        try {
+            tablesFromBuddy(ctx, mm, stack);
+        } finally {
+            atBoot = false;
+        }
+        printAllocated(ctx);
+        recordTiming(ctx, "page_ext_init (" + variant + ", at " + phase + ")", t0, allocatedBytes);
+        invokeInit(ctx, phase, callers);
+    }
+
+    /** Set while page_ext_init runs in the boot, where nothing else writes struct pages. */
+    private boolean atBoot;
+
+    private void tablesFromBuddy(BootContext ctx, Memmap mm, CallStack stack) {
         for (NodeInfo n : ctx.model().nodes()) {
             if (n.presentPages() == 0) continue;
             long end = n.startPfn() + n.spannedPages();
@@ -141,9 +156,6 @@ final class Storage implements PageExtStorage {
                 tableFromBuddy(Mm.sectionOf(pfn), nid, stack);
             }
         }
-        printAllocated(ctx);
-        recordTiming(ctx, "page_ext_init (" + variant + ", at " + phase + ")", t0, allocatedBytes);
-        invokeInit(ctx, phase, callers);
     }
 
     // ----------------------------------------------------------------------------- building blocks
@@ -161,6 +173,10 @@ final class Storage implements PageExtStorage {
             // make_alloc_exact: split the block and give back the pages beyond the size, each straight to the
             // buddy's tail (6.12: __free_pages_ok(page, 0, FPI_TO_TAIL), not the per-cpu lists)
             model.makeAllocExact(pfn, order, pages, EXACT_FREE);
+            // the compact memmap stores a section the tables filled to its end shared with the others like it
+            // (page_ext_init at boot: nothing else writes it meanwhile)
+            if (atBoot && ((pfn + (1L << order)) & (Mm.PAGES_PER_SECTION - 1)) == 0)
+                model.memmap().compactSection(Mm.sectionOf(pfn));
             return install(sectionNr, nid, bytes, "buddy", pfn, nid(pfn));
         }
         // vzalloc_node: page by page

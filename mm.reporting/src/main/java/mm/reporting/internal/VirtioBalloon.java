@@ -41,6 +41,11 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
     public static final int PAGE_REPORTING_CAPACITY = 32;
     public static final long DEFAULT_LATENCY_NANOS = 5_000_000;
     static final long BACKED = 1, DISCARDED = 2;
+    /** The BACKED bit of each of a host word's 32 pages. */
+    private static final long BACKED_BITS = 0x5555_5555_5555_5555L;
+
+    /** The k low bits set (k in 0..64). */
+    private static long lowBits(int k) { return k >= 64 ? -1L : (1L << k) - 1; }
     private static final int HISTORY_MAX = 4096;
 
     private final MemoryModel model;
@@ -137,9 +142,12 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
         // uniformly free sections (compact memmap) are handled whole: all their pages are this zone's free pages,
         // so marking them backed and then not backed leaves nothing but the counts; a section an earlier zone's walk
         // marked (overlapping zone spans) goes page by page, as before
-        java.util.Set<Long> markedByOtherZone = new java.util.HashSet<>();
+        // by section number (below 2^25 for PFNs below 2^40)
+        java.util.BitSet markedByOtherZone = new java.util.BitSet();
         for (ZoneHandle z : s.zones()) {
-            java.util.Set<Long> wholeHere = new java.util.HashSet<>();
+            java.util.BitSet wholeHere = new java.util.BitSet();
+            // the host word of 32 pages being built (one read and one write per word, not per page)
+            long accBase = -1, acc = 0;
             for (long p = z.startPfn(); p < z.endPfn(); p++) {
                 if (!mm.valid(p)) {
                     long next = mm.nextValidPfn(p); // over a hole by present sections
@@ -152,11 +160,11 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
                     if ((p & (Mm.PAGES_PER_SECTION - 1)) == 0 && p + Mm.PAGES_PER_SECTION <= z.endPfn()
                             && PageFlags.nid(f) == z.nid() && PageFlags.zoneIdx(f) == z.type().ordinal()) {
                         backed += Mm.PAGES_PER_SECTION;
-                        wholeHere.add(p >>> Mm.PFN_SECTION_SHIFT);
+                        wholeHere.set((int) (p >>> Mm.PFN_SECTION_SHIFT));
                         p += Mm.PAGES_PER_SECTION - 1;
                         continue;
                     }
-                    markedByOtherZone.add(p >>> Mm.PFN_SECTION_SHIFT);
+                    markedByOtherZone.set((int) (p >>> Mm.PFN_SECTION_SHIFT));
                 }
                 if ((p & (Mm.PAGES_PER_SECTION - 1)) == 0 && p + Mm.PAGES_PER_SECTION <= z.endPfn()
                         && mm.uniformlyReserved(p)) {
@@ -165,22 +173,33 @@ public final class VirtioBalloon implements BalloonDevice, PageReportingDevice {
                 }
                 long f = mm.rawFlags(p);
                 if (f == PageFlags.POISON || (f & reserved) != 0) continue;
-                h.setWord(p, h.word(p) | BACKED << ((p & 31) << 1));
+                if ((p & ~31L) != accBase) {
+                    if (accBase >= 0) h.setWord(accBase, acc);
+                    accBase = p & ~31L;
+                    acc = h.word(accBase);
+                }
+                acc |= BACKED << ((p & 31) << 1);
                 backed++;
             }
+            if (accBase >= 0) h.setWord(accBase, acc);
             long[] free = {0};
             s.forEachFreeBlock(z, 0, (pfn, o, mt, reported) -> {
-                long nr = pfn >>> Mm.PFN_SECTION_SHIFT;
-                if (wholeHere.contains(nr) && !markedByOtherZone.contains(nr)) {
+                int nr = (int) (pfn >>> Mm.PFN_SECTION_SHIFT);
+                if (wholeHere.get(nr) && !markedByOtherZone.get(nr)) {
                     free[0] += 1L << o; // its pages were counted backed above without being marked
                     return;
                 }
-                for (long p = pfn; p < pfn + (1L << o); p++) {
-                    long bit = BACKED << ((p & 31) << 1);
-                    if ((h.word(p) & bit) != 0) {
-                        h.setWord(p, h.word(p) & ~bit);
-                        free[0]++;
+                // a word (32 pages) at a time: the block's BACKED bits in it are cleared and counted
+                for (long p = pfn, end = pfn + (1L << o); p < end; ) {
+                    long wb = p & ~31L;
+                    int lo = (int) (p - wb), hi = (int) Math.min(32, end - wb);
+                    long mask = BACKED_BITS & lowBits(2 * hi) & ~lowBits(2 * lo);
+                    long w = h.word(wb), cleared = w & mask;
+                    if (cleared != 0) {
+                        h.setWord(wb, w & ~cleared);
+                        free[0] += Long.bitCount(cleared);
                     }
+                    p = wb + hi;
                 }
             });
             backed -= free[0];

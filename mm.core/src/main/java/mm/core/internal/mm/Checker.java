@@ -114,7 +114,17 @@ final class Checker {
         // every struct page of the zone span
         long allocated = 0, isolated = 0;
         Node n = k.node(z.nid);
+        // templated sections (compact memmap): one checked page by page with no violation vouches for every other
+        // section of its template whose pages are free exactly where its were and whose own links are all at
+        // free pages (the free-list walk above checked those)
+        java.util.IdentityHashMap<Object, TemplateMemo> memos = new java.util.IdentityHashMap<>();
+        TemplateMemo pending = null;
         for (long pfn = start; pfn < end; pfn++) {
+            if (pending != null && pfn >= pending.end) {
+                if (pfn == pending.end && out.size() == pending.violations && !pending.sawUninit)
+                    memos.put(pending.key, pending.done(allocated, isolated));
+                pending = null;
+            }
             MemmapImpl.Section s = k.mm.section(pfn);
             if (s == null) {
                 long next = k.mm.nextValidPfn(pfn); // skip holes by present section, not by address
@@ -142,9 +152,24 @@ final class Checker {
                     continue;
                 }
             }
+            if (s.templated && (pfn & MemmapImpl.MASK) == 0 && pfn + Mm.PAGES_PER_SECTION <= end && s.online
+                    && !s.device && z.type != mm.core.api.ZoneType.DEVICE) {
+                Object key = s.flags;
+                long[] pattern = free.sectionBits(pfn - start);
+                TemplateMemo m = memos.get(key);
+                if (m != null && java.util.Arrays.equals(m.pattern, pattern) && s.linksDifferOnlyAt(pattern)) {
+                    allocated += m.allocated;
+                    isolated += m.isolated;
+                    pfn += Mm.PAGES_PER_SECTION - 1;
+                    continue;
+                }
+                if (m == null && s.linksDifferOnlyAt(pattern))
+                    pending = new TemplateMemo(key, pattern, pfn + Mm.PAGES_PER_SECTION, out.size(), allocated, isolated);
+            }
             int i = (int) (pfn & MemmapImpl.MASK);
             long f = s.flags[i];
             if ((f & MemmapImpl.INIT) == 0) {
+                if (pending != null) pending.sawUninit = true;
                 boolean deferred = pfn >= n.firstDeferredPfn;
                 if (!deferred && s.online && z.type != mm.core.api.ZoneType.DEVICE)
                     violation(out, "%s: pfn %#x is uninitialised but neither deferred nor offline", zn, pfn);
@@ -202,6 +227,32 @@ final class Checker {
         long accounted = z.freePages + pcpPages + allocated + isolated;
         if (z.type != mm.core.api.ZoneType.DEVICE && accounted != z.managed)
             violation(out, "%s: managed %d != free %d + pcp %d + allocated %d + isolated %d", zn, z.managed, z.freePages, pcpPages, allocated, isolated);
+    }
+
+    /** A templated section checked page by page: its template, its pages' free bits, what it counted. */
+    static final class TemplateMemo {
+        final Object key;
+        final long[] pattern;
+        final long end;
+        final int violations;
+        final long allocatedBefore, isolatedBefore;
+        boolean sawUninit;
+        long allocated, isolated;
+
+        TemplateMemo(Object key, long[] pattern, long end, int violations, long allocatedBefore, long isolatedBefore) {
+            this.key = key;
+            this.pattern = pattern;
+            this.end = end;
+            this.violations = violations;
+            this.allocatedBefore = allocatedBefore;
+            this.isolatedBefore = isolatedBefore;
+        }
+
+        TemplateMemo done(long allocatedNow, long isolatedNow) {
+            allocated = allocatedNow - allocatedBefore;
+            isolated = isolatedNow - isolatedBefore;
+            return this;
+        }
     }
 
     /**
@@ -280,6 +331,17 @@ final class Checker {
                 for (int k = b >>> 6; k < (b >>> 6) + WORDS_PER_BLOCK; k++) if (w[k] != 0) return true;
             }
             return false;
+        }
+
+        /** The bits of the whole section starting at {@code bit}, one word per 64 pages (a copy). */
+        long[] sectionBits(long bit) {
+            int mask = blockMask(bit);
+            long[] w = words(bit, false);
+            long[] out = w == null ? new long[Mm.PAGES_PER_SECTION >>> 6] : w.clone();
+            for (int b = 0; b < Mm.PAGES_PER_SECTION; b += Mm.MAX_ORDER_NR_PAGES)
+                if ((mask & 1 << (b >>> BLOCK_SHIFT)) != 0)
+                    java.util.Arrays.fill(out, b >>> 6, (b >>> 6) + WORDS_PER_BLOCK, -1L);
+            return out;
         }
 
         void set(long bit) {

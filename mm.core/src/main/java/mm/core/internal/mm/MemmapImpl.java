@@ -58,12 +58,88 @@ public final class MemmapImpl implements Memmap {
          */
         volatile boolean identical;
 
-        /** Before a write to the section's arrays: a uniform or identical section becomes per-page arrays. */
-        void own() { if (uniform || identical) expand(); }
+        /**
+         * Compact storage: the section's struct pages equal another section's but for a few links ({@link #exIdx}):
+         * {@link #flags}, {@link #refcount}, {@link #lru} and the high link parts are a template's shared read-only
+         * arrays, and the links that differ are kept beside them, by index. Sections that page_ext's tables filled
+         * at boot look so (the same allocated and free pages, only the free lists' links differ): see
+         * {@link MemmapImpl#compactSection}. Any write makes them the section's own first ({@link #own}); setting a
+         * link too.
+         */
+        volatile boolean templated;
+        /** The links that differ from the template's (templated only), read once per lookup. */
+        private volatile Ex ex;
+
+        /**
+         * A templated section keeps one link changed by the free lists (a neighbour appended after its last free
+         * block, say) as an exception instead of becoming per-page arrays; false when there are too many already.
+         */
+        private synchronized boolean setExLink(int i, long v, boolean next) {
+            Ex e = ex;
+            if (!templated || e == null) return false;
+            int k = java.util.Arrays.binarySearch(e.idx(), i);
+            int n = e.idx().length;
+            if (k < 0 && n >= MAX_EXCEPTIONS) return false;
+            long w = k >= 0 ? e.lru()[k] : lru[i];
+            int h = k >= 0 ? e.hi()[k] : linkHi[i];
+            if (next) {
+                w = (w & ~LOW) | (~(int) v & LOW);
+                h = (h & 0xFFFF0000) | hiOf(v);
+            } else {
+                w = (w & LOW) | (long) ~(int) v << 32;
+                h = (h & 0xFFFF) | hiOf(v) << 16;
+            }
+            int[] idx;
+            long[] l;
+            int[] hi;
+            if (k >= 0) {
+                idx = e.idx();
+                l = e.lru().clone();
+                hi = e.hi().clone();
+            } else {
+                int at = -k - 1;
+                idx = new int[n + 1];
+                l = new long[n + 1];
+                hi = new int[n + 1];
+                System.arraycopy(e.idx(), 0, idx, 0, at);
+                System.arraycopy(e.idx(), at, idx, at + 1, n - at);
+                System.arraycopy(e.lru(), 0, l, 0, at);
+                System.arraycopy(e.lru(), at, l, at + 1, n - at);
+                System.arraycopy(e.hi(), 0, hi, 0, at);
+                System.arraycopy(e.hi(), at, hi, at + 1, n - at);
+                idx[at] = i;
+                k = at;
+            }
+            l[k] = w;
+            hi[k] = h;
+            ex = new Ex(idx, l, hi);
+            return true;
+        }
+
+        /** Before a write to the section's arrays: a uniform, identical or templated section becomes per-page arrays. */
+        void own() { if (uniform || identical || templated) expand(); }
 
         private synchronized void expand() {
             if (uniform) expandUniform();
-            else if (identical) {
+            else if (templated) {
+                int[] r = refcount == ZERO_INTS ? new int[Mm.PAGES_PER_SECTION] : refcount.clone();
+                long[] l = lru.clone();
+                int[] hi = linkHi == ZERO_INTS ? ZERO_INTS : linkHi.clone();
+                privW = privW == ZERO_INTS ? ZERO_INTS : privW.clone();
+                Ex e = ex;
+                for (int k = 0; k < e.idx().length; k++) {
+                    l[e.idx()[k]] = e.lru()[k];
+                    if (e.hi()[k] != 0 && hi == ZERO_INTS) hi = new int[Mm.PAGES_PER_SECTION];
+                    if (hi != ZERO_INTS) hi[e.idx()[k]] = e.hi()[k];
+                }
+                long[] f = flags.clone();
+                refcount = r;
+                linkHi = hi;
+                lru = l;
+                flags = f;
+                templated = false;
+                ex = null;
+            } else if (identical) {
                 int[] r = refcount == ZERO_INTS ? new int[Mm.PAGES_PER_SECTION] : refcount.clone();
                 long[] l = lru == ZERO_FLAGS ? new long[Mm.PAGES_PER_SECTION] : lru.clone();
                 long[] f = flags.clone();
@@ -80,6 +156,7 @@ public final class MemmapImpl implements Memmap {
          */
         synchronized void makeIdentical(long[] flagsT, int[] refT, long[] lruT) {
             uniform = false;
+            dropTemplate();
             share(flagsT, refT, lruT);
             pristineFrom = Mm.PAGES_PER_SECTION;
             identical = true;
@@ -89,9 +166,87 @@ public final class MemmapImpl implements Memmap {
         synchronized void dropToPoison() {
             uniform = false;
             identical = false;
+            dropTemplate();
             share(ZERO_FLAGS, ZERO_INTS, ZERO_FLAGS);
             pristineFrom = 0;
             rawWrites = false;
+        }
+
+        private void dropTemplate() {
+            templated = false;
+            ex = null;
+        }
+
+        /**
+         * The section becomes {@link #templated}: {@code t}'s arrays, and the links at {@code idx} as given (the
+         * caller compared; monitor held by the caller through {@link MemmapImpl#compactSection}).
+         */
+        synchronized void makeTemplated(Template t, Ex exceptions) {
+            ex = exceptions;
+            flags = t.flags();
+            refcount = t.refcount();
+            privW = t.priv();
+            linkHi = t.linkHi();
+            lru = t.lru();
+            templated = true;
+        }
+
+        private static int nextMismatch(long[] a, long[] b, int from) {
+            int k = from >= Mm.PAGES_PER_SECTION ? -1
+                    : java.util.Arrays.mismatch(a, from, Mm.PAGES_PER_SECTION, b, from, Mm.PAGES_PER_SECTION);
+            return k < 0 ? Mm.PAGES_PER_SECTION : from + k;
+        }
+
+        private static int nextMismatch(int[] a, int[] b, int from) {
+            int k = from >= Mm.PAGES_PER_SECTION ? -1
+                    : java.util.Arrays.mismatch(a, from, Mm.PAGES_PER_SECTION, b, from, Mm.PAGES_PER_SECTION);
+            return k < 0 ? Mm.PAGES_PER_SECTION : from + k;
+        }
+
+        /**
+         * Whether every link exception of this templated section is at a page whose bit is set in {@code bits} (one
+         * bit per page of the section, 64 a word).
+         */
+        boolean linksDifferOnlyAt(long[] bits) {
+            Ex e = ex;
+            if (!templated || e == null) return false;
+            for (int i : e.idx()) if ((bits[i >>> 6] & 1L << i) == 0) return false;
+            return true;
+        }
+
+        /** The section's own arrays as a template (they are then read-only: monitor held). */
+        Template asTemplate() { return new Template(flags, refcount, lru, linkHi, privW); }
+
+        /**
+         * The links by which this section differs from {@code t}, when flags and refcounts are equal and at most
+         * {@link #MAX_EXCEPTIONS} links differ; else null.
+         */
+        Ex exceptionsTo(Template t) {
+            if (!java.util.Arrays.equals(flags, t.flags()) || !java.util.Arrays.equals(refcount, t.refcount())
+                    || !java.util.Arrays.equals(privW, t.priv())) return null;
+            int[] idx = new int[16];
+            int n = 0;
+            long[] l = lru, tl = t.lru();
+            int[] h = linkHi, th = t.linkHi();
+            final int end = Mm.PAGES_PER_SECTION;
+            // the next differing index of each array, absolute (end: none left)
+            int m = nextMismatch(l, tl, 0), mh = h == th ? end : nextMismatch(h, th, 0);
+            while (m < end || mh < end) {
+                int d = Math.min(m, mh);
+                if (n == MAX_EXCEPTIONS) return null;
+                if (n == idx.length) idx = java.util.Arrays.copyOf(idx, n * 2);
+                idx[n++] = d;
+                if (m == d) m = nextMismatch(l, tl, d + 1);
+                if (mh == d) mh = nextMismatch(h, th, d + 1);
+            }
+            idx = java.util.Arrays.copyOf(idx, n);
+            long[] el = new long[n];
+            int[] eh = new int[n];
+            for (int k = 0; k < n; k++) {
+                el[k] = l[idx[k]];
+                eh[k] = h[idx[k]];
+            }
+            return new Ex(idx, el, eh);
         }
 
         /** The section's words become shared arrays (private and high links the shared zeros); monitor held. */
@@ -162,19 +317,49 @@ public final class MemmapImpl implements Memmap {
 
         long next(int i) {
             if (uniform) return uniformNext(i);
+            if (templated) { long w = exNext(i); if (w != NO_EX) return w; }
             return ((long) (linkHi[i] & 0xFFFF) << 32) + ~(int) lru[i];
+        }
+
+        /** A templated section's lru.next exception at i, or {@link #NO_EX}. */
+        private long exNext(int i) {
+            Ex e = ex;
+            int k = e == null ? -1 : java.util.Arrays.binarySearch(e.idx(), i);
+            return k < 0 ? NO_EX : ((long) (e.hi()[k] & 0xFFFF) << 32) + ~(int) e.lru()[k];
+        }
+
+        /** A templated section's lru.prev exception at i, or {@link #NO_EX}. */
+        private long exPrev(int i) {
+            Ex e = ex;
+            int k = e == null ? -1 : java.util.Arrays.binarySearch(e.idx(), i);
+            return k < 0 ? NO_EX : ((long) (e.hi()[k] >>> 16) << 32) + ~(int) (e.lru()[k] >>> 32);
+        }
+
+        /** The raw links word of page i (a {@link #links} word), the exceptions of a templated section included. */
+        long lruWord(int i) {
+            if (templated) {
+                Ex e = ex;
+                int k = e == null ? -1 : java.util.Arrays.binarySearch(e.idx(), i);
+                if (k >= 0) return e.lru()[k];
+            }
+            return lru[i];
         }
         void setNext(int i, long v) {
             if (uniform) {
                 if (i == LAST_HEAD) { uNext = v; return; }
                 expandUniform();
             } else if (identical) expand();
+            else if (templated) {
+                if (setExLink(i, v, true)) return;
+                expand();
+            }
             lru[i] = (lru[i] & ~LOW) | (~(int) v & LOW);
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF0000) | h; }
         }
         long prev(int i) {
             if (uniform) return uniformPrev(i);
+            if (templated) { long w = exPrev(i); if (w != NO_EX) return w; }
             return ((long) (linkHi[i] >>> 16) << 32) + ~(int) (lru[i] >>> 32);
         }
         void setPrev(int i, long v) {
@@ -182,6 +367,10 @@ public final class MemmapImpl implements Memmap {
                 if (i == 0) { uPrev = v; return; }
                 expandUniform();
             } else if (identical) expand();
+            else if (templated) {
+                if (setExLink(i, v, false)) return;
+                expand();
+            }
             lru[i] = (lru[i] & LOW) | (long) ~(int) v << 32;
             int h = hiOf(v);
             if (h != 0 || linkHi != ZERO_INTS) { int[] w = linkHiArray(); w[i] = (w[i] & 0xFFFF) | h << 16; }
@@ -201,6 +390,22 @@ public final class MemmapImpl implements Memmap {
             if (w != ZERO_INTS) w[i] = 0;
         }
 
+        /** {@link #setLinks} for every page of [from, to). */
+        void setLinksRange(int from, int to, long prev, long next) {
+            own();
+            java.util.Arrays.fill(lru, from, to, links((int) prev, (int) next));
+            int h = hiOf(next) | hiOf(prev) << 16;
+            if (h != 0 || linkHi != ZERO_INTS) java.util.Arrays.fill(linkHiArray(), from, to, h);
+        }
+
+        /** {@link #setSmallLinks} for every page of [from, to). */
+        void setSmallLinksRange(int from, int to, int prev, int next) {
+            own();
+            java.util.Arrays.fill(lru, from, to, links(prev, next));
+            int[] w = linkHi;
+            if (w != ZERO_INTS) java.util.Arrays.fill(w, from, to, 0);
+        }
+
         private int[] linkHiArray() {
             int[] w = linkHi;
             return w != ZERO_INTS ? w : linkHiAlloc();
@@ -213,12 +418,16 @@ public final class MemmapImpl implements Memmap {
 
         /** Clears the high link parts of [from, to). */
         void clearLinkHi(int from, int to) {
+            if (templated) expand();
             if (linkHi != ZERO_INTS) java.util.Arrays.fill(linkHi, from, to, 0);
         }
 
         boolean hasLinkHi() { return linkHi != ZERO_INTS; }
         /** Atomically replaces the links {@code expect} (a {@link #links} word) with {@code update} (the claim of a block being freed). */
-        boolean casLinks(int i, long expect, long update) { return LONGS.compareAndSet(lru, i, expect, update); }
+        boolean casLinks(int i, long expect, long update) {
+            own();
+            return LONGS.compareAndSet(lru, i, expect, update);
+        }
 
         /** page->private: the buddy order of a free page, else the stored word. */
         int priv(int i) {
@@ -228,6 +437,7 @@ public final class MemmapImpl implements Memmap {
 
         /** set_page_private for a page that is not PageBuddy (the buddy order lives in the flags). */
         void setPriv(int i, int v) {
+            if (templated) expand();
             int[] w = privW;
             if (w == ZERO_INTS) {
                 if (v == 0) return;
@@ -243,11 +453,13 @@ public final class MemmapImpl implements Memmap {
 
         /** Clears page->private of [from, to) (memmap init of written pages, poison, hot-remove). */
         void clearPriv(int from, int to) {
+            if (templated) expand();
             if (privW != ZERO_INTS) java.util.Arrays.fill(privW, from, to, 0);
         }
 
         /** page->private of [from, to) set to v (raw ZONE_DEVICE writes). */
         void fillPriv(int from, int to, int v) {
+            if (templated) expand();
             if (v != 0 || privW != ZERO_INTS) java.util.Arrays.fill(v != 0 ? privArray() : privW, from, to, v);
         }
 
@@ -277,11 +489,12 @@ public final class MemmapImpl implements Memmap {
          * Whether the never-initialised section can become uniformly free at once (compact storage): no page was
          * ever written since its arrays were dropped.
          */
-        synchronized boolean untouched() { return !uniform && !identical && !rawWrites && flags == ZERO_FLAGS; }
+        synchronized boolean untouched() { return !uniform && !identical && !templated && !rawWrites && flags == ZERO_FLAGS; }
 
         /** The section becomes uniformly free with the given template (its pageblocks get {@code mt}). */
         synchronized void makeUniform(long[] template, int mt, long prev, long next) {
             identical = false;
+            dropTemplate();
             share(template, ZERO_INTS, ZERO_FLAGS);
             java.util.Arrays.fill(pageblockMt, (byte) mt);
             uPrev = prev;
@@ -325,6 +538,8 @@ public final class MemmapImpl implements Memmap {
 
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
     private static final long LOW = 0xFFFF_FFFFL;
+    /** No link exception (no link value is this: PFNs are below 2^40, markers small negatives). */
+    static final long NO_EX = Long.MIN_VALUE;
 
     /** The stored lru word for lru.prev = {@code prev}, lru.next = {@code next} (NONE, NONE is 0). */
     static long links(int prev, int next) { return (long) ~prev << 32 | (~next & LOW); }
@@ -396,6 +611,48 @@ public final class MemmapImpl implements Memmap {
         long[] a = new long[Mm.PAGES_PER_SECTION];
         java.util.Arrays.fill(a, w);
         return a;
+    }
+
+    /** The shared arrays of templated sections (see {@link Section#templated}). */
+    record Template(long[] flags, int[] refcount, long[] lru, int[] linkHi, int[] priv) {}
+
+    /** A templated section's links that differ from its template's: ascending indexes, lru words, high parts. */
+    record Ex(int[] idx, long[] lru, int[] hi) {}
+
+    /** At most this many templates are kept (each is one section's arrays), and so many exceptions per section. */
+    static final int MAX_TEMPLATES = 32, MAX_EXCEPTIONS = 512;
+    /** Guarded by itself; the most recently matched first. */
+    private final java.util.ArrayList<Template> sectionTemplates = new java.util.ArrayList<>();
+
+    @Override public boolean compactSection(long sectionNr) {
+        Section s = compact ? sectionNr(sectionNr) : null;
+        if (s == null) return false;
+        synchronized (s) {
+            if (s.uniform || s.identical || s.templated || s.rawWrites() || !s.materialised()) return false;
+            synchronized (sectionTemplates) {
+                for (int t = 0; t < sectionTemplates.size(); t++) {
+                    Template tp = sectionTemplates.get(t);
+                    Ex e = s.exceptionsTo(tp);
+                    if (e == null) continue;
+                    s.makeTemplated(tp, e);
+                    if (t != 0) sectionTemplates.add(0, sectionTemplates.remove(t));
+                    return true;
+                }
+                // the first section of its kind: its own arrays become the template others are held against
+                if (sectionTemplates.size() == MAX_TEMPLATES) sectionTemplates.remove(MAX_TEMPLATES - 1);
+                Template tp = s.asTemplate();
+                sectionTemplates.add(0, tp);
+                s.makeTemplated(tp, new Ex(new int[0], new long[0], new int[0]));
+                return true;
+            }
+        }
+    }
+
+    /** Sections stored templated (compact storage). */
+    public int templatedSections() {
+        int n = 0;
+        for (long nr = nextPresent(0); nr >= 0; nr = nextPresent(nr + 1)) if (sectionNr(nr).templated) n++;
+        return n;
     }
 
     /** Sections stored identical (compact storage). */

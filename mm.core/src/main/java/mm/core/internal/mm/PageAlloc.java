@@ -272,16 +272,15 @@ public final class PageAlloc {
         markTails(s, pfn, order);
     }
 
+    /** Every tail page of the block: lru (ALLOC_TAIL, head), private 0; a section's run at a time. */
     private void markTails(MemmapImpl.Section s, long pfn, int order) {
-        {
-            int n = 1 << order;
-            for (long p = pfn + 1; p < pfn + n; p++) {
-                MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
-                s = t;
-                int k = (int) (p & MASK);
-                t.setLinks(k, ALLOC_TAIL, pfn);
-                t.setPriv(k, 0);
-            }
+        long end = pfn + (1L << order);
+        for (long p = pfn + 1; p < end; ) {
+            MemmapImpl.Section t = (p & MASK) == 0 ? mm.section(p) : s;
+            int a = (int) (p & MASK), b = (int) Math.min(Mm.PAGES_PER_SECTION, a + (end - p));
+            t.setLinksRange(a, b, ALLOC_TAIL, pfn);
+            t.clearPriv(a, b);
+            p += b - a;
         }
     }
 
@@ -304,7 +303,7 @@ public final class PageAlloc {
         int i = (int) (pfn & MASK);
         long f, head = MemmapImpl.links(ALLOC_HEAD, order);
         if (s == null || ((f = s.flags[i]) & (MemmapImpl.INIT | Zone.BUDDY | Zone.RESERVED)) != MemmapImpl.INIT
-                || s.lru[i] != head || s.refcount[i] != 1)
+                || s.lruWord(i) != head || s.refcount[i] != 1)
             throw badFree(pfn, order, s, i);
         // claim the block (put_page_testzero): of two racing frees of one page only one gets past this
         if (!s.casLinks(i, head, MemmapImpl.links(NONE, NONE)))
@@ -457,11 +456,16 @@ public final class PageAlloc {
                 throw new BadPageException(pfn, "split_page of a block that is not an allocated order-" + order + " head ("
                         + describe(pfn) + ")");
             if ((s.flags[i] & HEAD) != 0) throw new BadPageException(pfn, "split_page of a compound page");
-            for (long p = pfn; p < pfn + (1L << order); p++) {
-                mm.setPrev(p, ALLOC_HEAD);
-                mm.setNext(p, 0);
-                mm.setRef(p, 1);
-                if (p != pfn) mm.setF(p, (mm.f(p) & ~LRU) | (s.flags[i] & LRU));
+            long lru = s.flags[i] & LRU, end = pfn + (1L << order);
+            // a section's run at a time: the links, refcounts and PG_lru of every page
+            for (long p = pfn; p < end; ) {
+                MemmapImpl.Section t = mm.section(p);
+                int a = (int) (p & MASK), b = (int) Math.min(Mm.PAGES_PER_SECTION, a + (end - p));
+                t.setSmallLinksRange(a, b, ALLOC_HEAD, 0);
+                java.util.Arrays.fill(t.refcount, a, b, 1);
+                long[] fl = t.flags;
+                for (int j = p == pfn ? a + 1 : a; j < b; j++) fl[j] = (fl[j] & ~LRU) | lru;
+                p += b - a;
             }
         }
         for (mm.core.hook.PageSplitHook h : splitHooks) h.onSplit(pfn, order);
