@@ -122,6 +122,12 @@ class CompareServiceTest {
     @Test
     void realSnapshotEveryFieldWithAVerdict(@TempDir Path dir) throws IOException {
         snapshot(dir, "console.log", "zoneinfo.txt", "pagetypeinfo.txt", "meminfo.txt", "uname.txt");
+        Files.delete(dir.resolve("console.log"));
+        try (InputStream in = CompareServiceTest.class.getResourceAsStream("/qemu-2g-1node/console.log")) {
+            // a plain dmesg: the kernel's lines without the fixture's dumps
+            List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            Files.write(dir.resolve("dmesg"), Views.kernelLines(lines));
+        }
         var current = machines.current();
         Comparison c = compare.real(dir, null);
         assertEquals(List.of("real", "emulated"), c.labels());
@@ -139,12 +145,22 @@ class CompareServiceTest {
         assertTrue(c.differing().contains(free));
         for (Row r : c.rows()) assertTrue(r.values().get(0) != null || r.verdict().equals(Comparison.MISSING), r.toString());
         assertTrue(c.notes().contains("buddyinfo: no buddyinfo or buddyinfo.txt in " + dir + ": skipped"), c.notes().toString());
-        assertTrue(c.notes().contains("vmstat: no vmstat or vmstat.txt in " + dir + ", read from the @@@BEGIN vmstat@@@"
-                + " dump in console.log"), c.notes().toString());
+        assertTrue(c.notes().contains("vmstat: no vmstat or vmstat.txt in " + dir + ": skipped"), c.notes().toString());
         assertFalse(c.rows().stream().anyMatch(r -> r.view().equals("buddyinfo")), "a skipped file has no rows");
         assertFalse(c.tolerances().isEmpty());
         assertEquals(current, machines.current(), "the imported machine is not left current");
         assertEquals(List.of(), model.check());
+    }
+
+    @Test
+    void aConsoleLogsDumpsStandInForMissingFiles(@TempDir Path dir) throws IOException {
+        snapshot(dir, "console.log");
+        Comparison c = compare.real(dir, compare.configuration("emulated", "deferred-init=off"));
+        assertTrue(c.notes().contains("vmstat: no vmstat or vmstat.txt in " + dir + ", read from the @@@BEGIN vmstat@@@"
+                + " dump in console.log"), c.notes().toString());
+        assertTrue(c.rows().stream().anyMatch(r -> r.view().equals("vmstat")));
+        assertEquals("mmkit, console with deferred-init=off", c.legend().get(1));
+        assertEquals("per-node", variants.selection().get("deferred-init"));
     }
 
     @Test
