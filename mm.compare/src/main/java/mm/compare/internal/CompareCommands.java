@@ -152,8 +152,26 @@ public final class CompareCommands {
         return all;
     }
 
-    /** Runs the script in a session of its own whose output is kept out of the table. */
+    /**
+     * Runs the script in a session of its own whose output is kept out of the table. On a thread of its own too:
+     * Gogo gives a statement run on a thread that is inside a command (this one) that command's streams, whatever
+     * session runs it (Closure takes the current Pipe's), so only a fresh thread writes to the session's sink.
+     */
     private void runScript(String name, List<String> lines, Configuration c) throws Exception {
+        Exception[] failed = new Exception[1];
+        Thread t = new Thread(() -> {
+            try {
+                runLines(name, lines, c);
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        }, "mm:compare script");
+        t.start();
+        t.join();
+        if (failed[0] != null) throw failed[0];
+    }
+
+    private void runLines(String name, List<String> lines, Configuration c) {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(sink, true, StandardCharsets.UTF_8);
         CommandSession s = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -164,7 +182,7 @@ public final class CompareCommands {
                 try {
                     s.execute(l);
                 } catch (Exception e) {
-                    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    String m = e.getMessage() == null ? "it failed" : e.getMessage();
                     throw new IllegalStateException("configuration " + c.label() + ": " + name + ":" + (i + 1) + ": "
                             + m);
                 }
