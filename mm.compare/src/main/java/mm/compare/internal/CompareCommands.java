@@ -47,6 +47,14 @@ public final class CompareCommands {
         this.processor = processor;
     }
 
+    /** The shortest form: mm:help lists this line. */
+    @Descriptor("the same boot under two or more configurations, every number side by side with its delta; or the"
+            + " emulator against a real kernel's snapshot (--real DIR)")
+    public void compare() {
+        throw new IllegalArgumentException("mm:compare needs two or more configurations, got 0 (" + USAGE
+                + "; \"\" is the runtime as it is; 'help mm:compare' shows the options)");
+    }
+
     @Descriptor("run the same boot (and --script) under two or more configurations and show every number of the"
             + " views side by side with its delta against the first; or, with --real DIR, the emulator against a real"
             + " kernel's snapshot with a verdict per field. A CONFIG is one quoted argument of words:"

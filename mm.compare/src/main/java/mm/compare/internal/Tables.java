@@ -54,7 +54,7 @@ final class Tables {
     static Double percent(Row r, int i) {
         Number a = r.values().get(0), d = r.delta(i);
         if (a == null || d == null || a.doubleValue() == 0) return null;
-        return Math.round(d.doubleValue() / Math.abs(a.doubleValue()) * 1000) / 10.0;
+        return d.doubleValue() / Math.abs(a.doubleValue()) * 100;
     }
 
     private static String key(String label) {
@@ -74,8 +74,8 @@ final class Tables {
             if (i > 0) {
                 cols.add(Column.number(real ? "delta" : "delta_" + key(l), real ? "delta" : l + "-" + c.labels().get(0))
                         .format(v -> delta((Number) v)));
-                if (real) cols.add(Column.number("delta_pct", "delta %").format(v -> String.format(Locale.ROOT,
-                        "%+.1f%%", (Double) v)));
+                if (real) cols.add(Column.number("delta_pct", "delta %").format(v -> (Double) v == 0 ? "0%"
+                        : String.format(Locale.ROOT, "%+.2f%%", (Double) v)));
             }
         }
         cols.add(Column.text("tolerance", "tolerance"));
