@@ -119,6 +119,12 @@ class BadCommandLinesIT {
             r -> { String o = pick(r, new String[] {"--seconds", "--threads", "--reboot-every"});
                 String v = pick(r, new String[] {"-1", "abc", "99999999999", "0x"});
                 return c("mm:stress " + o + " " + q(v), o, v); },
+            r -> { String[][] k = {{"--view bogus '' ''", "bogus"}, {"'' deferred-init=fast", "fast"},
+                    {"'' movablecore=4Q", "movablecore=4Q"}, {"--real /nonexistent-dir", "/nonexistent-dir"},
+                    {"'' machine=/nonexistent/m", "/nonexistent/m"}, {"--html /nonexistent-dir/x.html '' ''",
+                    "/nonexistent-dir"}, {"deferred-init=off", "configurations"}};
+                String[] one = k[r.nextInt(k.length)];
+                return c("mm:compare " + one[0], one[1]); },
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});

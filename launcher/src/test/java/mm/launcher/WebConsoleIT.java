@@ -226,6 +226,10 @@ class WebConsoleIT {
         assertTrue(until("subsystems", () -> !text("mm-pageowner").startsWith("page_owner is not running")),
                 "page_owner back after the bundle started: " + text("mm-pageowner"));
         assertFalse(text("mm-reporting").isBlank());
+
+        // the compare tab: no mm:compare was run in this runtime
+        open("/mm?tab=compare");
+        assertTrue(text("mm-compare").startsWith("no mm:compare was run"), text("mm-compare"));
     }
 
     static HttpResponse<String> post(String path, String form) throws Exception {

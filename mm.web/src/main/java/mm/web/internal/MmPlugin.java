@@ -22,6 +22,7 @@ import mm.machine.api.MachineFormatException;
 import mm.machine.api.MachineService;
 import mm.pageowner.api.PageOwner;
 import mm.reporting.api.ReportingService;
+import mm.shell.api.Artifacts;
 import mm.variant.api.VariantService;
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The mmkit page of the Felix Web Console ({@code /system/console/mm}): tabs for the machine and its boot log (with
  * the boot button), the variants (with a switch per subsystem), the /proc views, the memory map picture and the
- * subsystems (page_owner, free page reporting). Reads and changes the emulator only through the public services, so
+ * subsystems (page_owner, free page reporting), and the last {@code mm:compare} table.
+ * Reads and changes the emulator only through the public services, so
  * it does what the shell's commands do: switching a variant here is {@code mm:variant SUBSYSTEM NAME}.
  */
 @Component(service = Servlet.class, property = {
@@ -48,14 +50,15 @@ public final class MmPlugin extends AbstractServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MmPlugin.class);
     static final String LABEL = "mm";
-    /** The tabs, in order (mm:compare does not exist yet, so there is no compare tab: docs/web.md). */
-    static final List<String> TABS = List.of("machine", "variants", "views", "map", "subsystems");
+    /** The tabs, in order. */
+    static final List<String> TABS = List.of("machine", "variants", "views", "map", "subsystems", "compare");
 
     private final transient MemoryModel model;
     private final transient MachineService machines;
     private final transient VariantService variants;
     private transient volatile PageOwner pageOwner;
     private transient volatile ReportingService reporting;
+    private transient volatile Artifacts artifacts;
 
     @Activate
     public MmPlugin(@Reference MemoryModel model, @Reference MachineService machines,
@@ -81,6 +84,15 @@ public final class MmPlugin extends AbstractServlet {
 
     void unbindReporting(ReportingService r) {
         if (reporting == r) reporting = null;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindArtifacts(Artifacts a) {
+        artifacts = a;
+    }
+
+    void unbindArtifacts(Artifacts a) {
+        if (artifacts == a) artifacts = null;
     }
 
     // ------------------------------------------------------------------ requests
@@ -206,6 +218,7 @@ public final class MmPlugin extends AbstractServlet {
             case "views" -> viewsTab(w);
             case "map" -> mapTab(w, root);
             case "subsystems" -> subsystemsTab(w, req, root);
+            case "compare" -> compareTab(w, artifacts);
             default -> machineTab(w, form);
         }
         w.println("</div>");
@@ -331,6 +344,23 @@ public final class MmPlugin extends AbstractServlet {
         w.println("<pre id=\"mm-reporting\">" + Encode.forHtml(r == null
                 ? "free page reporting is not running (the mm.reporting bundle is stopped or not in this profile)"
                 : safely(() -> r.status().text())) + "</pre>");
+    }
+
+    /**
+     * The last {@code mm:compare} table: the HTML fragment mm.compare recorded as an artifact (its text is escaped
+     * there), or a line saying that none was run.
+     */
+    static void compareTab(PrintWriter w, Artifacts artifacts) {
+        w.println("<h2>compare</h2>");
+        Artifacts.Artifact a = artifacts == null ? null : artifacts.last("compare");
+        if (a == null || !"text/html".equals(a.mediaType())) {
+            w.println("<p id=\"mm-compare\">no mm:compare was run in this runtime: run <code>mm:compare</code> in"
+                    + " the shell (docs/compare.md), then reload this tab</p>");
+            return;
+        }
+        w.println("<p>The last <code>mm:compare</code> (" + Encode.forHtml(java.time.Instant.ofEpochMilli(a.millis())
+                .toString()) + "): " + Encode.forHtml(a.title()) + "</p>");
+        w.println("<div id=\"mm-compare\">" + new String(a.content(), StandardCharsets.UTF_8) + "</div>");
     }
 
     /** The picture of the booted machine (or of nothing). */
