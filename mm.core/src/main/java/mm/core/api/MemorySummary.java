@@ -17,10 +17,11 @@ package mm.core.api;
  * @param freePcp free pages on the per-cpu lists
  * @param freeByOrder free pages in the buddy by the order of the free block holding them (0..MAX_PAGE_ORDER)
  * @param byZone initialised pages by the zone of their struct page ({@link ZoneType} ordinal)
+ * @param nid the node of the range's first initialised struct page (page_to_nid), or -1 when none is
  */
 public record MemorySummary(long startPfn, long endPfn, long noMemmap, long offline, long device, long uninitialised,
                             long reserved, long[] allocatedByMigratetype, long isolatedForReporting, long freePcp,
-                            long[] freeByOrder, long[] byZone) {
+                            long[] freeByOrder, long[] byZone, int nid) {
     public long pages() { return endPfn - startPfn; }
 
     public long free() {

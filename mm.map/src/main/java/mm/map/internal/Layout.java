@@ -141,7 +141,7 @@ final class Layout {
                 for (int k = 0; k < Kind.N; k++) l.totals[k] += pages[k];
                 ZoneType z = s.mainZone();
                 if (z != null) zonesSeen[z.ordinal()] = true;
-                cells[c] = new Cell(cs, ce, nodeOf(nodes, cs, ce), z, pages);
+                cells[c] = new Cell(cs, ce, s.nid() >= 0 ? s.nid() : nodeOf(nodes, cs, ce), z, pages);
                 l.cellCount++;
             }
             rows.add(new Row(Math.max(row, start), Math.min(end, row + rowPages), cells));

@@ -24,7 +24,7 @@ final class MemorySummaries {
 
     static MemorySummary summarize(MemmapImpl mm, long from, long to) {
         if (from < 0 || to < from) throw new IllegalArgumentException("bad pfn range " + from + "-" + to);
-        long[] c = new long[6]; // noMemmap, offline, device, uninitialised, reserved, isolated
+        long[] c = new long[7]; // noMemmap, offline, device, uninitialised, reserved, isolated, nid + 1
         long[] pcp = new long[1];
         long[] alloc = new long[MTS], free = new long[Mm.MAX_PAGE_ORDER + 1], zones = new long[ZONES];
         long pfn = from;
@@ -45,12 +45,13 @@ final class MemorySummaries {
             }
             pfn = secEnd;
         }
-        return new MemorySummary(from, to, c[0], c[1], c[2], c[3], c[4], alloc, c[5], pcp[0], free, zones);
+        return new MemorySummary(from, to, c[0], c[1], c[2], c[3], c[4], alloc, c[5], pcp[0], free, zones, (int) c[6] - 1);
     }
 
     private static void section(MemmapImpl.Section s, long from, long to, long[] c, long[] pcp, long[] alloc,
                                 long[] free, long[] zones) {
         long n = to - from;
+        if (c[6] == 0 && (s.flags[0] & MemmapImpl.INIT) != 0 && (s.uniform || s.identical)) c[6] = PageFlags.nid(s.flags[0]) + 1;
         if (s.device) {
             c[2] += n;
             return;
@@ -89,6 +90,7 @@ final class MemorySummaries {
                 add(c, 3, i, 1, lo, hi);
             } else {
                 int z = PageFlags.zoneIdx(f);
+                if (c[6] == 0 && i >= lo) c[6] = PageFlags.nid(f) + 1;
                 if ((f & Zone.BUDDY) != 0) {
                     int o = (int) ((f & MemmapImpl.BUDDY_ORDER_MASK) >>> MemmapImpl.BUDDY_ORDER_SHIFT);
                     len = blockLen(o, i);
