@@ -12,7 +12,7 @@ enum Kind {
     DEVICE("ZONE_DEVICE", 0x6a51a3, 'D'),
     UNINITIALISED("struct pages not initialised", 0xdedede, '.'),
     MB_KERNEL("memblock: kernel image", 0x67000d, 'K'),
-    MB_INITRD("memblock: initrd", 0xcb181d, 'I'),
+    MB_INITRD("memblock: initrd", 0xf768a1, 'I'),
     MB_MEMMAP("memblock: memmap (struct pages)", 0x3f007d, 'M'),
     MB_PAGE_EXT("memblock: page_ext tables", 0x807dba, 'E'),
     MB_FIRMWARE("memblock: first MiB, ACPI, firmware", 0x7f2704, 'F'),

@@ -65,6 +65,7 @@ final class Layout {
     }
 
     final String machine;
+    String variants = "", when = "";
     final String title;
     final String subtitle;
     final long cellPages;
@@ -116,6 +117,8 @@ final class Layout {
                 cellPages == Mm.PAGEBLOCK_NR_PAGES ? "a pageblock" : cellPages == Mm.PAGES_PER_SECTION ? "a section"
                         : (cellPages / Mm.PAGES_PER_SECTION) + " sections", size(rowPages), range(start, end));
         Layout l = new Layout(name, name + " - " + variants + " - " + when, sub, cellPages, cols, rows, new ArrayList<>());
+        l.variants = variants;
+        l.when = when;
         long row = Mm.alignDown(start, rowPages);
         while (row < end) {
             long next = m.memmap().nextValidPfn(Math.max(row, start));

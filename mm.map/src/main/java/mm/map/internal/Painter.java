@@ -18,7 +18,7 @@ import org.jfree.svg.SVGHints;
  * SVGGraphics2D (SVG, where each cell also carries its numbers as a tooltip).
  */
 final class Painter {
-    private static final int MARGIN = 10, HEADER = 58, AXIS = 18, LABEL = 170, HOLE = 16, LEGEND_ROW = 18;
+    private static final int MARGIN = 10, HEADER = 88, AXIS = 18, LABEL = 170, HOLE = 16, LEGEND_ROW = 18;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
     private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font MONO = new Font(Font.MONOSPACED, Font.PLAIN, 11);
@@ -64,11 +64,12 @@ final class Painter {
         g.fill(new Rectangle2D.Double(0, 0, width, height()));
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
-        g.drawString("Physical memory of " + l.title, MARGIN, MARGIN + 16);
+        g.drawString("Physical memory of " + l.machine + ", " + l.when, MARGIN, MARGIN + 16);
         g.setFont(TEXT);
-        g.drawString(l.subtitle, MARGIN, MARGIN + 34);
+        g.drawString("variants: " + l.variants, MARGIN, MARGIN + 34);
+        g.drawString(l.subtitle, MARGIN, MARGIN + 50);
         g.drawString("each cell: zone on top, below its pages by kind (the legend's order, top down); a thick line:"
-                + " a new node", MARGIN, MARGIN + 50);
+                + " a new node", MARGIN, MARGIN + 66);
         double y = MARGIN + HEADER;
         axis(g, y);
         y += AXIS;

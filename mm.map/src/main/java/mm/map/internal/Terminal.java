@@ -16,7 +16,8 @@ final class Terminal {
 
     static String text(Layout l, boolean ansi) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Physical memory of ").append(l.title).append('\n').append(l.subtitle).append('\n');
+        sb.append("Physical memory of ").append(l.machine).append(", ").append(l.when).append('\n')
+                .append("variants: ").append(l.variants).append('\n').append(l.subtitle).append('\n');
         sb.append(ansi ? "each cell: block height = share in use (colour: its main use), background: its main free order\n"
                 : "each cell: the letter of what holds most of its pages (legend below)\n");
         int lastNid = Integer.MIN_VALUE;

@@ -91,7 +91,8 @@ public final class ReportCommands {
     /** The page: the header, then a section per kind (compare, sweep, map, others), each item oldest first. */
     static String html(List<Artifact> all, String machine, Map<String, String> selection, String version, long now) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>mmkit report: ")
+        // polyglot markup (HTML5 that is also well-formed XML), so that scripts can parse the page as XML too
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>mmkit report: ")
                 .append(esc(machine)).append("</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:1.5em;max-width:1300px}\n")
                 .append("table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}\n")
@@ -144,7 +145,7 @@ public final class ReportCommands {
                 sb.append(at < 0 ? esc(text) : text.substring(at)).append('\n');
             }
             case "image/png" -> sb.append("<img alt=\"").append(esc(a.title())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(a.content())).append("\">\n");
+                    .append(Base64.getEncoder().encodeToString(a.content())).append("\"/>\n");
             default -> sb.append("<pre>").append(esc(text)).append("</pre>\n");
         }
     }
