@@ -119,6 +119,10 @@ class BadCommandLinesIT {
             r -> { String o = pick(r, new String[] {"--seconds", "--threads", "--reboot-every"});
                 String v = pick(r, new String[] {"-1", "abc", "99999999999", "0x"});
                 return c("mm:stress " + o + " " + q(v), o, v); },
+            r -> { String v = pick(r, new String[] {"10", "99999", "abc"}); return c("mm:map --width " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"4G", "6G-4G", "x-1G", "1G+zz"}); return c("mm:map " + q(v), v); },
+            r -> c("mm:map --png /nonexistent-dir/" + pick(r, new String[] {"m.png", "x"}), "/nonexistent-dir"),
+            r -> c("mm:report /nonexistent-dir/" + pick(r, new String[] {"r.html", "x"}), "/nonexistent-dir"),
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});

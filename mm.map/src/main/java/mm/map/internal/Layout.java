@@ -20,8 +20,11 @@ import mm.map.api.MapRenderer;
  * each cell's pages by {@link Kind}, its node and zone. PNG, SVG and the terminal are drawn from it.
  */
 final class Layout {
-    /** Rows at most: beyond, cells grow from a pageblock to a section, then to groups of sections. */
-    static final int MAX_ROWS = 128;
+    /**
+     * Rows at most: beyond, cells grow from a pageblock to a section, then to groups of sections (128 full rows, and
+     * slack for the partial rows where memory starts and ends).
+     */
+    static final int MAX_ROWS = 136;
 
     /** One cell: [start, end) and its pages by {@link Kind} ordinal. */
     record Cell(long start, long end, int nid, ZoneType zone, long[] pages) {

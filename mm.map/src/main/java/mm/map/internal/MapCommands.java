@@ -60,12 +60,15 @@ public final class MapCommands {
         if (targets.size() == 2 && targets.get(0).toAbsolutePath().equals(targets.get(1).toAbsolutePath()))
             throw new IllegalArgumentException("--png and --svg name the same file " + png);
         for (Path t : targets) SafeFiles.checkWritable(t, force);
+        long t0 = System.nanoTime();
         MemoryMap m = renderer.draw(req);
+        long laidOut = System.nanoTime() - t0;
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("title", m.title());
         data.put("pagesPerCell", m.pagesPerCell());
         data.put("cells", m.cells());
         data.put("legend", m.legend());
+        data.put("layoutMs", laidOut / 1e6);
         if (targets.isEmpty()) {
             boolean colour = ansi || (!plain && terminalHasColour());
             out.print(Report.of("map", m.text(colour), data));
@@ -76,14 +79,18 @@ public final class MapCommands {
         List<Artifacts.Artifact> made = new ArrayList<>();
         try {
             if (!png.isEmpty()) {
+                long t = System.nanoTime();
                 byte[] bytes = m.png();
+                data.put("pngMs", (System.nanoTime() - t) / 1e6);
                 write(Path.of(png), force, bytes, written);
                 made.add(new Artifacts.Artifact("map", m.title(), "image/png", bytes, System.currentTimeMillis()));
                 text.append("wrote ").append(png).append(" (PNG, ").append(bytes.length).append(" bytes)\n");
                 data.put("png", png);
             }
             if (!svg.isEmpty()) {
+                long t = System.nanoTime();
                 byte[] bytes = m.svg().getBytes(StandardCharsets.UTF_8);
+                data.put("svgMs", (System.nanoTime() - t) / 1e6);
                 write(Path.of(svg), force, bytes, written);
                 made.add(new Artifacts.Artifact("map", m.title(), "image/svg+xml", bytes, System.currentTimeMillis()));
                 text.append("wrote ").append(svg).append(" (SVG, ").append(bytes.length).append(" bytes)\n");
@@ -101,7 +108,11 @@ public final class MapCommands {
         }
         for (Artifacts.Artifact a : made) artifacts.record(a);
         text.append(m.title()).append('\n').append(m.cells()).append(" cells of ")
-                .append(Layout.size(m.pagesPerCell())).append("; legend: ").append(String.join(", ", m.legend()));
+                .append(Layout.size(m.pagesPerCell())).append(String.format(java.util.Locale.ROOT,
+                        " (read from the memmap in %.0f ms", laidOut / 1e6));
+        if (data.containsKey("pngMs")) text.append(String.format(java.util.Locale.ROOT, ", PNG drawn in %.0f ms", (Double) data.get("pngMs")));
+        if (data.containsKey("svgMs")) text.append(String.format(java.util.Locale.ROOT, ", SVG in %.0f ms", (Double) data.get("svgMs")));
+        text.append(")\nlegend: ").append(String.join(", ", m.legend()));
         out.print(Report.of("map", text.toString(), data));
     }
 
