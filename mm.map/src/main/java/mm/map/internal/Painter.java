@@ -85,18 +85,31 @@ final class Painter {
             Layout.Cell first = firstCell(r);
             g.drawString(Layout.addr(r.start()) + (first != null && first.nid() >= 0 ? "  node " + first.nid() : ""),
                     MARGIN, (float) (y + ch - 3));
-            for (int c = 0; c < r.cells().length; c++) {
-                Layout.Cell cell = r.cells()[c];
-                if (cell == null) continue;
+            Layout.Cell[] cells = r.cells();
+            for (int c = 0; c < cells.length; ) {
+                Layout.Cell cell = cells[c];
+                if (cell == null) {
+                    c++;
+                    continue;
+                }
+                // a run of cells that are wholly one kind (of one zone and node) is one element: small SVG files
+                int e = c + 1;
+                Kind pure = pure(cell);
+                if (pure != null) {
+                    while (e < cells.length && cells[e] != null && pure(cells[e]) == pure && cells[e].zone() == cell.zone()
+                            && cells[e].nid() == cell.nid() && cells[e].total() == cell.total()) e++;
+                }
                 double x = MARGIN + LABEL + c * cw;
-                cell(g, cell, x, y);
+                if (e - c > 1) run(g, cells, c, e, pure, x, y);
+                else cell(g, cell, x, y);
                 if (cell.nid() != lastNid && lastNid != Integer.MIN_VALUE) {
                     g.setColor(Color.BLACK);
                     g.setStroke(new BasicStroke(2.5f));
                     g.draw(new java.awt.geom.Line2D.Double(x, y - 1, x, y + ch + 1));
                     g.setStroke(new BasicStroke(1f));
                 }
-                lastNid = cell.nid();
+                lastNid = cells[e - 1].nid();
+                c = e;
             }
             y += ch + 2;
         }
@@ -149,6 +162,43 @@ final class Painter {
             g.setColor(k.colour);
             g.fill(new Rectangle2D.Double(x, barY, w, h));
             barY += h;
+        }
+        if (svg) g.setRenderingHint(SVGHints.KEY_END_GROUP, "true");
+    }
+
+    /** The kind holding all of a cell's pages, or null. */
+    private static Kind pure(Layout.Cell c) {
+        for (Kind k : Kind.VALUES) {
+            long n = c.pages()[k.ordinal()];
+            if (n != 0) return n == c.total() ? k : null;
+        }
+        return null;
+    }
+
+    /** Cells c..e-1, each wholly {@code kind}: one zone strip, one bar, white lines between the cells. */
+    private void run(Graphics2D g, Layout.Cell[] cells, int c, int e, Kind kind, double x, double y) {
+        boolean svg = g instanceof SVGGraphics2D;
+        Layout.Cell first = cells[c], last = cells[e - 1];
+        if (svg) {
+            g.setRenderingHint(SVGHints.KEY_BEGIN_GROUP, "c" + Long.toHexString(first.start()));
+            g.setRenderingHint(SVGHints.KEY_ELEMENT_TITLE, Layout.range(first.start(), last.end())
+                    + (first.nid() >= 0 ? " node " + first.nid() : "") + (first.zone() == null ? "" : " " + first.zone().kernelName())
+                    + "; " + (e - c) + " cells, all " + kind.label);
+        }
+        double w = (e - c) * cw - 1;
+        g.setColor(zoneColour(first.zone()));
+        g.fill(new Rectangle2D.Double(x, y, w, 3));
+        g.setColor(kind.colour);
+        g.fill(new Rectangle2D.Double(x, y + 3, w, ch - 3));
+        java.awt.geom.Path2D.Double lines = new java.awt.geom.Path2D.Double();
+        for (int i = 1; i < e - c; i++) {
+            double lx = x + i * cw - 0.5;
+            lines.moveTo(lx, y);
+            lines.lineTo(lx, y + ch);
+        }
+        if (e - c > 1) {
+            g.setColor(Color.WHITE);
+            g.draw(lines);
         }
         if (svg) g.setRenderingHint(SVGHints.KEY_END_GROUP, "true");
     }

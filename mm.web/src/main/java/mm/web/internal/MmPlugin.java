@@ -315,10 +315,11 @@ public final class MmPlugin extends AbstractServlet {
                 + " from the emulated state, so a running workload shows.</p>");
         w.println("<div id=\"mm-map-box\">" + picture() + "</div>");
         String url = Encode.forJavaScript(root + "/map.svg");
+        // the next fetch is asked two seconds after the last one answered: a big machine's slower picture never piles up
         w.println("<script>(function(){var box=document.getElementById('mm-map-box');"
-                + "setInterval(function(){fetch('" + url + "',{credentials:'same-origin'})"
-                + ".then(function(r){return r.ok?r.text():null}).then(function(t){if(t)box.innerHTML=t;});},2000);"
-                + "})();</script>");
+                + "function next(){setTimeout(function(){fetch('" + url + "',{credentials:'same-origin'})"
+                + ".then(function(r){return r.ok?r.text():null}).then(function(t){if(t)box.innerHTML=t;})"
+                + ".catch(function(){}).then(next);},2000);}next();})();</script>");
     }
 
     private void subsystemsTab(PrintWriter w, HttpServletRequest req, String root) {
