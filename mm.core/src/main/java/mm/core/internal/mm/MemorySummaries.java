@@ -54,6 +54,7 @@ final class MemorySummaries {
         if (c[6] == 0 && (s.flags[0] & MemmapImpl.INIT) != 0 && (s.uniform || s.identical)) c[6] = PageFlags.nid(s.flags[0]) + 1;
         if (s.device) {
             c[2] += n;
+            if ((s.flags[0] & MemmapImpl.INIT) != 0 && s.identical) zones[PageFlags.zoneIdx(s.flags[0])] += n;
             return;
         }
         if (!s.online) {
@@ -90,7 +91,7 @@ final class MemorySummaries {
                 add(c, 3, i, 1, lo, hi);
             } else {
                 int z = PageFlags.zoneIdx(f);
-                if (c[6] == 0 && i >= lo) c[6] = PageFlags.nid(f) + 1;
+                if (c[6] == 0) c[6] = PageFlags.nid(f) + 1; // a block never spans two nodes
                 if ((f & Zone.BUDDY) != 0) {
                     int o = (int) ((f & MemmapImpl.BUDDY_ORDER_MASK) >>> MemmapImpl.BUDDY_ORDER_SHIFT);
                     len = blockLen(o, i);
