@@ -9,7 +9,7 @@ import java.awt.Color;
 enum Kind {
     HOLE("hole (no memmap)", 0xffffff, ' '),
     OFFLINE("offline memory block", 0x9e9e9e, 'o'),
-    DEVICE("ZONE_DEVICE", 0x6a51a3, 'D'),
+    DEVICE("ZONE_DEVICE", 0x2b8cbe, 'D'),
     UNINITIALISED("struct pages not initialised", 0xdedede, '.'),
     MB_KERNEL("memblock: kernel image", 0x67000d, 'K'),
     MB_INITRD("memblock: initrd", 0xf768a1, 'I'),
