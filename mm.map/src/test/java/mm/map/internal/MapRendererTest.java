@@ -91,6 +91,10 @@ class MapRendererTest {
         Files.writeString(dir.resolve("qemu-2g-map.ansi"), map.text(true));
         assertTrue(text.contains("0x0000000000   N0  DMA "), text);
         assertTrue(text.contains(" K "), "the plain legend has the kernel's letter: " + text);
+        String ansi = map.text(true);
+        assertTrue(ansi.contains("\u001b[48;2;0;104;55m"), "free order-10 cells on their colour");
+        assertTrue(ansi.contains("\u2588"), "full blocks where the kernel image is");
+        assertFalse(text.contains("\u001b"), "the plain map has no escapes");
         assertTrue(m.check().isEmpty(), m.check()::toString);
     }
 
