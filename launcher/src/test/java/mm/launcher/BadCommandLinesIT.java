@@ -125,6 +125,10 @@ class BadCommandLinesIT {
                     "/nonexistent-dir"}, {"deferred-init=off", "configurations"}};
                 String[] one = k[r.nextInt(k.length)];
                 return c("mm:compare " + one[0], one[1]); },
+            r -> { String v = pick(r, new String[] {"10", "99999", "abc"}); return c("mm:map --width " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"4G", "6G-4G", "x-1G", "1G+zz"}); return c("mm:map " + q(v), v); },
+            r -> c("mm:map --png /nonexistent-dir/" + pick(r, new String[] {"m.png", "x"}), "/nonexistent-dir"),
+            r -> c("mm:report /nonexistent-dir/" + pick(r, new String[] {"r.html", "x"}), "/nonexistent-dir"),
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});

@@ -32,6 +32,14 @@ public interface Memblock {
     /** A byte range [start, end) with its node (for_each_free_mem_range). */
     record Range(long start, long end, int nid) {}
 
+    /**
+     * One reservation as memblock=debug prints it ({@code memblock_reserve: [base-end] caller}): the range and the
+     * caller symbol (%pS) of memblock_reserve, or of the memblock_alloc* call that reserved it.
+     */
+    record Reservation(long base, long size, String caller) {
+        public long end() { return base + size; }
+    }
+
     // --- set-up and logging
     /** Back to the static initial state: empty arrays of 128 entries, top-down, limit ANYWHERE, resize not allowed. */
     void reset();
@@ -93,6 +101,12 @@ public interface Memblock {
     boolean isRegionReserved(long base, long size);
     /** memblock_search_pfn_nid: the nid of the memory region holding pfn, or -1. */
     int searchPfnNid(long pfn);
+
+    /**
+     * Every reservation since {@link #reset}, in order, with its caller (what reserved it: the kernel image,
+     * initrd, the memmap, page_ext tables...); frees are not subtracted: intersect with {@link #reserved()}.
+     */
+    List<Reservation> reservationLog();
 
     // --- iterators
     /** for_each_free_mem_range(_reverse): memory minus reserved, filtered as should_skip_region does. */

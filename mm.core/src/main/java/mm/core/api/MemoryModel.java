@@ -71,6 +71,13 @@ public interface MemoryModel {
      */
     void makeAllocExact(long pfn, int order, long nrPages, CallStack freeCaller);
 
+    /**
+     * What the pages of [startPfn, endPfn) are, counted from the memmap (pictures of memory: mm:map). Costs the
+     * written pages of the present sections in the range: a hole is skipped by section, a section stored uniformly
+     * free or identical (docs/memmap.md) is counted whole, so a big machine's summary never reads every page.
+     */
+    MemorySummary summarize(long startPfn, long endPfn);
+
     /** A readable view of one struct page (mm:page). */
     PageInfo page(long pfn);
 

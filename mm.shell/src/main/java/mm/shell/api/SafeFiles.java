@@ -55,6 +55,27 @@ public final class SafeFiles {
      * @throws RuntimeException whatever {@code body} throws (the target is untouched then)
      */
     public static long write(Path target, boolean force, Body body) {
+        return writeStream(target, force, out -> {
+            try (Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+                body.write(w);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} (a picture: mm:map's PNG) whole or not at all; returns its size in bytes.
+     *
+     * @throws IllegalArgumentException when the target cannot be written (the reason, naming the file)
+     */
+    public static long writeBytes(Path target, boolean force, byte[] bytes) {
+        return writeStream(target, force, out -> out.write(bytes));
+    }
+
+    private interface StreamBody {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
+    private static long writeStream(Path target, boolean force, StreamBody body) {
         checkWritable(target, force);
         Path abs = target.toAbsolutePath();
         Path tmp;
@@ -65,8 +86,8 @@ public final class SafeFiles {
         }
         boolean moved = false;
         try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                body.write(w);
+            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                body.write(out);
             }
             permissionsLike(abs, tmp);
             try {

@@ -17,6 +17,7 @@ import mm.core.api.MemoryModel;
 import mm.core.api.NodeInfo;
 import mm.core.api.ZoneInfo;
 import mm.core.api.ZoneType;
+import mm.map.api.MapRenderer;
 import mm.machine.api.Machine;
 import mm.machine.api.MachineFormatException;
 import mm.machine.api.MachineService;
@@ -59,6 +60,7 @@ public final class MmPlugin extends AbstractServlet {
     private transient volatile PageOwner pageOwner;
     private transient volatile ReportingService reporting;
     private transient volatile Artifacts artifacts;
+    private transient volatile MapRenderer mapRenderer;
 
     @Activate
     public MmPlugin(@Reference MemoryModel model, @Reference MachineService machines,
@@ -93,6 +95,15 @@ public final class MmPlugin extends AbstractServlet {
 
     void unbindArtifacts(Artifacts a) {
         if (artifacts == a) artifacts = null;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindMapRenderer(MapRenderer r) {
+        mapRenderer = r;
+    }
+
+    void unbindMapRenderer(MapRenderer r) {
+        if (mapRenderer == r) mapRenderer = null;
     }
 
     // ------------------------------------------------------------------ requests
@@ -232,7 +243,7 @@ public final class MmPlugin extends AbstractServlet {
         } else {
             w.println("<p id=\"mm-machine\">" + Encode.forHtml(m.name()) + " (" + Encode.forHtml(m.source()) + "): "
                     + m.nodes().size() + (m.nodes().size() == 1 ? " node, " : " nodes, ")
-                    + MemoryPicture.size(m.usableBytes() / 4096) + " usable RAM</p>");
+                    + size(m.usableBytes() / 4096) + " usable RAM</p>");
         }
         w.println(form + "<input type=\"hidden\" name=\"action\" value=\"boot\">"
                 + "<button id=\"mm-boot\" type=\"submit\">boot</button> "
@@ -312,14 +323,16 @@ public final class MmPlugin extends AbstractServlet {
 
     private void mapTab(PrintWriter w, String root) {
         w.println("<h2>memory map</h2>");
-        w.println("<p>Each node's sections: the zone on top, below the share of pages allocated, reserved, free and"
-                + " absent. Redrawn every two seconds from the emulated state, so a running workload shows.</p>");
+        w.println("<p>mm.map's picture (<code>mm:map --svg FILE</code>, docs/map.md): a cell per pageblock or section,"
+                + " its zone on top and its pages by kind below; hover a cell for its numbers. Redrawn every two seconds"
+                + " from the emulated state, so a running workload shows.</p>");
         w.println("<div id=\"mm-map-box\">" + picture() + "</div>");
         String url = Encode.forJavaScript(root + "/map.svg");
+        // the next fetch is asked two seconds after the last one answered: a big machine's slower picture never piles up
         w.println("<script>(function(){var box=document.getElementById('mm-map-box');"
-                + "setInterval(function(){fetch('" + url + "',{credentials:'same-origin'})"
-                + ".then(function(r){return r.ok?r.text():null}).then(function(t){if(t)box.innerHTML=t;});},2000);"
-                + "})();</script>");
+                + "function next(){setTimeout(function(){fetch('" + url + "',{credentials:'same-origin'})"
+                + ".then(function(r){return r.ok?r.text():null}).then(function(t){if(t)box.innerHTML=t;})"
+                + ".catch(function(){}).then(next);},2000);}next();})();</script>");
     }
 
     private void subsystemsTab(PrintWriter w, HttpServletRequest req, String root) {
@@ -363,24 +376,15 @@ public final class MmPlugin extends AbstractServlet {
         w.println("<div id=\"mm-compare\">" + new String(a.content(), StandardCharsets.UTF_8) + "</div>");
     }
 
-    /** The picture of the booted machine (or of nothing). */
+    /** The picture of the booted machine as an inline SVG element (or a sentence saying why there is none). */
     String picture() {
-        List<MemoryPicture.Node> nodes = new ArrayList<>();
-        if (model.booted()) {
-            for (NodeInfo n : model.nodes()) nodes.add(new MemoryPicture.Node(n.nid(), n.startPfn(), n.spannedPages()));
-        }
-        return MemoryPicture.svg(nodes, new MemoryPicture.Pages() {
-            @Override
-            public mm.core.api.PageState state(long pfn) {
-                return model.page(pfn).pageState();
-            }
-
-            @Override
-            public ZoneType zoneOf(long pfn) {
-                ZoneInfo z = model.zoneOf(pfn);
-                return z == null ? null : z.zone();
-            }
-        });
+        MapRenderer r = mapRenderer;
+        if (r == null) return "<p id=\"mm-map-none\">the memory map is not available (the mm.map bundle is stopped or"
+                + " not in this profile)</p>";
+        if (!model.booted()) return "<p id=\"mm-map-none\">not booted: boot the machine to see its memory</p>";
+        String svg = r.draw(MapRenderer.Request.whole()).svg();
+        int at = svg.indexOf("<svg"); // inline: the element without the XML declaration
+        return at < 0 ? svg : svg.substring(at);
     }
 
     private static String safely(Supplier<String> s) {
@@ -389,6 +393,17 @@ public final class MmPlugin extends AbstractServlet {
         } catch (IllegalArgumentException | IllegalStateException e) {
             return sentence(e);
         }
+    }
+
+    static String size(long pages) {
+        double b = (double) pages * 4096;
+        String[] u = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        int i = 0;
+        while (b >= 1024 && i < u.length - 1) {
+            b /= 1024;
+            i++;
+        }
+        return (b == Math.rint(b) ? String.valueOf((long) b) : String.format(java.util.Locale.ROOT, "%.1f", b)) + " " + u[i];
     }
 
     private static String nz(String s) {

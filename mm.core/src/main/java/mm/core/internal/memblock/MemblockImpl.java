@@ -173,6 +173,10 @@ public class MemblockImpl implements Memblock {
     private Consumer<String> debugSink;
     private Consumer<String> console;
     private String pendingCaller;
+    /** The caller taken last: an allocation's reservation is logged with it (memblock=debug prints the allocator's). */
+    private String lastCaller;
+    /** reservationLog(): every reservation with its caller. */
+    private final List<Reservation> reservationLog = new ArrayList<>();
     private String defaultCaller = "setup_arch";
 
     /** memblock of the emulated x86_64 kernel (SMP_CACHE_BYTES 64). */
@@ -211,7 +215,8 @@ public class MemblockImpl implements Memblock {
     private String takeCaller() {
         String c = pendingCaller;
         pendingCaller = null;
-        return c != null ? c : defaultCaller;
+        lastCaller = c != null ? c : defaultCaller;
+        return lastCaller;
     }
 
     private void dbg(String line) {
@@ -232,6 +237,11 @@ public class MemblockImpl implements Memblock {
         return systemHasSomeMirror ? FLAG_MIRROR : FLAG_NONE;
     }
 
+    @Override
+    public List<Reservation> reservationLog() {
+        return List.copyOf(reservationLog);
+    }
+
     // ------------------------------------------------------------------ set-up and logging
 
     /**
@@ -247,6 +257,7 @@ public class MemblockImpl implements Memblock {
         canResize = false;
         systemHasSomeMirror = false;
         pendingCaller = null;
+        reservationLog.clear();
     }
 
     @Override
@@ -494,7 +505,9 @@ public class MemblockImpl implements Memblock {
     public int reserve(long base, long size) {
         String c = takeCaller();
         dbgRange("memblock_reserve", base, size, c);
-        return addRange(reserved, base, size, Mm.MAX_NUMNODES, 0);
+        int rc = addRange(reserved, base, size, Mm.MAX_NUMNODES, 0);
+        if (rc == 0 && size != 0) reservationLog.add(new Reservation(base, capSize(base, size), c));
+        return rc;
     }
 
     @Override
@@ -721,7 +734,9 @@ public class MemblockImpl implements Memblock {
 
     private boolean reserveForAlloc(long found, long size) {
         dbgRange("memblock_reserve", found, size, ALLOC_RESERVE_CALLER);
-        return addRange(reserved, found, size, Mm.MAX_NUMNODES, 0) == 0;
+        boolean ok = addRange(reserved, found, size, Mm.MAX_NUMNODES, 0) == 0;
+        if (ok && size != 0) reservationLog.add(new Reservation(found, size, lastCaller == null ? defaultCaller : lastCaller));
+        return ok;
     }
 
     /**

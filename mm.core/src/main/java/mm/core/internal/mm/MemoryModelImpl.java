@@ -285,6 +285,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     }
     @Override public Memmap memmap() { return kernel().mm; }
 
+    @Override public mm.core.api.MemorySummary summarize(long startPfn, long endPfn) {
+        return MemorySummaries.summarize(kernel().mm, startPfn, endPfn);
+    }
+
     @Override public PageInfo page(long pfn) {
         Kernel k = kernel();
         boolean valid = k.mm.valid(pfn);
