@@ -1,6 +1,8 @@
 package mm.shell.api;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -55,6 +57,28 @@ public final class SafeFiles {
      * @throws RuntimeException whatever {@code body} throws (the target is untouched then)
      */
     public static long write(Path target, boolean force, Body body) {
+        return writeStream(target, force, out -> {
+            Writer w = new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            body.write(w);
+            w.flush();
+        });
+    }
+
+    /**
+     * Writes {@code content} (a picture: PNG...) to {@code target} whole or not at all, as {@link #write}; returns its
+     * size in bytes.
+     *
+     * @throws IllegalArgumentException when the target cannot be written (the reason, naming the file)
+     */
+    public static long writeBytes(Path target, boolean force, byte[] content) {
+        return writeStream(target, force, out -> out.write(content));
+    }
+
+    private interface StreamBody {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static long writeStream(Path target, boolean force, StreamBody body) {
         checkWritable(target, force);
         Path abs = target.toAbsolutePath();
         Path tmp;
@@ -65,8 +89,8 @@ public final class SafeFiles {
         }
         boolean moved = false;
         try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                body.write(w);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                body.write(out);
             }
             permissionsLike(abs, tmp);
             try {
