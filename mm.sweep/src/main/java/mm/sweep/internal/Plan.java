@@ -51,26 +51,27 @@ final class Plan {
         String kind = colon < 0 ? s : s.substring(0, colon), arg = colon < 0 ? "" : s.substring(colon + 1).trim();
         switch (kind) {
             case "deferred-threads", "machine", "cmdline", "page_reporting_order" -> {
-                if (!arg.isEmpty()) throw new IllegalArgumentException("--param: " + kind + " takes no ':" + arg + "'");
+                if (!arg.isEmpty()) throw new IllegalArgumentException("--param " + s + ": " + kind + " takes no ':"
+                        + arg + "'");
                 return new Param(kind, "");
             }
             case "timing", "option" -> {
                 if (!arg.matches("[A-Za-z_][A-Za-z0-9_.\\-]*")) {
-                    throw new IllegalArgumentException("--param: " + kind + ": needs a name, e.g. "
+                    throw new IllegalArgumentException("--param " + s + ": " + kind + " needs a name, e.g. "
                             + (kind.equals("timing") ? "timing:mem_bw_gbps" : "option:hugepages"));
                 }
                 return new Param(kind, arg);
             }
             case "variant" -> {
                 if (!subsystems.containsKey(arg)) {
-                    throw new IllegalArgumentException("--param: no variant subsystem '" + arg + "' (known: "
+                    throw new IllegalArgumentException("--param " + s + ": no variant subsystem '" + arg + "' (known: "
                             + String.join(", ", subsystems.keySet()) + ")");
                 }
                 return new Param(kind, arg);
             }
             default -> {
                 if (colon < 0 && subsystems.containsKey(s)) return new Param("variant", s);
-                throw new IllegalArgumentException("--param: unknown parameter '" + s + "' (known: " + PARAMS
+                throw new IllegalArgumentException("--param " + s + ": unknown parameter (known: " + PARAMS
                         + "; subsystems: " + String.join(", ", subsystems.keySet()) + ")");
             }
         }

@@ -454,8 +454,9 @@ public final class SweepCommands {
         StringBuilder sb = new StringBuilder();
         shown.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
         if (sb.length() > 0) s.add(sb.toString());
-        if (ov != null) {
-            for (String src : ov.source()) if (!src.isEmpty() && s.size() < 3) s.add(src);
+        // the overlay's first comment line names its source
+        if (ov != null && !ov.source().isEmpty() && !ov.source().get(0).isEmpty()) {
+            s.add("published: " + ov.source().get(0));
         }
         return s;
     }
@@ -488,6 +489,12 @@ public final class SweepCommands {
                 SweepChart.unit(charted), sweep, overlays);
     }
 
+    /** A figure in the printed table: whole numbers as they are, others to 0.1 (the CSV keeps 0.001). */
+    static String shown(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
     private Report report(Plan.Param p, Machine base, List<Plan.Point> plan, Map<String, String> with,
                           List<String> columns, List<Map<String, Double>> rows, double seconds, List<String> wrote,
                           String chartTitle) {
@@ -497,7 +504,7 @@ public final class SweepCommands {
         cols.add(Column.text("value", p.label()).width(w0).left());
         for (String c : columns) {
             cols.add(Column.number(c, c).width(Math.max(10, c.length()))
-                    .format(v -> SweepCsv.number(((Number) v).doubleValue())).absent("-"));
+                    .format(v -> shown(((Number) v).doubleValue())).absent("-"));
         }
         Table t = Table.of(cols.toArray(Column[]::new));
         for (int i = 0; i < rows.size(); i++) {

@@ -25,8 +25,8 @@ class PlanTest {
         assertEquals("variant:page-ext", Plan.param("variant:page-ext", SUBSYSTEMS).label());
         assertEquals("option:hugepages", Plan.param("option:hugepages", SUBSYSTEMS).label());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.param("threads", SUBSYSTEMS)).getMessage()
-                .startsWith("--param: unknown parameter 'threads' (known: deferred-threads, timing:KEY,"));
-        assertEquals("--param: no variant subsystem 'memmap' (known: " + String.join(", ", SUBSYSTEMS.keySet()) + ")",
+                .startsWith("--param threads: unknown parameter (known: deferred-threads, timing:KEY,"));
+        assertEquals("--param variant:memmap: no variant subsystem 'memmap' (known: " + String.join(", ", SUBSYSTEMS.keySet()) + ")",
                 assertThrows(IllegalArgumentException.class, () -> Plan.param("variant:memmap", SUBSYSTEMS))
                         .getMessage());
     }
