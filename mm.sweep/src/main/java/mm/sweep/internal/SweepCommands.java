@@ -1,6 +1,5 @@
 package mm.sweep.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -374,23 +373,41 @@ public final class SweepCommands {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    /** Runs the script in a session of its own whose output is dropped (a failing command stops the sweep). */
+    /**
+     * Runs the script in a session of its own whose output is dropped (a failing command stops the sweep). It runs in
+     * a thread of its own: a Gogo session started in the thread of a running command writes to that command's
+     * output (Gogo's current pipe is per thread), which would print every script command's report.
+     */
     private void runScript(List<String[]> lines, String file) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);
-        CommandSession s = processor.createSession(InputStream.nullInputStream(), sink, errs);
-        try {
-            for (String[] l : lines) {
-                try {
-                    s.execute(l[1]);
-                } catch (Exception e) {
-                    throw new IllegalStateException("--script " + file + ":" + l[0] + ": " + l[1] + ": " + message(e));
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = new Thread(() -> {
+            CommandSession s = processor.createSession(InputStream.nullInputStream(), sink, sink);
+            try {
+                for (String[] l : lines) {
+                    try {
+                        s.execute(l[1]);
+                    } catch (Exception e) {
+                        failed[0] = new IllegalStateException("--script " + file + ":" + l[0] + ": " + l[1] + ": "
+                                + message(e));
+                        return;
+                    }
                 }
+            } catch (RuntimeException | Error e) {
+                failed[0] = new IllegalStateException("--script " + file + ": " + message(e));
+            } finally {
+                s.close();
             }
-        } finally {
-            s.close();
+        }, "mm-sweep-script");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("--script " + file + ": interrupted");
         }
+        if (failed[0] != null) throw failed[0];
     }
 
     private void restore(Map<String, String> before, List<Plan.Point> plan, Set<String> with, Plan.Param p) {
