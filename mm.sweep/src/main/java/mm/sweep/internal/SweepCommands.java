@@ -174,6 +174,8 @@ public final class SweepCommands {
         SweepChart chart = chart(chartTitle, subtitles, p, points, charted, columns, rows, ov, overlayPoints);
         String svgText = chart.svg(wh[0], wh[1]);
         byte[] pngBytes = pngPath == null ? null : chart.png(wh[0], wh[1]);
+        // the report is made (and so checked) before any file is written: a command fails whole or not at all
+        report(p, base, plan, withVariants, columns, rows, seconds, List.of(), chartTitle);
         List<String> wrote = new ArrayList<>();
         if (csvPath != null) wrote.add(csvPath + " (" + SafeFiles.write(csvPath, force, w -> w.write(csvText)) + " bytes)");
         if (pngPath != null) wrote.add(pngPath + " (" + SafeFiles.writeBytes(pngPath, force, pngBytes) + " bytes)");
@@ -506,6 +508,13 @@ public final class SweepCommands {
                 SweepChart.unit(charted), sweep, overlays);
     }
 
+    /** A column name as a report key: snake_case. */
+    static String key(String column) {
+        String k = column.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        if (k.isEmpty()) return "figure";
+        return Character.isLetter(k.charAt(0)) ? k : "f_" + k;
+    }
+
     /** A figure in the printed table: whole numbers as they are, others to 0.1 (the CSV keeps 0.001). */
     static String shown(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
@@ -520,7 +529,9 @@ public final class SweepCommands {
         for (Plan.Point pt : plan) w0 = Math.max(w0, pt.label().length());
         cols.add(Column.text("value", p.label()).width(w0).left());
         for (String c : columns) {
-            cols.add(Column.number(c, c).width(Math.max(10, c.length()))
+            // a report's keys are snake_case (JSON); the header keeps the CSV's name (node0_DMA32_free)
+            String key = key(c);
+            cols.add(Column.number(key.equals("value") ? "value_figure" : key, c).width(Math.max(10, c.length()))
                     .format(v -> shown(((Number) v).doubleValue())).absent("-"));
         }
         Table t = Table.of(cols.toArray(Column[]::new));
