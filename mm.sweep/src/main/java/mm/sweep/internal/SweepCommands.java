@@ -445,7 +445,8 @@ public final class SweepCommands {
     private List<String> csvComments(Plan.Param p, Machine base, List<Plan.Point> plan, Map<String, String> with,
                                      List<String> figs) {
         List<String> c = new ArrayList<>();
-        c.add("mm:sweep " + p.label() + " on " + machineName(p, base) + ", " + plan.size() + " points");
+        c.add("mm:sweep " + p.label() + " on " + machineName(p, base) + ", " + plan.size() + " point"
+                + (plan.size() == 1 ? "" : "s"));
         c.add("variants: " + variantLine(plan, with, p));
         c.add("figures: " + String.join(",", figs) + " (_ms measured by mmkit, _model_ms the kernel's modelled time;"
                 + " docs/sweep.md)");
@@ -542,8 +543,8 @@ public final class SweepCommands {
             t.row(r);
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "mm:sweep: %d points of %s on %s in %.1f s (variants: %s)%n",
-                plan.size(), p.label(), machineName(p, base), seconds, variantLine(plan, with, p)));
+        sb.append(String.format(Locale.ROOT, "mm:sweep: %d point%s of %s on %s in %.1f s (variants: %s)%n",
+                plan.size(), plan.size() == 1 ? "" : "s", p.label(), machineName(p, base), seconds, variantLine(plan, with, p)));
         sb.append(t.text());
         if (!sb.toString().endsWith("\n")) sb.append('\n');
         for (String wf : wrote) sb.append("wrote ").append(wf).append('\n');
