@@ -82,6 +82,24 @@ class SweepTest {
 
         assertEquals(before, variants.selection().get("deferred-init"), "the selection is put back");
         assertEquals(List.of(), model.check());
+
+        // a script command that fails stops the sweep at that point: nothing written, the selection put back
+        Path bad = dir.resolve("bad.gogo");
+        Files.writeString(bad, "mm:check\nmm:nosuch\n");
+        CommandSession s2 = processor.createSession(InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> s2.execute(
+                    "mm:sweep --machine tiny --param deferred-init --values two-pass,off --script " + bad
+                            + " --csv " + dir.resolve("bad.csv")));
+            assertTrue(e.getMessage().startsWith("mm:sweep stopped at point 1 of 2 (variant:deferred-init=two-pass),"
+                    + " nothing written: --script " + bad + ":2: mm:nosuch:"), e.getMessage());
+        } finally {
+            s2.close();
+        }
+        assertTrue(Files.notExists(dir.resolve("bad.csv")));
+        assertEquals(before, variants.selection().get("deferred-init"), "the selection is put back after a failure");
+        assertEquals(List.of(), model.check());
     }
 
     private static boolean imageIoReads(byte[] png) {
