@@ -157,7 +157,7 @@ public final class SweepCommands {
             rows = progress.during(() -> run.line(p.label(), plan), showProgress,
                     () -> runPoints(p, plan, figs, scriptLines, script, run));
         } finally {
-            restore(before, plan, withVariants.keySet(), p);
+            restore(before, withVariants.keySet(), p);
             if (p.kind().equals("page_reporting_order") && rep != null) rep.setOrder(orderBefore);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -170,7 +170,7 @@ public final class SweepCommands {
         SweepCsv.Sheet sheet = sheet(p.label(), points, columns, rows);
         String csvText = SweepCsv.write(csvComments(p, base, plan, withVariants, figs), sheet);
         String chartTitle = title.isEmpty() ? "mm:sweep " + p.label() + " on " + machineName(p, base) : title;
-        List<String> subtitles = subtitles(p, plan, withVariants, ov);
+        List<String> subtitles = subtitles(p, withVariants, ov);
         SweepChart chart = chart(chartTitle, subtitles, p, points, charted, columns, rows, ov, overlayPoints);
         String svgText = chart.svg(wh[0], wh[1]);
         byte[] pngBytes = pngPath == null ? null : chart.png(wh[0], wh[1]);
@@ -412,7 +412,7 @@ public final class SweepCommands {
         if (failed[0] != null) throw failed[0];
     }
 
-    private void restore(Map<String, String> before, List<Plan.Point> plan, Set<String> with, Plan.Param p) {
+    private void restore(Map<String, String> before, Set<String> with, Plan.Param p) {
         Set<String> touched = new LinkedHashSet<>(with);
         if (p.kind().equals("variant")) touched.add(p.arg());
         for (String sub : touched) {
@@ -447,14 +447,14 @@ public final class SweepCommands {
         List<String> c = new ArrayList<>();
         c.add("mm:sweep " + p.label() + " on " + machineName(p, base) + ", " + plan.size() + " point"
                 + (plan.size() == 1 ? "" : "s"));
-        c.add("variants: " + variantLine(plan, with, p));
+        c.add("variants: " + variantLine(with, p));
         c.add("figures: " + String.join(",", figs) + " (_ms measured by mmkit, _model_ms the kernel's modelled time;"
                 + " docs/sweep.md)");
         return c;
     }
 
     /** The variants in effect during the sweep (the swept subsystem, if any, varies). */
-    private String variantLine(List<Plan.Point> plan, Map<String, String> with, Plan.Param p) {
+    private String variantLine(Map<String, String> with, Plan.Param p) {
         Map<String, String> v = new java.util.TreeMap<>(variants.selection());
         v.putAll(with);
         if (p.kind().equals("variant")) v.put(p.arg(), "(swept)");
@@ -463,7 +463,7 @@ public final class SweepCommands {
         return sb.toString();
     }
 
-    private List<String> subtitles(Plan.Param p, List<Plan.Point> plan, Map<String, String> with,
+    private List<String> subtitles(Plan.Param p, Map<String, String> with,
                                    SweepCsv.Overlay ov) {
         List<String> s = new ArrayList<>();
         Map<String, String> shown = new LinkedHashMap<>();
@@ -544,7 +544,7 @@ public final class SweepCommands {
         }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "mm:sweep: %d point%s of %s on %s in %.1f s (variants: %s)%n",
-                plan.size(), plan.size() == 1 ? "" : "s", p.label(), machineName(p, base), seconds, variantLine(plan, with, p)));
+                plan.size(), plan.size() == 1 ? "" : "s", p.label(), machineName(p, base), seconds, variantLine(with, p)));
         sb.append(t.text());
         if (!sb.toString().endsWith("\n")) sb.append('\n');
         for (String wf : wrote) sb.append("wrote ").append(wf).append('\n');
