@@ -18,11 +18,14 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
@@ -39,8 +42,10 @@ final class SweepChart {
     private static final Color[] OVERLAY = {new Color(0xd62728), new Color(0xff7f0e), new Color(0xe377c2),
         new Color(0xbcbd22)};
 
-    /** One series to draw: its name and points (x on the sweep's axis). */
-    record Line(String name, double[] x, double[] y) {}
+    /** One series to draw: its name and points (x on the sweep's axis), and error bars (null, or NaN: none). */
+    record Line(String name, double[] x, double[] y, double[] stdev) {
+        Line(String name, double[] x, double[] y) { this(name, x, y, null); }
+    }
 
     private final JFreeChart chart;
 
@@ -54,7 +59,7 @@ final class SweepChart {
     SweepChart(String title, List<String> subtitles, String xLabel, List<String> labels, String yLabel,
                List<Line> sweep, List<Line> overlays) {
         XYSeriesCollection swept = collection(sweep);
-        XYSeriesCollection published = collection(overlays);
+        YIntervalSeriesCollection published = intervals(overlays);
         ValueAxis x = labels == null ? new NumberAxis(xLabel) : new SymbolAxis(xLabel, labels.toArray(String[]::new));
         if (x instanceof NumberAxis n) n.setAutoRangeIncludesZero(false);
         NumberAxis y = new NumberAxis(yLabel);
@@ -67,15 +72,21 @@ final class SweepChart {
             lines.setSeriesShape(i, dot);
         }
         XYPlot plot = new XYPlot(swept, x, y, lines);
-        XYLineAndShapeRenderer points = new XYLineAndShapeRenderer(false, true);
+        // published points: hollow squares, and the published standard deviation as a vertical bar
+        XYErrorRenderer points = new XYErrorRenderer();
+        points.setDefaultLinesVisible(false);
+        points.setDrawXError(false);
+        points.setDrawYError(true);
+        points.setCapLength(6);
         Shape ring = new Rectangle2D.Double(-5, -5, 10, 10);
         for (int i = 0; i < overlays.size(); i++) {
             points.setSeriesPaint(i, OVERLAY[i % OVERLAY.length]);
             points.setSeriesShape(i, ring);
             points.setSeriesShapesFilled(i, false);
             points.setSeriesOutlineStroke(i, new BasicStroke(2f));
-            points.setUseOutlinePaint(false);
         }
+        points.setUseOutlinePaint(false);
+        points.setErrorPaint(null); // each series' own colour
         plot.setDataset(1, published);
         plot.setRenderer(1, points);
         plot.setBackgroundPaint(Color.WHITE);
@@ -99,6 +110,24 @@ final class SweepChart {
             XYSeries s = new XYSeries(name, false, true);
             for (int i = 0; i < l.x().length; i++) {
                 if (!Double.isNaN(l.y()[i])) s.add(l.x()[i], l.y()[i]);
+            }
+            c.addSeries(s);
+        }
+        return c;
+    }
+
+    private static YIntervalSeriesCollection intervals(List<Line> lines) {
+        YIntervalSeriesCollection c = new YIntervalSeriesCollection();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Line l : lines) {
+            String name = l.name();
+            for (int k = 2; !names.add(name); k++) name = l.name() + " (" + k + ")";
+            YIntervalSeries s = new YIntervalSeries(name, false, true);
+            for (int i = 0; i < l.x().length; i++) {
+                double y = l.y()[i];
+                if (Double.isNaN(y)) continue;
+                double sd = l.stdev() == null || Double.isNaN(l.stdev()[i]) ? 0 : l.stdev()[i];
+                s.add(l.x()[i], y, y - sd, y + sd);
             }
             c.addSeries(s);
         }

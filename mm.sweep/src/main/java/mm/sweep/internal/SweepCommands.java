@@ -497,12 +497,14 @@ public final class SweepCommands {
         if (ov != null) {
             for (int k = 0; k < ov.series().size(); k++) {
                 List<double[]> xy = overlayPoints.get(k);
-                double[] x = new double[xy.size()], y = new double[xy.size()];
+                List<Double> sds = ov.series().get(k).stdev();
+                double[] x = new double[xy.size()], y = new double[xy.size()], sd = new double[xy.size()];
                 for (int i = 0; i < xy.size(); i++) {
                     x[i] = xy.get(i)[0];
                     y[i] = xy.get(i)[1];
+                    sd[i] = sds.get(i) == null ? Double.NaN : sds.get(i);
                 }
-                overlays.add(new SweepChart.Line(ov.series().get(k).name(), x, y));
+                overlays.add(new SweepChart.Line(ov.series().get(k).name(), x, y, sd));
             }
         }
         return new SweepChart(title, subtitles, p.label(), points.numeric() ? null : points.labels(),

@@ -52,13 +52,16 @@ final class SweepCsv {
     /** An overlay: named series of published points, and what the file says of its source. */
     record Overlay(String file, List<String> source, String xHeader, List<Series> series) {}
 
-    /** One published series: its points (x given as text, mapped onto the sweep's axis by the caller). */
-    record Series(String name, List<String> x, List<Double> y, List<Integer> lines) {}
+    /**
+     * One published series: its points (x given as text, mapped onto the sweep's axis by the caller), and the
+     * published standard deviation of each point from the column {@code NAME_stdev} (null: none given).
+     */
+    record Series(String name, List<String> x, List<Double> y, List<Integer> lines, List<Double> stdev) {}
 
     /**
      * Reads an overlay CSV: {@code #} lines (the source), a header, then rows; the first column is the swept value,
-     * every other column a series of numbers (empty cells are gaps). Columns whose name ends in {@code _stdev} are
-     * left out of the chart.
+     * every other column a series of numbers (empty cells are gaps). A column {@code NAME_stdev} gives the standard
+     * deviations of series {@code NAME} (error bars); other {@code _stdev} columns are left out.
      *
      * @throws IllegalArgumentException naming {@code file:line:column} and what is wrong
      */
@@ -78,6 +81,7 @@ final class SweepCsv {
         List<String> header = null;
         List<Series> series = new ArrayList<>();
         List<Integer> columns = new ArrayList<>();
+        List<Integer> stdevColumns = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             String l = lines.get(n);
             int lineNo = n + 1;
@@ -95,7 +99,11 @@ final class SweepCsv {
                     if (h.isEmpty()) throw at(file, lineNo, c + 1, "column " + (c + 1) + " has no name");
                     if (h.endsWith("_stdev")) continue;
                     columns.add(c);
-                    series.add(new Series(h, new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+                    series.add(new Series(h, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                            new ArrayList<>()));
+                    int sd = -1;
+                    for (int k = 1; k < header.size(); k++) if (header.get(k).trim().equals(h + "_stdev")) sd = k;
+                    stdevColumns.add(sd);
                 }
                 continue;
             }
@@ -113,10 +121,20 @@ final class SweepCsv {
                     throw at(file, lineNo, column(l, c), "'" + cell + "' in column " + header.get(c)
                             + " is not a number");
                 }
+                Double sd = null;
+                int sc = stdevColumns.get(i);
+                if (sc >= 0 && !cells.get(sc).trim().isEmpty()) {
+                    sd = Points.parse(cells.get(sc).trim());
+                    if (sd == null || sd < 0) {
+                        throw at(file, lineNo, column(l, sc), "'" + cells.get(sc).trim() + "' in column "
+                                + header.get(sc).trim() + " is not a number >= 0");
+                    }
+                }
                 Series s = series.get(i);
                 s.x().add(x);
                 s.y().add(v);
                 s.lines().add(lineNo);
+                s.stdev().add(sd);
             }
         }
         if (header == null) throw new IllegalArgumentException("--overlay: " + file + ": no header line");

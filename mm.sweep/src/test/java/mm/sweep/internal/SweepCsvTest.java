@@ -30,7 +30,7 @@ class SweepCsvTest {
     }
 
     @Test
-    void anOverlayIsReadBackWithItsSourceAndWithoutTheStdevColumns() throws Exception {
+    void anOverlayIsReadBackWithItsSourceAndItsStdevAsErrorBars() throws Exception {
         Path f = dir.resolve("padata.csv");
         Files.writeString(f, "# Daniel Jordan, mm: parallelize deferred_init_memmap() (2020)\n"
                 + "threads,deferred_ms,deferred_ms_stdev,kernel_boot_ms\n"
@@ -43,6 +43,7 @@ class SweepCsvTest {
         assertEquals("deferred_ms", o.series().get(0).name());
         assertEquals(List.of("0", "52"), o.series().get(0).x());
         assertEquals(List.of(1785.7, 138.0), o.series().get(0).y());
+        assertEquals(List.of(7.6, 1.0), o.series().get(0).stdev(), "deferred_ms_stdev: the error bars");
         assertEquals(List.of("0"), o.series().get(1).x(), "an empty cell is a gap");
     }
 
