@@ -129,6 +129,19 @@ class BadCommandLinesIT {
             r -> { String v = pick(r, new String[] {"4G", "6G-4G", "x-1G", "1G+zz"}); return c("mm:map " + q(v), v); },
             r -> c("mm:map --png /nonexistent-dir/" + pick(r, new String[] {"m.png", "x"}), "/nonexistent-dir"),
             r -> c("mm:report /nonexistent-dir/" + pick(r, new String[] {"r.html", "x"}), "/nonexistent-dir"),
+            r -> { String v = pick(r, new String[] {"5..1", "1..x", "abc", "1,,3", "1..100000"});
+                return c("mm:sweep --param deferred-threads --with deferred-init=multithreaded --range " + q(v), v,
+                        "--range"); },
+            r -> { String v = pick(r, new String[] {"threads", "variant:nosuch", "timing:", "machine:x"});
+                return c("mm:sweep --range 1..2 --param " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"deferred", "boot_ms,boot_ms", "zone"});
+                return c("mm:sweep --param deferred-init --figures " + q(v), v, "--figures"); },
+            r -> { String v = pick(r, new String[] {"deferred-init=fast", "memmap", "nosuch=on"});
+                return c("mm:sweep --param machine --values tiny --with " + q(v), v, "--with"); },
+            r -> c("mm:sweep --param deferred-init --csv /nonexistent-dir/s.csv", "/nonexistent-dir"),
+            r -> c("mm:sweep --param deferred-init --overlay /nonexistent/p.csv", "/nonexistent"),
+            r -> { String v = pick(r, new String[] {"0", "abc", "9999"});
+                return c("mm:sweep --param deferred-threads --with deferred-init=multithreaded --values " + q(v), v); },
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});

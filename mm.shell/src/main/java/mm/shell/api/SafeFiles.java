@@ -1,6 +1,8 @@
 package mm.shell.api;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -56,23 +58,24 @@ public final class SafeFiles {
      */
     public static long write(Path target, boolean force, Body body) {
         return writeStream(target, force, out -> {
-            try (Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
-                body.write(w);
-            }
+            Writer w = new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            body.write(w);
+            w.flush();
         });
     }
 
     /**
-     * Writes {@code bytes} to {@code target} (a picture: mm:map's PNG) whole or not at all; returns its size in bytes.
+     * Writes {@code content} (a picture: PNG...) to {@code target} whole or not at all, as {@link #write}; returns its
+     * size in bytes.
      *
      * @throws IllegalArgumentException when the target cannot be written (the reason, naming the file)
      */
-    public static long writeBytes(Path target, boolean force, byte[] bytes) {
-        return writeStream(target, force, out -> out.write(bytes));
+    public static long writeBytes(Path target, boolean force, byte[] content) {
+        return writeStream(target, force, out -> out.write(content));
     }
 
     private interface StreamBody {
-        void write(java.io.OutputStream out) throws IOException;
+        void write(OutputStream out) throws IOException;
     }
 
     private static long writeStream(Path target, boolean force, StreamBody body) {
@@ -86,7 +89,7 @@ public final class SafeFiles {
         }
         boolean moved = false;
         try {
-            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.write(out);
             }
             permissionsLike(abs, tmp);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import mm.core.api.Mm;
 import mm.core.api.ZoneType;
 import mm.core.hook.BootContext;
@@ -12,6 +13,7 @@ import mm.core.hook.BootPhaseListener;
 import mm.core.hook.PageInitHook;
 import mm.machine.api.E820Range;
 import mm.machine.api.Machine;
+import mm.shell.api.Progress;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,14 +26,16 @@ import org.osgi.service.component.annotations.Component;
  * --progress), or for one boot with {@code mm:boot --progress}.
  */
 // called after every other phase listener: a phase's own work (page_ext_init...) is then the step shown
-@Component(service = {BootProgress.class, BootPhaseListener.class, PageInitHook.class}, immediate = true,
-        property = "service.ranking:Integer=-1000000")
-public final class BootProgress implements BootPhaseListener, PageInitHook {
+@Component(service = {BootProgress.class, Progress.class, BootPhaseListener.class, PageInitHook.class},
+        immediate = true, property = "service.ranking:Integer=-1000000")
+public final class BootProgress implements Progress, BootPhaseListener, PageInitHook {
     public static final String PROPERTY = "mm.progress";
 
     private final boolean enabled;
     private final LongAdder pages = new LongAdder();
     private volatile String step = "setup_arch";
+    /** The RAM pages of the machine booting now (0: no boot has started). */
+    private volatile long total;
 
     @Activate
     public BootProgress(BundleContext ctx) { this(Boolean.parseBoolean(ctx.getProperty(PROPERTY))); }
@@ -43,18 +47,32 @@ public final class BootProgress implements BootPhaseListener, PageInitHook {
         if (!enabled && !force) return boot.call();
         pages.reset();
         step = "setup_arch";
-        long total = ramPages(m);
-        return ProgressLine.during(() -> currentLine(m.name(), total), err, boot);
+        long ram = ramPages(m);
+        return ProgressLine.during(() -> currentLine(m.name(), ram), err, boot);
     }
 
     /** Whether long commands show a progress line (the framework property {@link #PROPERTY}). */
-    boolean enabled() { return enabled; }
+    @Override public boolean enabled() { return enabled; }
+
+    @Override public <T> T during(Supplier<String> line, boolean force, Callable<T> work) throws Exception {
+        if (!enabled && !force) return work.call();
+        return ProgressLine.during(line, System.err, work);
+    }
+
+    @Override public String bootStatus() {
+        long t = total;
+        return t <= 0 ? "" : status(t);
+    }
 
     /** The line as it would be drawn now. */
     String currentLine(String machine, long total) {
+        return "booting " + machine + ": " + status(total);
+    }
+
+    private String status(long total) {
         long done = pages.sum();
         int pct = total <= 0 ? 0 : (int) Math.min(99, done * 100 / total);
-        return String.format(Locale.ROOT, "booting %s: %s, %d%% of struct pages initialised", machine, step, pct);
+        return String.format(Locale.ROOT, "%s, %d%% of struct pages initialised", step, pct);
     }
 
     /** The pages of System RAM: what memmap init and deferred init initialise. */
@@ -66,6 +84,11 @@ public final class BootProgress implements BootPhaseListener, PageInitHook {
 
     /** The step after each phase: a phase is announced when its work is done. */
     @Override public void onPhase(BootPhase phase, BootContext ctx) {
+        if (phase == BootPhase.SETUP_ARCH && ctx != null) {
+            // a new boot, whoever started it: memmap init (free_area_init) comes next
+            pages.reset();
+            total = ramPages(ctx.machine());
+        }
         step = switch (phase) {
             case SETUP_ARCH -> "free_area_init";
             case FREE_AREA_INIT -> "memblock_free_all";

@@ -34,6 +34,17 @@ class SafeFilesTest {
     }
 
     @Test
+    void bytesAreWrittenWholeAndAnExistingFileIsKeptUnlessForced() throws Exception {
+        Path f = dir.resolve("chart.png");
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff};
+        assertEquals(6, SafeFiles.writeBytes(f, false, png));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(png, Files.readAllBytes(f));
+        assertThrows(IllegalArgumentException.class, () -> SafeFiles.writeBytes(f, false, new byte[1]));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(png, Files.readAllBytes(f));
+        assertEquals(List.of(f), files(), "no temporary file left behind");
+    }
+
+    @Test
     void anExistingFileIsKeptUnlessForced() throws Exception {
         Path f = dir.resolve("x.txt");
         Files.writeString(f, "data\n");

@@ -27,6 +27,21 @@ class BootProgressTest {
     }
 
     @Test
+    void aCommandThatBootsSeveralTimesReadsTheStatusOfTheBootRunningNow() throws Exception {
+        BootProgress p = new BootProgress(false);
+        assertEquals("", p.bootStatus(), "no boot yet");
+        mm.machine.api.Machine tiny = new MachineServiceImpl().builtin("tiny").orElseThrow();
+        long ram = BootProgress.ramPages(tiny);
+        mm.core.hook.BootContext ctx = (mm.core.hook.BootContext) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {mm.core.hook.BootContext.class},
+                (proxy, method, args) -> method.getName().equals("machine") ? tiny : null);
+        p.onPhase(BootPhase.SETUP_ARCH, ctx);
+        p.onPagesInitialised(0, ZoneType.NORMAL, 0, ram / 2 + 1);
+        assertEquals("free_area_init, 50% of struct pages initialised", p.bootStatus());
+        assertEquals("x", p.during(() -> "never drawn", false, () -> "x"), "off and not forced: the work just runs");
+    }
+
+    @Test
     void offItDrawsNothing() throws Exception {
         BootProgress p = new BootProgress(false);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
