@@ -119,6 +119,14 @@ class BadCommandLinesIT {
             r -> { String o = pick(r, new String[] {"--seconds", "--threads", "--reboot-every"});
                 String v = pick(r, new String[] {"-1", "abc", "99999999999", "0x"});
                 return c("mm:stress " + o + " " + q(v), o, v); },
+            r -> { String v = pick(r, BAD_INTS); return c("mm:trace size " + q(v), "size", v); },
+            r -> { String v = pick(r, new String[] {"bogus", "kmem:nope", "!mm_page_allocc", "nosys:*"});
+                return c("mm:trace events " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"begin", "show2", "wrte"});
+                return c("mm:trace " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"extra", "1", "kmem"});
+                String sub = pick(r, new String[] {"start", "stop", "show", "clear", "status"});
+                return c("mm:trace " + sub + " " + v, v); },
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});
