@@ -87,7 +87,7 @@ public class TraceCommands {
         }
     }
 
-    private static String clip(String s) { return s.length() > 60 ? s.substring(0, 57) + "..." : s; }
+    static String clip(String s) { return s.length() > 60 ? s.substring(0, 57) + "..." : s; }
 
     private void show() throws IOException {
         PrintStream ps = System.out;

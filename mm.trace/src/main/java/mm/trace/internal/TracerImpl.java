@@ -103,8 +103,8 @@ public final class TracerImpl implements Tracer {
             boolean not = item.startsWith("!");
             String name = not ? item.substring(1) : item;
             long sel = Event.select(name);
-            if (sel == 0) throw new IllegalArgumentException("no trace event '" + item + "' (available: "
-                    + String.join(" ", availableEvents()) + ")");
+            if (sel == 0) throw new IllegalArgumentException("no trace event '" + TraceCommands.clip(item)
+                    + "' (mm:trace events lists them; systems: kmem, memblock, deferred_init, memory_hotplug)");
             m = not ? m & ~sel : m | sel;
         }
         enabled = m;
