@@ -142,6 +142,14 @@ class BadCommandLinesIT {
             r -> c("mm:sweep --param deferred-init --overlay /nonexistent/p.csv", "/nonexistent"),
             r -> { String v = pick(r, new String[] {"0", "abc", "9999"});
                 return c("mm:sweep --param deferred-threads --with deferred-init=multithreaded --values " + q(v), v); },
+            r -> { String v = pick(r, BAD_INTS); return c("mm:trace size " + q(v), "size", v); },
+            r -> { String v = pick(r, new String[] {"bogus", "kmem:nope", "!mm_page_allocc", "nosys:*"});
+                return c("mm:trace events " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"begin", "show2", "wrte"});
+                return c("mm:trace " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"extra", "1", "kmem"});
+                String sub = pick(r, new String[] {"start", "stop", "show", "clear", "status"});
+                return c("mm:trace " + sub + " " + v, v); },
             r -> { String v = pick(r, new String[] {"extra", "--bogus", "1"});
                 String cmd = pick(r, new String[] {"mm:zoneinfo", "mm:buddyinfo", "mm:meminfo", "mm:check",
                         "mm:deferred", "mm:dmesg", "mm:pagetypeinfo", "mm:version"});

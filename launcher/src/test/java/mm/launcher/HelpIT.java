@@ -18,7 +18,7 @@ class HelpIT {
         assertTrue(out.contains("the docs are README.md and docs/*.md"), r.toString());
         for (String group : List.of("boot, /proc views and the page allocator", "machine",
                 "runtime: variants, profile, version, help", "page_ext", "page_owner", "memory hotplug and ZONE_DEVICE",
-                "free page reporting and guest workloads", "experiments: sweeps and charts")) {
+                "free page reporting and guest workloads", "experiments", "tracing")) {
             assertTrue(out.contains("\n" + group + "\n"), "group " + group + "\n" + r);
         }
         assertTrue(out.contains("\n  mm:boot "), r.toString());
@@ -28,7 +28,7 @@ class HelpIT {
         for (String cmd : List.of("boot", "dmesg", "zoneinfo", "buddyinfo", "extfrag", "unusable", "pagetypeinfo",
                 "meminfo", "memblock", "alloc", "free", "page", "check", "deferred", "machine", "variant", "profile",
                 "version", "help", "pageext", "pageowner", "memory", "hotplug", "memremap", "memunmap", "reporting",
-                "workload", "sweep")) {
+                "workload", "compare", "sweep", "map", "report", "trace")) {
             List<String> lines = out.lines().filter(l -> l.startsWith("  mm:" + cmd + " ")).toList();
             assertEquals(1, lines.size(), cmd + "\n" + r);
             assertTrue(lines.get(0).substring(("  mm:" + cmd).length()).strip().length() > 10, lines.get(0));

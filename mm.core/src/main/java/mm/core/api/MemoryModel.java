@@ -36,6 +36,9 @@ public interface MemoryModel {
 
     void setCurrentTask(Task t);
 
+    /** smp_processor_id(): the emulated CPU of the calling thread (a tracer's CPU column). */
+    int currentCpu();
+
     // --- the page allocator
     /**
      * alloc_pages_node: a block of 2^order pages, or -1 when no zone in the zonelist can satisfy it (with

@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code mm:map}: the picture of physical memory on the terminal, or as PNG and SVG files (recorded for mm:report). */
-@Component(service = MapCommands.class, property = Help.GROUP + "=experiments: pictures, reports")
+@Component(service = MapCommands.class, property = Help.GROUP + "=experiments")
 @GogoCommand(scope = "mm", function = {"map"})
 public final class MapCommands {
     private final MapRenderer renderer;

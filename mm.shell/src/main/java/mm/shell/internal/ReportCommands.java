@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = ReportCommands.class, property = Help.GROUP + "=" + ReportCommands.GROUP)
 @GogoCommand(scope = "mm", function = {"report"})
 public final class ReportCommands {
-    static final String GROUP = "experiments: pictures, reports";
+    static final String GROUP = "experiments";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     /** Sections in this order; any other kind follows under its own name. */

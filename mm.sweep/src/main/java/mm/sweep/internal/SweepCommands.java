@@ -45,7 +45,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * recorded; then a table, a CSV and a chart (PNG, SVG) with published points overlaid. Variants, page_reporting_order
  * and the current machine are as they were afterwards; the model holds the last point's boot.
  */
-@Component(service = SweepCommands.class, property = Help.GROUP + "=experiments: sweeps and charts")
+@Component(service = SweepCommands.class, property = Help.GROUP + "=experiments")
 @GogoCommand(scope = "mm", function = "sweep")
 public final class SweepCommands {
     private final MemoryModel model;

@@ -171,6 +171,8 @@ public class MemblockImpl implements Memblock {
 
     private boolean debug;
     private Consumer<String> debugSink;
+    /** A tracer's copy of the operation lines (mm:trace), whether or not memblock=debug is on; null when off. */
+    private Consumer<String> traceSink;
     private Consumer<String> console;
     private String pendingCaller;
     /** The caller taken last: an allocation's reservation is logged with it (memblock=debug prints the allocator's). */
@@ -221,7 +223,11 @@ public class MemblockImpl implements Memblock {
 
     private void dbg(String line) {
         if (debug && debugSink != null) debugSink.accept(line);
+        if (traceSink != null && line.startsWith("memblock_")) traceSink.accept(line);
     }
+
+    /** Lines are made when memblock=debug is on or a tracer listens. */
+    private boolean dbgOn() { return debug || traceSink != null; }
 
     /** pr_err / pr_warn: printed whether or not memblock=debug is on. */
     private void warn(String line) {
@@ -230,7 +236,7 @@ public class MemblockImpl implements Memblock {
     }
 
     private void dbgRange(String func, long base, long size, String caller) {
-        if (debug) dbg(func + ": [" + pa(base) + "-" + pa(base + size - 1) + "] " + caller);
+        if (dbgOn()) dbg(func + ": [" + pa(base) + "-" + pa(base + size - 1) + "] " + caller);
     }
 
     private int chooseMemblockFlags() {
@@ -264,6 +270,11 @@ public class MemblockImpl implements Memblock {
     public void setDebug(boolean on, Consumer<String> sink) {
         this.debug = on;
         if (sink != null || !on) this.debugSink = sink;
+    }
+
+    /** mm:trace's copy of memblock=debug's operation lines (null: none); independent of {@link #setDebug}. */
+    public void setTraceSink(Consumer<String> sink) {
+        this.traceSink = sink;
     }
 
     /** Where pr_err/pr_warn messages go (failed doubling, mirror fallback); null = the debug sink if debug is on. */
@@ -488,7 +499,7 @@ public class MemblockImpl implements Memblock {
     @Override
     public int addNode(long base, long size, int nid, int flags) {
         String c = takeCaller();
-        if (debug)
+        if (dbgOn())
             dbg("memblock_add_node: [" + pa(base) + "-" + pa(base + size - 1) + "] nid=" + nid + " flags="
                     + Integer.toHexString(flags) + " " + c);
         return addRange(memory, base, size, nid, flags);
@@ -778,7 +789,7 @@ public class MemblockImpl implements Memblock {
     }
 
     private void dbgAlloc(String func, long size, long align, Integer nid, long from, long max, String caller) {
-        if (!debug) return;
+        if (!dbgOn()) return;
         dbg(func + ": " + Long.toUnsignedString(size) + " bytes align=0x" + Long.toHexString(align)
                 + (nid != null ? " nid=" + nid : "") + " from=" + pa(from) + " max_addr=" + pa(max) + " " + caller);
     }

@@ -36,6 +36,15 @@ final class Cpus {
         return c >= 0 ? c : assignCpu(slot);
     }
 
+    /**
+     * The calling thread's CPU without giving it one: 0 (the boot CPU) for a thread that has not allocated or freed
+     * yet, so an observer (a tracer) never changes which pcp lists a thread will use.
+     */
+    int cpuIfAssigned() {
+        int c = cpuOfThread[(int) Thread.currentThread().getId() & (CPU_SLOTS - 1)];
+        return Math.max(c, 0);
+    }
+
     private int assignCpu(int slot) {
         int c = cpuNode == null ? 0 : Math.floorMod(nextCpu.getAndIncrement(), cpuNode.length);
         INTS.compareAndSet(cpuOfThread, slot, -1, c);

@@ -135,7 +135,14 @@ public final class DeferredOps {
             }
         }
         if (np > 0) z.freePreparedBlocks(pending, np, Mm.MAX_PAGE_ORDER);
+        if (!ranges.isEmpty()) traceDeferred(z, ranges.get(0)[0], ranges.get(ranges.size() - 1)[1], done, -1);
         return done;
+    }
+
+    /** Deferred init's progress to the tracepoint hooks (one call per chunk of work, not per page). */
+    private void traceDeferred(Zone z, long start, long end, long pages, int growOrder) {
+        mm.core.hook.TracepointHook[] t = k.traceHooks;
+        if (t.length != 0) for (mm.core.hook.TracepointHook h : t) h.deferredInit(z.nid, z.idx, start, end, pages, growOrder);
     }
 
     /**
@@ -188,6 +195,7 @@ public final class DeferredOps {
             n.firstDeferredPfn = pfn >= z.endPfn() ? Node.NO_DEFERRED : pfn;
             n.deferredPagesLeft -= done;
             n.growEvents++;
+            traceDeferred(z, first, pfn, done, order);
             k.log.log(String.format(java.util.Locale.ROOT,
                     "deferred_grow_zone: node %d zone %s: initialised %d pages for an order-%d allocation, "
                             + "first_deferred_pfn now %#x (%d us)", n.nid, z.type.kernelName(), done, order,

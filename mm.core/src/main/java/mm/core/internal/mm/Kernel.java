@@ -22,6 +22,8 @@ public final class Kernel {
     final KernelLog log;
     final Cpus cpus = new Cpus();
     final Zonelists zonelists = new Zonelists();
+    /** The bound TracepointHooks (each zone holds the same array); empty while nobody traces. */
+    volatile mm.core.hook.TracepointHook[] traceHooks = Zone.NO_TRACE;
     /** The node / zone stat counters that callers of the allocator change, percpu and vmalloc page counts. */
     final VmStat vmstat = new VmStat();
     /** Ranges mapped into the direct map after boot (arch_add_memory), for DirectMap4k / 2M / 1G. */

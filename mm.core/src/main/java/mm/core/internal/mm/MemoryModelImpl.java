@@ -24,6 +24,7 @@ import mm.core.hook.MixedBlockCounter;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageInitHook;
 import mm.core.hook.RebootNotifier;
+import mm.core.hook.TracepointHook;
 import mm.core.internal.memblock.MemblockImpl;
 import mm.machine.api.Machine;
 import mm.variant.api.VariantService;
@@ -52,6 +53,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     private final List<FreeListHook> freeHooks = new CopyOnWriteArrayList<>();
     private final List<FreeListTakeHook> takeHooks = new CopyOnWriteArrayList<>();
     private final List<mm.core.hook.PageSplitHook> splitHooks = new CopyOnWriteArrayList<>();
+    private final List<TracepointHook> traceHooks = new CopyOnWriteArrayList<>();
     /** Which deferred-init variant a boot uses: the registry in a framework, a StandaloneVariants outside one. */
     private final VariantService variants;
     private volatile Map<String, double[]> lastTimings = Map.of();
@@ -161,6 +163,21 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     public void addTakeHook(FreeListTakeHook h) { takeHooks.add(h); republish(); }
     public void removeTakeHook(FreeListTakeHook h) { takeHooks.remove(h); republish(); }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addTracepointHook(TracepointHook h) { traceHooks.add(h); republish(); }
+    public void removeTracepointHook(TracepointHook h) { traceHooks.remove(h); republish(); }
+
+    /** The bound tracepoint hooks; the shared empty array when none (the call sites test its length). */
+    private TracepointHook[] traceHookArray() {
+        return traceHooks.isEmpty() ? Zone.NO_TRACE : traceHooks.toArray(new TracepointHook[0]);
+    }
+
+    /** memblock=debug's lines to the tracepoint hooks, or null when none is bound. */
+    private static java.util.function.Consumer<String> memblockTrace(TracepointHook[] t) {
+        if (t.length == 0) return null;
+        return line -> { for (TracepointHook h : t) h.memblock(line); };
+    }
+
 
     /** Pushes the current hook arrays into the running kernel (hot-swap of page_owner, reporting...). */
     private void republish() {
@@ -171,6 +188,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         k.pageAlloc.takeHooks = takeHooks.toArray(new FreeListTakeHook[0]);
         FreeListHook[] f = freeHooks.toArray(new FreeListHook[0]);
         for (Zone z : k.zones()) z.freeHooks = f;
+        TracepointHook[] t = traceHookArray();
+        k.traceHooks = t;
+        for (Zone z : k.zones()) z.traceHooks = t;
+        if (k.memblock() instanceof MemblockImpl mb) mb.setTraceSink(memblockTrace(t));
     }
 
     @Override
@@ -206,7 +227,11 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         BootHooks hooks = new BootHooks(listeners, initHooks.toArray(new PageInitHook[0]),
                 allocHooks.toArray(new PageAllocHook[0]), freeHooks.toArray(new FreeListHook[0]));
         MemmapStorage storage = activeMemmapStorage();
-        Boot b = new Boot(machine, new MemblockImpl(), hooks, d, this);
+        MemblockImpl bootMemblock = new MemblockImpl();
+        TracepointHook[] trace = traceHookArray();
+        bootMemblock.setTraceSink(memblockTrace(trace));
+        Boot b = new Boot(machine, bootMemblock, hooks, d, this);
+        b.kernel().traceHooks = trace;
         b.kernel().mm.setCompact(storage.compact());
         // before anything big is allocated: refuse a boot this JVM cannot hold (the previous boot stays)
         BootHeapFootprint[] footprints = heapFootprints.toArray(new BootHeapFootprint[0]);
@@ -269,6 +294,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public void advanceClock(long nanos) { kernel().clock.addAndGet(nanos); }
     @Override public Task currentTask() { return kernel().cpus.currentTask(); }
     @Override public void setCurrentTask(Task t) { kernel().cpus.setTask(t); }
+    @Override public int currentCpu() { return kernel().cpus.cpuIfAssigned(); }
 
     @Override public long alloc(int order, int gfp, int nid, CallStack caller) {
         return kernel().pageAlloc.alloc(order, gfp, nid, caller);

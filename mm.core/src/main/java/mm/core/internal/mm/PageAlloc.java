@@ -411,10 +411,14 @@ public final class PageAlloc {
                 do { if (++pindex >= MigrateType.PCPTYPES) pindex = 0; } while (p.size(pindex) == 0);
                 long[] l = p.list(pindex);
                 int take = (int) Math.min(n, l[0]);
+                mm.core.hook.TracepointHook[] t = z.traceHooks;
                 for (int k = 1; k <= take; k++) {
                     long pfn = l[k];
                     mm.setPrev(pfn, NONE);
-                    z.freeOneLocked(pfn, 0, mm.pageblockMt(pfn), false, true);
+                    int mt = mm.pageblockMt(pfn);
+                    z.freeOneLocked(pfn, 0, mt, false, true);
+                    // trace_mm_page_pcpu_drain(page, order, mt) after __free_one_page, as free_pcppages_bulk does
+                    if (t.length != 0) for (mm.core.hook.TracepointHook h : t) h.pcpuDrain(pfn, 0, mt);
                 }
                 p.removeOldest(pindex, take);
                 n -= take;
@@ -587,6 +591,7 @@ public final class PageAlloc {
         for (Node n : k.nodes) for (Zone z : n.zones) {
             z.initPagesets(cpus.count(), 0, 1);
             z.freeHooks = freeHooks;
+            z.traceHooks = k.traceHooks;
         }
     }
 

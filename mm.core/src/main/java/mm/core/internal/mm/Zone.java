@@ -9,6 +9,7 @@ import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.api.ZoneType;
 import mm.core.hook.FreeListHook;
+import mm.core.hook.TracepointHook;
 
 /**
  * struct zone with its buddy allocator: per order x migratetype free lists threaded through the memmap's link
@@ -62,6 +63,9 @@ public final class Zone {
     private static final java.lang.invoke.VarHandle PCPS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[].class);
     private static final java.lang.invoke.VarHandle CHUNKS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[][].class);
     volatile FreeListHook[] freeHooks = new FreeListHook[0];
+    /** The tracepoints of the buddy (zone_locked, extfrag, pcpu_drain): empty unless a tracer is bound. */
+    volatile TracepointHook[] traceHooks = NO_TRACE;
+    static final TracepointHook[] NO_TRACE = new TracepointHook[0];
     /** zone_stat_item counters after NR_FREE_PAGES (VmStat, under its monitor). */
     final long[] stat = new long[VmStat.NR_ZONE_STATS];
     /** The allocator's events in this zone counted under zone->lock (VmStat event indexes); the pagesets keep theirs. */
@@ -352,9 +356,26 @@ public final class Zone {
             delFromList(pfn, o, mt);
             freePages -= 1L << o;
             expand(pfn, order, o, mt);
+            TracepointHook[] t = traceHooks;
+            if (t.length != 0) traceZoneLocked(t, pfn, order, mt);
             return pfn;
         }
         return -1;
+    }
+
+    /** trace_mm_page_alloc_zone_locked: percpu_refill for the orders the per-cpu lists hold (order 0 here). */
+    private static void traceZoneLocked(TracepointHook[] t, long pfn, int order, int mt) {
+        boolean refill = order == 0 && mt < MigrateType.PCPTYPES;
+        for (TracepointHook h : t) h.allocZoneLocked(pfn, order, mt, refill);
+    }
+
+    /** trace_mm_page_alloc_extfrag after steal_suitable_fallback: change_ownership read from the pageblock now. */
+    private long traceExtfrag(long pfn, int order, int fallbackOrder, int startMt, int fallbackMt) {
+        TracepointHook[] t = traceHooks;
+        if (t.length == 0 || pfn < 0) return pfn;
+        boolean owned = mm.pageblockMt(pfn) == startMt;
+        for (TracepointHook h : t) h.allocExtfrag(pfn, order, fallbackOrder, startMt, fallbackMt, owned);
+        return pfn;
     }
 
     /** __rmqueue: preferred type first, then stealing from the fallback types. */
@@ -401,7 +422,7 @@ public final class Zone {
             freePages -= 1L << found;
             for (long b = pfn; b < pfn + (1L << found); b += Mm.PAGEBLOCK_NR_PAGES) mm.setPageblockMt(b, startMt);
             expand(pfn, order, found, startMt);
-            return pfn;
+            return traceExtfrag(pfn, order, found, startMt, fmt);
         }
         if (steal) {
             long start = pfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
@@ -414,14 +435,14 @@ public final class Zone {
                 if (free + alike >= (1 << (Mm.PAGEBLOCK_ORDER - 1))) {
                     moveFreepagesLocked(start, end, fmt, startMt);
                     mm.setPageblockMt(start, startMt);
-                    return rmqueueSmallestLocked(order, startMt);
+                    return traceExtfrag(rmqueueSmallestLocked(order, startMt), order, found, startMt, fmt);
                 }
             }
         }
         delFromList(pfn, found, fmt);
         freePages -= 1L << found;
         expand(pfn, order, found, fmt);
-        return pfn;
+        return traceExtfrag(pfn, order, found, startMt, fmt);
     }
 
     /** Free pages and movable (PG_lru) allocated pages of [start, end) (prep_move_freepages_block). */
