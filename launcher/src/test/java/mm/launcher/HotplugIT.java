@@ -32,7 +32,7 @@ class HotplugIT {
         assertTrue(out.contains("] page dumped because: unmovable page\n"), out);
         assertTrue(out.contains("] memory offlining [mem 0x100000000-0x107ffffff] failed due to failure to isolate range\n"), out);
         assertTrue(out.contains("-> EBUSY (Device or resource busy): failure to isolate range"), out);
-        assertTrue(Pattern.compile("  memory33 \\(Movable\\): migrated 64 pages in 16 blocks \\(0x108000->0x1[0-9a-f]{5}, .*, \\.\\.\\.\\),"
+        assertTrue(Pattern.compile("  memory33 \\(Movable\\): migrated 64 pages in 16 blocks \\(0x10fc00->0x1[0-9a-f]{5}, .*, \\.\\.\\.\\),"
                 + " 32768 pages taken off the buddy").matcher(out).find(), out);
         assertTrue(Pattern.compile("  memory32 \\(Normal\\): migrated 64 pages in 16 blocks \\(.*\\), 32768 pages taken off the"
                 + " buddy").matcher(out).find(), out);

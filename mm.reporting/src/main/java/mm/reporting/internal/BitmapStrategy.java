@@ -35,7 +35,10 @@ public final class BitmapStrategy extends WorkerStrategy {
             this.zone = zone;
             this.shift = order;
             this.base = zone.startPfn() & -(1L << order);
-            this.chunks = ((zone.endPfn() - base) + (1L << order) - 1) >>> order;
+            // the bitmap covers the span the free lists were captured at: a zone that grew since (an online racing
+            // with the start) has its new blocks found by the next restart, not by indexing past the words
+            long span = ((zone.endPfn() - base) + (1L << order) - 1) >>> order;
+            this.chunks = Math.min(span, (long) initial.length << 6);
             this.words = new AtomicLongArray(initial);
             int n = 0;
             for (long w : initial) n += Long.bitCount(w);
