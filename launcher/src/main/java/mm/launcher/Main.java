@@ -34,6 +34,9 @@ public final class Main {
               --progress             show the progress line of long boots on stderr (default: only on a
                                      terminal without --json)
               --timing               print start-up times to stderr
+              --seed N               a reproducible run: every random choice derives from N (the boot workload,
+                                     the guest workloads), and the output shows emulated and modelled times only
+                                     (no measured ones): the same N gives byte-identical output
               --wait                 after the commands (if any; stdin is then not read), keep the runtime up until
                                      the process is stopped (Ctrl-C, kill) or the framework stops: for the web
                                      console of '--profile web' without a terminal
@@ -46,6 +49,8 @@ public final class Main {
 
     /** The framework property mm.shell's progress line reads (mm.shell.internal.BootProgress.PROPERTY). */
     static final String PROP_PROGRESS = "mm.progress";
+    /** The framework property mm.core reads for the run's seed (mm.core.api.MemoryModel.SEED_PROPERTY). */
+    static final String PROP_SEED = "mm.seed";
 
     private Main() {}
 
@@ -65,7 +70,8 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress, boolean await) {
+                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress, boolean await,
+                   Long seed) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -79,6 +85,7 @@ public final class Main {
             boolean keepGoing = false;
             boolean progress = false;
             boolean await = false;
+            Long seed = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -92,8 +99,10 @@ public final class Main {
                     case "-h", "--help" -> help = true;
                     case "--keep-going" -> keepGoing = true;
                     case "--wait" -> await = true;
+                    case "--seed" -> seed = seed(value(args, ++i, a));
                     default -> {
                         if (a.startsWith("--profile=")) profile = a.substring(10);
+                        else if (a.startsWith("--seed=")) seed = seed(a.substring(7));
                         else if (a.startsWith("-") && a.length() > 1) throw new UsageException("unknown option " + a);
                         else if (script != null) throw new UsageException("only one script file, got " + script + " and " + a);
                         else script = Path.of(a);
@@ -105,7 +114,23 @@ public final class Main {
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
             return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing,
-                    progress, await);
+                    progress, await, seed);
+        }
+
+        private static long seed(String v) throws UsageException {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--seed: expected a whole number, got '" + v + "'");
+            }
+        }
+
+        /** Framework properties from the options: mm.core reads mm.seed (MemoryModel.SEED_PROPERTY). */
+        java.util.Map<String, String> properties(boolean progress) {
+            java.util.Map<String, String> p = new java.util.HashMap<>();
+            p.put(PROP_PROGRESS, Boolean.toString(progress));
+            if (seed != null) p.put(PROP_SEED, Long.toString(seed));
+            return p;
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -173,8 +198,7 @@ public final class Main {
         try {
             // the progress line: on a terminal unless the output is JSON, anywhere with --progress
             boolean progress = o.progress() || (interactive && !o.json());
-            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive,
-                    java.util.Map.of(PROP_PROGRESS, Boolean.toString(progress))));
+            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, o.properties(progress)));
         } catch (LaunchException e) {
             ERR.println("mmkit: " + e.getMessage());
             return 1;

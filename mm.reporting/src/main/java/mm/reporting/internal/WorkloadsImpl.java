@@ -99,7 +99,13 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         if (!model.booted()) throw new IllegalStateException("not booted: boot a machine first (mm:workload boot)");
     }
 
-    /** A thread's share of the clock: costs accumulate and advance the clock in ticks. */
+    /**
+     * A thread's share of the clock: costs accumulate and advance the clock in ticks. The guest and the reporting
+     * workers run in lockstep: before each allocation or free ({@link #sync}) the guest waits until every worker is
+     * quiescent, so a worker woken by a request or by the clock does its step while the guest stands still, never
+     * concurrently with the guest's next operation. The interleaving is then the emulated clock's, not the host
+     * scheduler's: the same seed gives the same run (seed 004's array row no longer moves by a few MiB).
+     */
     private final class Ticker {
         long pending;
 
@@ -112,10 +118,18 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
             long p = pending;
             pending = 0;
             clock.advance(p);
+            clock.awaitQuiescent();
+        }
+
+        /** Before an allocator call: every worker quiescent (cheap when none is busy). */
+        void sync() {
+            clock.awaitQuiescent();
         }
     }
 
+    /** The balloon's host view sampled with the workers quiescent (none halfway through putting pages back). */
     private void sample() {
+        clock.awaitQuiescent();
         if (core.device() instanceof BalloonDevice b) b.sample();
     }
 
@@ -161,6 +175,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         while (got < share && !run.stopping()) {
                             int order = !thpFailed && share - got >= (1L << THP_ORDER) && rnd.nextInt(100) < thpPercent
                                     ? THP_ORDER : 0;
+                            tick.sync();
                             HeldPages.Block b = holds.alloc(model, order, order > 0 ? GFP_THP : GFP_MOVABLE, STORM);
                             if (b == null) {
                                 failed.incrementAndGet();
@@ -182,6 +197,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         List<HeldPages.Block> later = new ArrayList<>();
                         for (HeldPages.Block b : held) {
                             if (run.stopping()) break;
+                            tick.sync();
                             if (!holds.free(model, b, STORM)) {
                                 later.add(b); // in a range being offlined: freed once it has moved
                                 continue;
@@ -193,7 +209,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                             holds.forget(held);
                             break;
                         }
-                        holds.freeAll(model, later, STORM);
+                        holds.freeAll(model, later, STORM, tick::sync);
                         for (HeldPages.Block b : later) freed.addAndGet(1L << b.order);
                         tick.flush();
                         barrier.await();
@@ -242,6 +258,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         if (alloc || held.isEmpty()) {
                             int r = rnd.nextInt(100);
                             int order = r < 80 ? 0 : r < 90 ? 1 + rnd.nextInt(3) : THP_ORDER;
+                            tick.sync();
                             HeldPages.Block nb = holds.alloc(model, order, order == THP_ORDER ? GFP_THP : GFP_MOVABLE,
                                     MIX);
                             if (nb == null) {
@@ -258,6 +275,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         }
                         int k = rnd.nextInt(held.size());
                         HeldPages.Block b = held.get(k);
+                        tick.sync();
                         if (!holds.free(model, b, MIX)) {
                             // in a range being offlined: its migration may have begun; another one next time
                             tick.cost(FREE_NS);
@@ -274,7 +292,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                 } finally {
                     // after a reboot the held pages belong to the old kernel: nothing to free
                     if (!run.stopping()) {
-                        holds.freeAll(model, held, MIX);
+                        holds.freeAll(model, held, MIX, tick::sync);
                         for (HeldPages.Block b : held) freed.addAndGet(1L << b.order);
                         tick.flush();
                     } else {
