@@ -55,7 +55,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // with the class-data-sharing archive of the package step: a child JVM that maps it (FastStart)
+        int child = FastStart.relaunch(args);
+        if (child >= 0) System.exit(child);
         int rc;
+        exitsAfterRun = true;
         try {
             rc = run(args);
         } catch (Throwable t) {
@@ -160,6 +164,9 @@ public final class Main {
         }
     }
 
+    /** Whether {@link #run} is followed by System.exit (main), so that a script run may skip the framework's stop. */
+    static volatile boolean exitsAfterRun;
+
     /** Runs the launcher; returns the exit status. */
     static int run(String[] args) throws InterruptedException {
         Options o;
@@ -203,8 +210,9 @@ public final class Main {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
         }
+        Timing timing = null;
         try {
-            Timing timing = o.timing() ? new Timing(launch) : null;
+            timing = o.timing() ? new Timing(launch) : null;
             FirstWrite out = new FirstWrite(OUT);
             PrintStream sessionOut = new PrintStream(out, true, StandardCharsets.UTF_8);
             int failed = 0;
@@ -244,7 +252,11 @@ public final class Main {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
         } finally {
-            launch.close();
+            if (timing != null) timing.at("commands done");
+            // a script run ends with the process (Main.main exits): no orderly stop of every bundle first
+            if (!interactive && !o.await() && exitsAfterRun) launch.abandon();
+            else launch.close();
+            if (timing != null) timing.at("framework stopped");
         }
     }
 
@@ -305,9 +317,25 @@ public final class Main {
 
         Timing(Launch launch) {
             long now = System.currentTimeMillis();
-            ERR.printf("mmkit: framework started %d ms after JVM start (profile %s, %d bundles; %s)%n",
-                    now - jvmStart, launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
+            ERR.printf("mmkit: framework started %d ms after JVM start (main thread cpu %d ms, jvm cpu %d ms;"
+                            + " profile %s, %d bundles; %s)%n", now - jvmStart, mainCpuMs(), jvmCpuMs(), launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
                     launch.phases());
+        }
+
+        void at(String what) {
+            ERR.printf("mmkit: %s after %d ms (main thread cpu %d ms, jvm cpu %d ms)%n", what,
+                    System.currentTimeMillis() - jvmStart, mainCpuMs(), jvmCpuMs());
+        }
+
+        /** CPU time of this thread (the critical path: it starts the framework and runs the commands). */
+        static long mainCpuMs() {
+            return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
+        }
+
+        /** CPU time of the whole JVM (JIT compiler and GC threads included). */
+        static long jvmCpuMs() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() / 1_000_000 : -1;
         }
 
         void firstCommand(long firstWriteMillis) {

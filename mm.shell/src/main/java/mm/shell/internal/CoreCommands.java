@@ -137,11 +137,12 @@ public final class CoreCommands {
                 : Table.of(Column.text("phase", "phase").width(44),
                         Column.number("modelled_ms", "modelled kernel ms").width(24)
                                 .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)));
+        // under a seed: the phases that have a modelled kernel time (the others only have a measured one)
         r.timings().forEach((k, v) -> {
             if (measured) phases.row(k, v[0], Double.isNaN(v[1]) ? null : v[1]);
-            else phases.row(k, Double.isNaN(v[1]) ? null : v[1]);
+            else if (!Double.isNaN(v[1])) phases.row(k, v[1]);
         });
-        phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        if (!phases.rows().isEmpty()) phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("machine", r.machine().name());
         d.put("deferred_init", model.deferredInitVariant());
