@@ -29,6 +29,10 @@ final class FastStart {
     /** {@code -Dmmkit.relaunch=false}: run in this JVM. */
     static final String RELAUNCH_PROPERTY = "mmkit.relaunch";
     static final String NO_RELAUNCH_ENV = "MMKIT_NO_RELAUNCH";
+    /** In the child: when the first JVM started (epoch ms), for --timing. */
+    static final String STARTED_PROPERTY = "mmkit.started";
+    /** In the child: the archive it was started with, for --timing. */
+    static final String ARCHIVE_PROPERTY = "mmkit.archive";
 
     /**
      * The child's own JVM options, besides the archive and the user's: no perf-data file in /tmp/hsperfdata (a few
@@ -75,6 +79,8 @@ final class FastStart {
         cmd.add("-XX:SharedArchiveFile=" + jsa);
         cmd.addAll(CHILD_OPTIONS);
         cmd.add("-D" + CHILD_PROPERTY + "=true");
+        cmd.add("-D" + STARTED_PROPERTY + "=" + ManagementFactory.getRuntimeMXBean().getStartTime());
+        cmd.add("-D" + ARCHIVE_PROPERTY + "=" + jsa);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(List.of(args));

@@ -256,7 +256,7 @@ public final class Main {
             // a script run ends with the process (Main.main exits): no orderly stop of every bundle first
             if (!interactive && !o.await() && exitsAfterRun) launch.abandon();
             else launch.close();
-            if (timing != null) timing.at("framework stopped");
+            if (timing != null) timing.at("run ended");
         }
     }
 
@@ -313,10 +313,17 @@ public final class Main {
 
     /** {@code --timing}: JVM start to framework ready, and to the first command's output. */
     static final class Timing {
-        private final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        /** The process's start: the first JVM's when this one is the relaunched child (FastStart). */
+        private final long jvmStart = Long.getLong(FastStart.STARTED_PROPERTY,
+                ManagementFactory.getRuntimeMXBean().getStartTime());
 
         Timing(Launch launch) {
             long now = System.currentTimeMillis();
+            String archive = System.getProperty(FastStart.ARCHIVE_PROPERTY);
+            if (archive != null) {
+                ERR.printf("mmkit: relaunched with the class-data-sharing archive %s: this JVM started %d ms after"
+                        + " the first%n", archive, ManagementFactory.getRuntimeMXBean().getStartTime() - jvmStart);
+            }
             ERR.printf("mmkit: framework started %d ms after JVM start (main thread cpu %d ms, jvm cpu %d ms;"
                             + " profile %s, %d bundles; %s)%n", now - jvmStart, mainCpuMs(), jvmCpuMs(), launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
                     launch.phases());
