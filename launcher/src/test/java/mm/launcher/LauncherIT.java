@@ -217,7 +217,8 @@ class LauncherIT {
         assertTrue(r.err().matches("(?s)mmkit: relaunched with the class-data-sharing archive \\S+mmkit.jsa: this JVM "
                 + "started \\d+ ms after the first\n"
                 + "mmkit: framework started \\d+ ms after JVM start \\(main thread cpu \\d+ ms, jvm cpu \\d+ ms; "
-                + "profile full, \\d+ bundles; init \\d+ ms, install \\d+ ms, resolve \\d+ ms, start \\d+ ms\\)\n"
+                + "profile full, \\d+ bundles; init \\d+ ms \\(cpu \\d+\\), install \\d+ ms \\(cpu \\d+\\), resolve \\d+ ms "
+                + "\\(cpu \\d+\\), start \\d+ ms \\(cpu \\d+\\)\\)\n"
                 + "mmkit: first command output after \\d+ ms\n"
                 + "mmkit: commands done after \\d+ ms \\(main thread cpu \\d+ ms, jvm cpu \\d+ ms\\)\n"
                 + "mmkit: run ended after \\d+ ms \\(main thread cpu \\d+ ms, jvm cpu \\d+ ms\\)\n"),
