@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --seed N}: a reduced seed 004 (boot, storms under the array and bitmap strategies with reporting workers on
- * the emulated clock, the comparison table) run twice gives byte-identical output, with no measured time in it.
+ * {@code --seed N}: a reduced seed 004 (boot, storms and mixes of two guest threads each under the array and bitmap
+ * strategies, with reporting workers on the emulated clock, the comparison table) run twice gives byte-identical
+ * output, with no measured time in it.
  */
 class SeedIT {
     @TempDir
@@ -28,7 +29,8 @@ class SeedIT {
                     .append("mm:workload boot\n")
                     .append("mm:workload idle --seconds 40\n")
                     .append("mm:reporting reset\n")
-                    .append("mm:workload free-storm --gib 0.2 --waves 2\n")
+                    .append("mm:workload free-storm --gib 0.2 --waves 2 --threads 2\n")
+                    .append("mm:workload mix --seconds 0.02 --gib 0.05 --threads 2\n")
                     .append("mm:workload idle --seconds 40\n")
                     .append("mm:reporting record ").append(v).append('\n')
                     .append("mm:check\n");

@@ -104,26 +104,112 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
      * workers run in lockstep: before each allocation or free ({@link #sync}) the guest waits until every worker is
      * quiescent, so a worker woken by a request or by the clock does its step while the guest stands still, never
      * concurrently with the guest's next operation. The interleaving is then the emulated clock's, not the host
-     * scheduler's: the same seed gives the same run (seed 004's array row no longer moves by a few MiB).
+     * scheduler's: the same seed gives the same run (seed 004's array row no longer moves by a few MiB). Under a run
+     * seed, several guest threads also take turns ({@link Turns}): one operation each, in thread order.
      */
     private final class Ticker {
+        private final Turns turns;
+        private final int id;
         long pending;
 
+        Ticker(Turns turns, int id) {
+            this.turns = turns;
+            this.id = id;
+        }
+
+        /** After an operation: its cost; the thread's turn ends. */
         void cost(long ns) {
             pending += ns;
             if (pending >= TICK_NS) flush();
+            else if (turns != null) turns.pass(id);
         }
 
         void flush() {
+            if (turns != null) turns.take(id);
             long p = pending;
             pending = 0;
             clock.advance(p);
             clock.awaitQuiescent();
+            if (turns != null) turns.pass(id);
         }
 
-        /** Before an allocator call: every worker quiescent (cheap when none is busy). */
+        /** Before an allocator call: the thread's turn, and every worker quiescent (cheap when none is busy). */
         void sync() {
+            if (turns != null) turns.take(id);
             clock.awaitQuiescent();
+        }
+
+        /** Out of the rotation (at a barrier, at the end). */
+        void leave() {
+            if (turns != null) turns.leave(id);
+        }
+    }
+
+    /**
+     * Under a run seed (MemoryModel.seed) the guest threads of one workload take turns, one operation each in thread
+     * order, so that which thread gets which block does not depend on the host's scheduler; without a seed they run
+     * freely (the zone lock and pcp contention of real threads). A thread holds the turn from {@link #take} to
+     * {@link #pass}; one that waits at a barrier or ends {@link #leave}s the rotation, and the barrier's action
+     * {@link #reset}s it. A workload asked to stop (a reboot) stops waiting for its turn.
+     */
+    static final class Turns {
+        private final boolean[] active;
+        private final Run run;
+        private int turn;
+        private int holder = -1;
+
+        Turns(int threads, Run run) {
+            this.active = new boolean[threads];
+            this.run = run;
+            java.util.Arrays.fill(active, true);
+        }
+
+        static Turns of(boolean seeded, int threads, Run run) {
+            return seeded && threads > 1 ? new Turns(threads, run) : null;
+        }
+
+        synchronized void take(int id) {
+            if (holder == id) return;
+            while (!(holder == -1 && turn == id) && !run.stopping()) {
+                try {
+                    wait(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (run.stopping()) return;
+                }
+            }
+            holder = id;
+        }
+
+        synchronized void pass(int id) {
+            if (holder != id) return;
+            holder = -1;
+            advance(id);
+        }
+
+        synchronized void leave(int id) {
+            active[id] = false;
+            if (holder == id) holder = -1;
+            if (turn == id) advance(id);
+        }
+
+        /** Every thread back in the rotation, thread 0 first (a barrier's action: all of them wait in it). */
+        synchronized void reset() {
+            java.util.Arrays.fill(active, true);
+            holder = -1;
+            turn = 0;
+            notifyAll();
+        }
+
+        private void advance(int from) {
+            for (int k = 1; k <= active.length; k++) {
+                int next = (from + k) % active.length;
+                if (active[next]) {
+                    turn = next;
+                    break;
+                }
+            }
+            notifyAll();
         }
     }
 
@@ -156,18 +242,22 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         long target = (long) (gib * (1L << 30) / Mm.PAGE_SIZE);
         long t0 = System.nanoTime(), e0 = clock.now();
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
-        CyclicBarrier barrier = new CyclicBarrier(threads, this::sample);
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         Run run = new Run();
+        Turns turns = Turns.of(model.seed().isPresent(), threads, run);
+        CyclicBarrier barrier = new CyclicBarrier(threads, () -> {
+            sample();
+            if (turns != null) turns.reset();
+        });
         List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
             final long share = target / threads + (i < target % threads ? 1 : 0);
             Thread t = new Thread(() -> {
+                Ticker tick = new Ticker(turns, id);
                 try {
                     model.setCurrentTask(new Task(2000 + id, 2000, "storm/" + id));
                     Random rnd = new Random(seed * 31 + id);
-                    Ticker tick = new Ticker();
                     for (int w = 0; w < waves && !run.stopping(); w++) {
                         List<HeldPages.Block> held = new ArrayList<>();
                         long got = 0;
@@ -192,6 +282,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                             holds.forget(held);
                             break;
                         }
+                        tick.leave();
                         barrier.await();
                         Collections.shuffle(held, rnd);
                         List<HeldPages.Block> later = new ArrayList<>();
@@ -212,6 +303,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         holds.freeAll(model, later, STORM, tick::sync);
                         for (HeldPages.Block b : later) freed.addAndGet(1L << b.order);
                         tick.flush();
+                        tick.leave();
                         barrier.await();
                     }
                 } catch (Throwable e) {
@@ -219,6 +311,8 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         errors.add(e);
                         barrier.reset();
                     }
+                } finally {
+                    tick.leave();
                 }
             }, "workload/storm-" + i);
             ts.add(t);
@@ -242,6 +336,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         Run run = new Run();
+        Turns turns = Turns.of(model.seed().isPresent(), threads, run);
         List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
@@ -249,11 +344,13 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
             Thread t = new Thread(() -> {
                 List<HeldPages.Block> held = new ArrayList<>();
                 long heldPages = 0;
-                Ticker tick = new Ticker();
+                Ticker tick = new Ticker(turns, id);
                 try {
                     model.setCurrentTask(new Task(3000 + id, 3000, "mix/" + id));
                     Random rnd = new Random(seed * 17 + id);
-                    while (clock.now() < end && !run.stopping()) {
+                    while (true) {
+                        tick.sync(); // the clock is read in this thread's turn
+                        if (clock.now() >= end || run.stopping()) break;
                         boolean alloc = heldPages < share / 2 || (heldPages < share && rnd.nextBoolean());
                         if (alloc || held.isEmpty()) {
                             int r = rnd.nextInt(100);
@@ -298,6 +395,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                     } else {
                         holds.forget(held);
                     }
+                    tick.leave();
                 }
             }, "workload/mix-" + i);
             ts.add(t);
