@@ -19,7 +19,7 @@ import java.util.List;
  * archive (docs/build.md has the figures).
  *
  * <p>No relaunch when: there is no archive, or it is older than the jar (a rebuilt jar; the JVM would refuse it
- * anyway); the JVM already runs with an archive or an agent option of the user's; {@code -Dmmkit.relaunch=false}
+ * anyway), or it was made by another JVM ({@code mmkit.jsa.jvm}); the JVM already runs with an archive or an agent option of the user's; {@code -Dmmkit.relaunch=false}
  * or the environment variable {@code MMKIT_NO_RELAUNCH} is set; or the child cannot be started (then this JVM
  * simply goes on).
  */
@@ -58,7 +58,8 @@ final class FastStart {
         List<String> jvmArgs;
         try {
             if (!Files.isRegularFile(jsa)
-                    || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+                    || Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) < 0
+                    || !madeByThisJvm(jsa)) {
                 return -1;
             }
             jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -125,6 +126,17 @@ final class FastStart {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // then Ctrl-C ends the parent too, and its shutdown hook stops the child: the same as without relaunch
         }
+    }
+
+    /**
+     * Whether the archive was made by this JVM ({@code mmkit.jsa.jvm}: "java.vm.version java.home", written by the
+     * package step): another JDK would refuse it, and the relaunch would cost a JVM start for nothing.
+     */
+    static boolean madeByThisJvm(Path jsa) throws IOException {
+        Path jvm = jsa.resolveSibling(jsa.getFileName() + ".jvm");
+        if (!Files.isRegularFile(jvm)) return false;
+        String want = System.getProperty("java.vm.version") + " " + System.getProperty("java.home");
+        return Files.readString(jvm).strip().equals(want);
     }
 
     /** {@code mmkit.jar} -> {@code mmkit.jsa} beside it. */
