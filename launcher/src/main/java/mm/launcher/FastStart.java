@@ -1,7 +1,6 @@
 package mm.launcher;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,10 +61,11 @@ final class FastStart {
                     || !madeByThisJvm(jsa)) {
                 return -1;
             }
-            jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            jvmArgs = jvmOptions();
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+        if (jvmArgs == null) return -1;
         for (String a : jvmArgs) {
             // the user's own archive, or an agent / debugger that must not run twice
             if (a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-Xshare") || a.startsWith("-XX:ArchiveClassesAtExit")
@@ -80,7 +80,10 @@ final class FastStart {
         cmd.add("-XX:SharedArchiveFile=" + jsa);
         cmd.addAll(CHILD_OPTIONS);
         cmd.add("-D" + CHILD_PROPERTY + "=true");
-        cmd.add("-D" + STARTED_PROPERTY + "=" + ManagementFactory.getRuntimeMXBean().getStartTime());
+        // for --timing only: the management beans cost this JVM tens of ms (ProcessHandle's start is in seconds)
+        if (List.of(args).contains("--timing")) {
+            cmd.add("-D" + STARTED_PROPERTY + "=" + java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
         cmd.add("-D" + ARCHIVE_PROPERTY + "=" + jsa);
         cmd.add("-jar");
         cmd.add(jar.toString());
@@ -126,6 +129,23 @@ final class FastStart {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // then Ctrl-C ends the parent too, and its shutdown hook stops the child: the same as without relaunch
         }
+    }
+
+    /**
+     * The JVM options of this process's command line: what precedes {@code -jar} (from /proc through ProcessHandle:
+     * the management beans would cost this short-lived JVM tens of ms of class loading). Options from
+     * JDK_JAVA_OPTIONS and JAVA_TOOL_OPTIONS are not on it, and need not be: the child inherits the environment.
+     * Null when the command line cannot be read or has no {@code -jar}.
+     */
+    static List<String> jvmOptions() {
+        String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+        if (argv == null) return null;
+        List<String> out = new ArrayList<>();
+        for (String a : argv) {
+            if (a.equals("-jar")) return out;
+            out.add(a);
+        }
+        return null;
     }
 
     /**
