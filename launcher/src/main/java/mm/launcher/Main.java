@@ -34,6 +34,9 @@ public final class Main {
               --progress             show the progress line of long boots on stderr (default: only on a
                                      terminal without --json)
               --timing               print start-up times to stderr
+              --seed N               a reproducible run: every random choice derives from N (the boot workload,
+                                     the guest workloads), and the output shows emulated and modelled times only
+                                     (no measured ones): the same N gives byte-identical output
               --wait                 after the commands (if any; stdin is then not read), keep the runtime up until
                                      the process is stopped (Ctrl-C, kill) or the framework stops: for the web
                                      console of '--profile web' without a terminal
@@ -46,11 +49,17 @@ public final class Main {
 
     /** The framework property mm.shell's progress line reads (mm.shell.internal.BootProgress.PROPERTY). */
     static final String PROP_PROGRESS = "mm.progress";
+    /** The framework property mm.core reads for the run's seed (mm.core.api.MemoryModel.SEED_PROPERTY). */
+    static final String PROP_SEED = "mm.seed";
 
     private Main() {}
 
     public static void main(String[] args) {
+        // with the class-data-sharing archive of the package step: a child JVM that maps it (FastStart)
+        int child = FastStart.relaunch(args);
+        if (child >= 0) System.exit(child);
         int rc;
+        exitsAfterRun = true;
         try {
             rc = run(args);
         } catch (Throwable t) {
@@ -65,7 +74,8 @@ public final class Main {
 
     /** The command line. */
     record Options(String profile, List<String> commands, Path script, String machine, String machineDmesg,
-                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress, boolean await) {
+                   boolean json, boolean timing, boolean help, boolean keepGoing, boolean progress, boolean await,
+                   Long seed) {
 
         static Options parse(String... args) throws UsageException {
             String profile = "full";
@@ -79,6 +89,7 @@ public final class Main {
             boolean keepGoing = false;
             boolean progress = false;
             boolean await = false;
+            Long seed = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -92,8 +103,10 @@ public final class Main {
                     case "-h", "--help" -> help = true;
                     case "--keep-going" -> keepGoing = true;
                     case "--wait" -> await = true;
+                    case "--seed" -> seed = seed(value(args, ++i, a));
                     default -> {
                         if (a.startsWith("--profile=")) profile = a.substring(10);
+                        else if (a.startsWith("--seed=")) seed = seed(a.substring(7));
                         else if (a.startsWith("-") && a.length() > 1) throw new UsageException("unknown option " + a);
                         else if (script != null) throw new UsageException("only one script file, got " + script + " and " + a);
                         else script = Path.of(a);
@@ -105,7 +118,23 @@ public final class Main {
             }
             if (profile.isBlank()) throw new UsageException("--profile needs a name");
             return new Options(profile, List.copyOf(commands), script, machine, dmesg, json, timing, help, keepGoing,
-                    progress, await);
+                    progress, await, seed);
+        }
+
+        private static long seed(String v) throws UsageException {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--seed: expected a whole number, got '" + v + "'");
+            }
+        }
+
+        /** Framework properties from the options: mm.core reads mm.seed (MemoryModel.SEED_PROPERTY). */
+        java.util.Map<String, String> properties(boolean progress) {
+            java.util.Map<String, String> p = new java.util.HashMap<>();
+            p.put(PROP_PROGRESS, Boolean.toString(progress));
+            if (seed != null) p.put(PROP_SEED, Long.toString(seed));
+            return p;
         }
 
         private static String value(String[] args, int i, String option) throws UsageException {
@@ -134,6 +163,9 @@ public final class Main {
             super(m);
         }
     }
+
+    /** Whether {@link #run} is followed by System.exit (main), so that a script run may skip the framework's stop. */
+    static volatile boolean exitsAfterRun;
 
     /** Runs the launcher; returns the exit status. */
     static int run(String[] args) throws InterruptedException {
@@ -173,14 +205,14 @@ public final class Main {
         try {
             // the progress line: on a terminal unless the output is JSON, anywhere with --progress
             boolean progress = o.progress() || (interactive && !o.json());
-            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive,
-                    java.util.Map.of(PROP_PROGRESS, Boolean.toString(progress))));
+            launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, o.properties(progress)));
         } catch (LaunchException e) {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
         }
+        Timing timing = null;
         try {
-            Timing timing = o.timing() ? new Timing(launch) : null;
+            timing = o.timing() ? new Timing(launch) : null;
             FirstWrite out = new FirstWrite(OUT);
             PrintStream sessionOut = new PrintStream(out, true, StandardCharsets.UTF_8);
             int failed = 0;
@@ -220,7 +252,11 @@ public final class Main {
             ERR.println("mmkit: " + e.getMessage());
             return 1;
         } finally {
-            launch.close();
+            if (timing != null) timing.at("commands done");
+            // a script run ends with the process (Main.main exits): no orderly stop of every bundle first
+            if (!interactive && !o.await() && exitsAfterRun) launch.abandon();
+            else launch.close();
+            if (timing != null) timing.at("run ended");
         }
     }
 
@@ -277,13 +313,36 @@ public final class Main {
 
     /** {@code --timing}: JVM start to framework ready, and to the first command's output. */
     static final class Timing {
-        private final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        /** The process's start: the first JVM's when this one is the relaunched child (FastStart). */
+        private final long jvmStart = Long.getLong(FastStart.STARTED_PROPERTY,
+                ManagementFactory.getRuntimeMXBean().getStartTime());
 
         Timing(Launch launch) {
             long now = System.currentTimeMillis();
-            ERR.printf("mmkit: framework started %d ms after JVM start (profile %s, %d bundles; %s)%n",
-                    now - jvmStart, launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
+            String archive = System.getProperty(FastStart.ARCHIVE_PROPERTY);
+            if (archive != null) {
+                ERR.printf("mmkit: relaunched with the class-data-sharing archive %s: this JVM started %d ms after"
+                        + " the first%n", archive, ManagementFactory.getRuntimeMXBean().getStartTime() - jvmStart);
+            }
+            ERR.printf("mmkit: framework started %d ms after JVM start (main thread cpu %d ms, jvm cpu %d ms;"
+                            + " profile %s, %d bundles; %s)%n", now - jvmStart, mainCpuMs(), jvmCpuMs(), launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
                     launch.phases());
+        }
+
+        void at(String what) {
+            ERR.printf("mmkit: %s after %d ms (main thread cpu %d ms, jvm cpu %d ms)%n", what,
+                    System.currentTimeMillis() - jvmStart, mainCpuMs(), jvmCpuMs());
+        }
+
+        /** CPU time of this thread (the critical path: it starts the framework and runs the commands). */
+        static long mainCpuMs() {
+            return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
+        }
+
+        /** CPU time of the whole JVM (JIT compiler and GC threads included). */
+        static long jvmCpuMs() {
+            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getProcessCpuTime() / 1_000_000 : -1;
         }
 
         void firstCommand(long firstWriteMillis) {

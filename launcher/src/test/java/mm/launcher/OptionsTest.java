@@ -38,6 +38,17 @@ class OptionsTest {
     }
 
     @Test
+    void seedBecomesTheFrameworkPropertyMmCoreReads() throws Exception {
+        Main.Options o = Main.Options.parse("--seed", "42", "scripts/seed004.gogo");
+        assertEquals(42L, o.seed());
+        assertEquals("42", o.properties(false).get("mm.seed"));
+        assertEquals(-7L, Main.Options.parse("--seed=-7").seed());
+        assertEquals(null, Main.Options.parse().properties(false).get("mm.seed"), "no seed: no property");
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("--seed", "one"));
+        assertThrows(Main.UsageException.class, () -> Main.Options.parse("--seed"));
+    }
+
+    @Test
     void scriptFile() throws Exception {
         assertEquals(Path.of("scripts/x.gogo"), Main.Options.parse("scripts/x.gogo").script());
     }

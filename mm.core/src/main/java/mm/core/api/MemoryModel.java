@@ -14,6 +14,21 @@ public interface MemoryModel {
     /** Boots {@code machine} from scratch (the previous state is dropped). */
     BootResult boot(Machine machine);
 
+    /**
+     * The run's seed, when reproducible runs were asked for (the launcher's {@code --seed N}, i.e. the framework
+     * property {@value #SEED_PROPERTY}, or {@code mm:boot --seed N}); empty otherwise. Under a seed every random
+     * choice derives from it (the boot workload's, the guest workloads' default seed) and the commands print only
+     * emulated and modelled quantities, never measured wall-clock or CPU times, so that the same seed gives
+     * byte-identical output.
+     */
+    java.util.OptionalLong seed();
+
+    /** Makes the run reproducible with {@code seed} from now on (the next boot's workload included). */
+    void setSeed(long seed);
+
+    /** The framework property the launcher's {@code --seed N} sets. */
+    String SEED_PROPERTY = "mm.seed";
+
     /** True once a boot has completed. */
     boolean booted();
 

@@ -132,9 +132,11 @@ final class Memremap {
         long dt = System.nanoTime() - t0;
         KernelTime.DeviceInit kt = modelled(model.machine(), init.name(), done, am != null);
         double modelledMs = kt == null ? Double.NaN : kt.ms();
-        op.advanceClock(dt);
+        boolean seeded = model.seed().isPresent();
+        // under a run seed the clock moves by the modelled time (none without a model), never by the host's speed
+        op.advanceClock(!seeded ? dt : kt == null ? 0 : (long) (modelledMs * 1e6));
         op.log(String.format(Locale.ROOT, "memmap_init_zone_device initialised %d pages in %dms", done,
-                Math.round(kt == null ? dt / 1e6 : modelledMs)));
+                Math.round(kt == null ? (seeded ? 0 : dt / 1e6) : modelledMs)));
         DevPagemap pm = new DevPagemap(id, type, nid, pfn, nr, am, done, init.name(), dt);
         op.put("pgmap", id);
         op.put("nid", nid);

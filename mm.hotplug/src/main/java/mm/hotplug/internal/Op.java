@@ -39,7 +39,8 @@ final class Op {
     }
 
     private void finish() {
-        if (outermost) model.advanceClock(Math.max(0, System.nanoTime() - t0 - advanced));
+        // under a run seed (reproducible runs) the clock moves by modelled time only, never by the host's speed
+        if (outermost && model.seed().isEmpty()) model.advanceClock(Math.max(0, System.nanoTime() - t0 - advanced));
     }
 
     void log(String line) { model.log(line); }

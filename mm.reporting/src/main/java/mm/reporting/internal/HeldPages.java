@@ -64,11 +64,17 @@ final class HeldPages {
         }
     }
 
-    /** Frees every block, waiting for a running offline to move the ones in its range. */
-    void freeAll(MemoryModel model, Collection<Block> blocks, CallStack caller) {
+    /**
+     * Frees every block, waiting for a running offline to move the ones in its range; {@code beforeEach} runs before
+     * each free (the workloads' lockstep with the reporting workers).
+     */
+    void freeAll(MemoryModel model, Collection<Block> blocks, CallStack caller, Runnable beforeEach) {
         List<Block> left = new ArrayList<>(blocks);
         while (!left.isEmpty()) {
-            left.removeIf(b -> free(model, b, caller));
+            left.removeIf(b -> {
+                beforeEach.run();
+                return free(model, b, caller);
+            });
             if (!left.isEmpty()) java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }

@@ -225,13 +225,24 @@ public final class ReportingCommands {
             @Descriptor("storm waves") @Parameter(names = {"--waves"}, absentValue = "3") int waves,
             @Descriptor("guest threads") @Parameter(names = {"--threads"}, absentValue = "1") int threads,
             @Descriptor("percent of the storm allocated as order-9 THPs") @Parameter(names = {"--thp"}, absentValue = "50") int thp,
-            @Descriptor("random seed") @Parameter(names = {"--seed"}, absentValue = "1") long seed,
+            @Descriptor("random seed (default: the run's seed, mm:boot --seed or the launcher's --seed; else 1)")
+            @Parameter(names = {"--seed"}, absentValue = NO_SEED) String seedArg,
             @Descriptor("emulated seconds (mix, idle)") @Parameter(names = {"--seconds"}, absentValue = "10") double seconds,
             @Descriptor("idle pacing: multiple of real time, 0 = as fast as possible") @Parameter(names = {"--speed"}, absentValue = "0") double speed,
             @Descriptor("boot the current machine first") @Parameter(names = {"--boot"}, absentValue = "false", presentValue = "true") boolean boot,
             @Descriptor("free-storm | mix | idle | boot") String kind) {
         if (!WORKLOADS.contains(kind)) {
             throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot)");
+        }
+        long seed;
+        if (seedArg.equals(NO_SEED)) {
+            seed = model.seed().orElse(1);
+        } else {
+            try {
+                seed = Long.parseLong(seedArg.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seed: expected a whole number, got '" + shown(seedArg) + "'");
+            }
         }
         // every option checked before anything runs (a boot first included)
         if (!(gib > 0 && gib <= MAX_GIB)) throw bad("--gib", "a number of GiB above 0, at most " + (long) MAX_GIB, gib);
@@ -268,13 +279,16 @@ public final class ReportingCommands {
         data.put("freed_pages", r.freedPages());
         data.put("failed_allocs", r.failedAllocs());
         data.put("emulated_ns", r.emulatedNanos());
-        data.put("real_ns", r.realNanos());
+        // under a seed (reproducible runs) no measured time: it differs from run to run
+        boolean measured = model.seed().isEmpty();
+        if (measured) data.put("real_ns", r.realNanos());
         data.put("strategy", core.strategy());
         data.put("stopped_because", r.stoppedBecause());
         String text = String.format(Locale.ROOT, "%s: allocated %.1f MiB, freed %.1f MiB, %d failed allocations,"
-                        + " %.3f s emulated in %.3f s (reporting: %s)%n", r.kind(), r.allocatedPages() * (double) Mm.PAGE_SIZE / (1 << 20),
+                        + " %.3f s emulated%s (reporting: %s)%n", r.kind(), r.allocatedPages() * (double) Mm.PAGE_SIZE / (1 << 20),
                 r.freedPages() * (double) Mm.PAGE_SIZE / (1 << 20), r.failedAllocs(), r.emulatedNanos() / 1e9,
-                r.realNanos() / 1e9, core.enabled() ? core.strategy() : "disabled");
+                measured ? String.format(Locale.ROOT, " in %.3f s", r.realNanos() / 1e9) : "",
+                core.enabled() ? core.strategy() : "disabled");
         if (r.stoppedBecause() != null) text = r.kind() + " stopped early: " + r.stoppedBecause() + "\n" + text;
         print(Report.of("workload", text, data));
     }
@@ -283,13 +297,20 @@ public final class ReportingCommands {
         if (!model.booted()) bootCurrent();
     }
 
+    /** The absent value of {@code mm:workload --seed}: the run's seed. */
+    static final String NO_SEED = "run";
+
     private void bootCurrent() {
         Machine m = machines.current();
         long t0 = System.nanoTime();
         model.boot(m);
-        print(Report.of("workload-boot", String.format(Locale.ROOT, "booted %s: %.1f MiB free of %.1f MiB managed (%.2f s)%n",
+        double s = (System.nanoTime() - t0) / 1e9;
+        // the free count once the reporting worker's first pass (started by the boot) is done: the same every run
+        if (core instanceof ReportingCore rc) rc.clock().awaitQuiescent();
+        print(Report.of("workload-boot", String.format(Locale.ROOT, "booted %s: %.1f MiB free of %.1f MiB managed%s%n",
                 m.name(), model.totalFreePages() * (double) Mm.PAGE_SIZE / (1 << 20),
-                model.totalManagedPages() * (double) Mm.PAGE_SIZE / (1 << 20), (System.nanoTime() - t0) / 1e9),
+                model.totalManagedPages() * (double) Mm.PAGE_SIZE / (1 << 20),
+                model.seed().isEmpty() ? String.format(Locale.ROOT, " (%.2f s)", s) : ""),
                 Map.of("machine", m.name(), "free_pages", model.totalFreePages(), "managed_pages", model.totalManagedPages())));
     }
 }

@@ -304,8 +304,15 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         if (z != null) metrics.refault(z.nid(), z.type(), order, pages);
     }
 
+    /** Under a run seed the reports show no measured CPU time (it differs from run to run): see MemoryModel.seed. */
+    private boolean measured() {
+        return model.seed().isEmpty();
+    }
+
     @Override
     public ReportingStats stats() {
+        // read with the workers quiescent: a snapshot of the emulated clock's state, not of the host's scheduling
+        clock.awaitQuiescent();
         String name;
         boolean running;
         synchronized (switchLock) {
@@ -325,6 +332,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
 
     @Override
     public void resetStats() {
+        clock.awaitQuiescent();
         metrics.reset();
         BalloonDevice b = balloon();
         if (b != null) b.resetStatistics();
@@ -365,10 +373,11 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         }
         t.append(String.format(Locale.ROOT, "reported %s (%d blocks) in %d reports; captures %d, dropped %d, re-faults %d%n",
                 mib(s.reportedPages()), s.reportedBlocks(), s.batches(), s.captures(), s.dropped(), s.refaults()));
-        t.append(String.format(Locale.ROOT, "freeing path: %d calls, %s cpu, %s emulated stall%n",
-                s.freePathCalls(), ms(s.freePathCpuNanos()), ms(s.freePathEmuNanos())));
-        t.append(String.format(Locale.ROOT, "worker: %d passes, %s cpu, %s emulated waiting for the device%n",
-                s.passes(), ms(s.workerCpuNanos()), ms(s.workerEmuNanos())));
+        boolean measured = measured();
+        t.append(String.format(Locale.ROOT, "freeing path: %d calls, %s%s emulated stall%n",
+                s.freePathCalls(), measured ? ms(s.freePathCpuNanos()) + " cpu, " : "", ms(s.freePathEmuNanos())));
+        t.append(String.format(Locale.ROOT, "worker: %d passes, %s%s emulated waiting for the device%n",
+                s.passes(), measured ? ms(s.workerCpuNanos()) + " cpu, " : "", ms(s.workerEmuNanos())));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("enabled", enabled());
         data.put("strategy", s.strategy());
@@ -381,7 +390,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         Map<String, Object> state = new LinkedHashMap<>();
         details.forEach((k, v) -> state.put(k.replace(' ', '_'), v));
         data.put("strategy_state", state);
-        data.put("totals", totals(s));
+        data.put("totals", totals(s, measured));
         return Report.of("reporting-status", t.toString(), data);
     }
 
@@ -395,7 +404,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         }
     }
 
-    static Map<String, Object> totals(ReportingStats s) {
+    static Map<String, Object> totals(ReportingStats s, boolean measured) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reported_pages", s.reportedPages());
         m.put("reported_blocks", s.reportedBlocks());
@@ -404,9 +413,9 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         m.put("dropped", s.dropped());
         m.put("refaults", s.refaults());
         m.put("free_path_calls", s.freePathCalls());
-        m.put("free_path_cpu_ns", s.freePathCpuNanos());
+        if (measured) m.put("free_path_cpu_ns", s.freePathCpuNanos());
         m.put("free_path_emu_ns", s.freePathEmuNanos());
-        m.put("worker_cpu_ns", s.workerCpuNanos());
+        if (measured) m.put("worker_cpu_ns", s.workerCpuNanos());
         m.put("worker_emu_ns", s.workerEmuNanos());
         m.put("passes", s.passes());
         return m;
@@ -437,9 +446,10 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             zones.add(zm);
         }
         if (s.zones().isEmpty()) t.append("no reporting activity\n");
-        t.append(String.format(Locale.ROOT, "freeing path: %d calls, %s cpu, %s emulated stall; worker: %d passes, %s cpu, %s emulated%n",
-                s.freePathCalls(), ms(s.freePathCpuNanos()), ms(s.freePathEmuNanos()), s.passes(),
-                ms(s.workerCpuNanos()), ms(s.workerEmuNanos())));
+        boolean measured = measured();
+        t.append(String.format(Locale.ROOT, "freeing path: %d calls, %s%s emulated stall; worker: %d passes, %s%s emulated%n",
+                s.freePathCalls(), measured ? ms(s.freePathCpuNanos()) + " cpu, " : "", ms(s.freePathEmuNanos()),
+                s.passes(), measured ? ms(s.workerCpuNanos()) + " cpu, " : "", ms(s.workerEmuNanos())));
         BalloonDevice b = balloon();
         List<Object> hist = new ArrayList<>();
         if (b != null) {
@@ -457,7 +467,7 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         data.put("strategy", s.strategy());
         data.put("order", s.order());
         data.put("zones", zones);
-        data.put("totals", totals(s));
+        data.put("totals", totals(s, measured));
         data.put("host_rss_history", hist);
         return Report.of("reporting-stats", t.toString(), data);
     }
@@ -477,15 +487,23 @@ public final class ReportingCore implements ReportingService, VariantListener, B
         row.put("refaults", s.refaults());
         row.put("host_rss_mib", round(s.hostRssMiB()));
         row.put("free_path_calls", s.freePathCalls());
-        row.put("free_path_cpu_ms", round(s.freePathCpuNanos() / 1e6));
+        // under a seed no measured CPU time (the table then shows the emulated stall and wait only)
+        boolean measured = measured();
+        if (measured) row.put("free_path_cpu_ms", round(s.freePathCpuNanos() / 1e6));
         row.put("free_path_stall_ms", round(s.freePathEmuNanos() / 1e6));
-        row.put("worker_cpu_ms", round(s.workerCpuNanos() / 1e6));
+        if (measured) row.put("worker_cpu_ms", round(s.workerCpuNanos() / 1e6));
         row.put("worker_emu_ms", round(s.workerEmuNanos() / 1e6));
         synchronized (table) { table.add(row); }
         return row;
     }
 
     private static double round(double v) { return Math.round(v * 1000) / 1000.0; }
+
+    /** "0.90/40.0 ms", or "-/40.0 ms" for a row recorded under a seed (no measured CPU time). */
+    private static String cpuSlash(Object cpuMs, double emuMs) {
+        return (cpuMs instanceof Double c ? String.format(Locale.ROOT, "%.2f", c) : "-")
+                + String.format(Locale.ROOT, "/%.1f ms", emuMs);
+    }
 
     @Override
     public void clearTable() {
@@ -503,8 +521,8 @@ public final class ReportingCore implements ReportingService, VariantListener, B
             t.append(String.format(Locale.ROOT, "%-10s %12.1f %8d %8d %9d %12.1f %22s %22s%n", r.get("label"),
                     (Double) r.get("reported_mib"), (Long) r.get("reports"), (Long) r.get("dropped"),
                     (Long) r.get("refaults"), (Double) r.get("host_rss_mib"),
-                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("free_path_cpu_ms"), (Double) r.get("free_path_stall_ms")),
-                    String.format(Locale.ROOT, "%.2f/%.1f ms", (Double) r.get("worker_cpu_ms"), (Double) r.get("worker_emu_ms"))));
+                    cpuSlash(r.get("free_path_cpu_ms"), (Double) r.get("free_path_stall_ms")),
+                    cpuSlash(r.get("worker_cpu_ms"), (Double) r.get("worker_emu_ms"))));
         }
         if (rows.isEmpty()) t.append("(no rows: run a workload and mm:reporting record LABEL)\n");
         return Report.of("reporting-table", t.toString(), Map.of("rows", rows));

@@ -99,23 +99,123 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         if (!model.booted()) throw new IllegalStateException("not booted: boot a machine first (mm:workload boot)");
     }
 
-    /** A thread's share of the clock: costs accumulate and advance the clock in ticks. */
+    /**
+     * A thread's share of the clock: costs accumulate and advance the clock in ticks. The guest and the reporting
+     * workers run in lockstep: before each allocation or free ({@link #sync}) the guest waits until every worker is
+     * quiescent, so a worker woken by a request or by the clock does its step while the guest stands still, never
+     * concurrently with the guest's next operation. The interleaving is then the emulated clock's, not the host
+     * scheduler's: the same seed gives the same run (seed 004's array row no longer moves by a few MiB). Under a run
+     * seed, several guest threads also take turns ({@link Turns}): one operation each, in thread order.
+     */
     private final class Ticker {
+        private final Turns turns;
+        private final int id;
         long pending;
 
+        Ticker(Turns turns, int id) {
+            this.turns = turns;
+            this.id = id;
+        }
+
+        /** After an operation: its cost; the thread's turn ends. */
         void cost(long ns) {
             pending += ns;
             if (pending >= TICK_NS) flush();
+            else if (turns != null) turns.pass(id);
         }
 
         void flush() {
+            if (turns != null) turns.take(id);
             long p = pending;
             pending = 0;
             clock.advance(p);
+            clock.awaitQuiescent();
+            if (turns != null) turns.pass(id);
+        }
+
+        /** Before an allocator call: the thread's turn, and every worker quiescent (cheap when none is busy). */
+        void sync() {
+            if (turns != null) turns.take(id);
+            clock.awaitQuiescent();
+        }
+
+        /** Out of the rotation (at a barrier, at the end). */
+        void leave() {
+            if (turns != null) turns.leave(id);
         }
     }
 
+    /**
+     * Under a run seed (MemoryModel.seed) the guest threads of one workload take turns, one operation each in thread
+     * order, so that which thread gets which block does not depend on the host's scheduler; without a seed they run
+     * freely (the zone lock and pcp contention of real threads). A thread holds the turn from {@link #take} to
+     * {@link #pass}; one that waits at a barrier or ends {@link #leave}s the rotation, and the barrier's action
+     * {@link #reset}s it. A workload asked to stop (a reboot) stops waiting for its turn.
+     */
+    static final class Turns {
+        private final boolean[] active;
+        private final Run run;
+        private int turn;
+        private int holder = -1;
+
+        Turns(int threads, Run run) {
+            this.active = new boolean[threads];
+            this.run = run;
+            java.util.Arrays.fill(active, true);
+        }
+
+        static Turns of(boolean seeded, int threads, Run run) {
+            return seeded && threads > 1 ? new Turns(threads, run) : null;
+        }
+
+        synchronized void take(int id) {
+            if (holder == id) return;
+            while (!(holder == -1 && turn == id) && !run.stopping()) {
+                try {
+                    wait(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (run.stopping()) return;
+                }
+            }
+            holder = id;
+        }
+
+        synchronized void pass(int id) {
+            if (holder != id) return;
+            holder = -1;
+            advance(id);
+        }
+
+        synchronized void leave(int id) {
+            active[id] = false;
+            if (holder == id) holder = -1;
+            if (turn == id) advance(id);
+        }
+
+        /** Every thread back in the rotation, thread 0 first (a barrier's action: all of them wait in it). */
+        synchronized void reset() {
+            java.util.Arrays.fill(active, true);
+            holder = -1;
+            turn = 0;
+            notifyAll();
+        }
+
+        private void advance(int from) {
+            for (int k = 1; k <= active.length; k++) {
+                int next = (from + k) % active.length;
+                if (active[next]) {
+                    turn = next;
+                    break;
+                }
+            }
+            notifyAll();
+        }
+    }
+
+    /** The balloon's host view sampled with the workers quiescent (none halfway through putting pages back). */
     private void sample() {
+        clock.awaitQuiescent();
         if (core.device() instanceof BalloonDevice b) b.sample();
     }
 
@@ -142,18 +242,22 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         long target = (long) (gib * (1L << 30) / Mm.PAGE_SIZE);
         long t0 = System.nanoTime(), e0 = clock.now();
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
-        CyclicBarrier barrier = new CyclicBarrier(threads, this::sample);
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         Run run = new Run();
+        Turns turns = Turns.of(model.seed().isPresent(), threads, run);
+        CyclicBarrier barrier = new CyclicBarrier(threads, () -> {
+            sample();
+            if (turns != null) turns.reset();
+        });
         List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
             final long share = target / threads + (i < target % threads ? 1 : 0);
             Thread t = new Thread(() -> {
+                Ticker tick = new Ticker(turns, id);
                 try {
                     model.setCurrentTask(new Task(2000 + id, 2000, "storm/" + id));
                     Random rnd = new Random(seed * 31 + id);
-                    Ticker tick = new Ticker();
                     for (int w = 0; w < waves && !run.stopping(); w++) {
                         List<HeldPages.Block> held = new ArrayList<>();
                         long got = 0;
@@ -161,6 +265,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         while (got < share && !run.stopping()) {
                             int order = !thpFailed && share - got >= (1L << THP_ORDER) && rnd.nextInt(100) < thpPercent
                                     ? THP_ORDER : 0;
+                            tick.sync();
                             HeldPages.Block b = holds.alloc(model, order, order > 0 ? GFP_THP : GFP_MOVABLE, STORM);
                             if (b == null) {
                                 failed.incrementAndGet();
@@ -177,11 +282,13 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                             holds.forget(held);
                             break;
                         }
+                        tick.leave();
                         barrier.await();
                         Collections.shuffle(held, rnd);
                         List<HeldPages.Block> later = new ArrayList<>();
                         for (HeldPages.Block b : held) {
                             if (run.stopping()) break;
+                            tick.sync();
                             if (!holds.free(model, b, STORM)) {
                                 later.add(b); // in a range being offlined: freed once it has moved
                                 continue;
@@ -193,9 +300,10 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                             holds.forget(held);
                             break;
                         }
-                        holds.freeAll(model, later, STORM);
+                        holds.freeAll(model, later, STORM, tick::sync);
                         for (HeldPages.Block b : later) freed.addAndGet(1L << b.order);
                         tick.flush();
+                        tick.leave();
                         barrier.await();
                     }
                 } catch (Throwable e) {
@@ -203,6 +311,8 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         errors.add(e);
                         barrier.reset();
                     }
+                } finally {
+                    tick.leave();
                 }
             }, "workload/storm-" + i);
             ts.add(t);
@@ -226,6 +336,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
         AtomicLong allocated = new AtomicLong(), freed = new AtomicLong(), failed = new AtomicLong();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         Run run = new Run();
+        Turns turns = Turns.of(model.seed().isPresent(), threads, run);
         List<Thread> ts = run.threads;
         for (int i = 0; i < threads; i++) {
             final int id = i;
@@ -233,15 +344,18 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
             Thread t = new Thread(() -> {
                 List<HeldPages.Block> held = new ArrayList<>();
                 long heldPages = 0;
-                Ticker tick = new Ticker();
+                Ticker tick = new Ticker(turns, id);
                 try {
                     model.setCurrentTask(new Task(3000 + id, 3000, "mix/" + id));
                     Random rnd = new Random(seed * 17 + id);
-                    while (clock.now() < end && !run.stopping()) {
+                    while (true) {
+                        tick.sync(); // the clock is read in this thread's turn
+                        if (clock.now() >= end || run.stopping()) break;
                         boolean alloc = heldPages < share / 2 || (heldPages < share && rnd.nextBoolean());
                         if (alloc || held.isEmpty()) {
                             int r = rnd.nextInt(100);
                             int order = r < 80 ? 0 : r < 90 ? 1 + rnd.nextInt(3) : THP_ORDER;
+                            tick.sync();
                             HeldPages.Block nb = holds.alloc(model, order, order == THP_ORDER ? GFP_THP : GFP_MOVABLE,
                                     MIX);
                             if (nb == null) {
@@ -258,6 +372,7 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                         }
                         int k = rnd.nextInt(held.size());
                         HeldPages.Block b = held.get(k);
+                        tick.sync();
                         if (!holds.free(model, b, MIX)) {
                             // in a range being offlined: its migration may have begun; another one next time
                             tick.cost(FREE_NS);
@@ -274,12 +389,13 @@ public final class WorkloadsImpl implements Workloads, RebootNotifier, PageMigra
                 } finally {
                     // after a reboot the held pages belong to the old kernel: nothing to free
                     if (!run.stopping()) {
-                        holds.freeAll(model, held, MIX);
+                        holds.freeAll(model, held, MIX, tick::sync);
                         for (HeldPages.Block b : held) freed.addAndGet(1L << b.order);
                         tick.flush();
                     } else {
                         holds.forget(held);
                     }
+                    tick.leave();
                 }
             }, "workload/mix-" + i);
             ts.add(t);

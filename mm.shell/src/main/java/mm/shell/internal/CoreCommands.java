@@ -73,8 +73,20 @@ public final class CoreCommands {
             @Descriptor("helper threads per node the timing model assumes for multithreaded deferred init")
             @Parameter(names = {"--deferred-threads"}, absentValue = "0") int deferredThreads,
             @Descriptor("show the progress line on stderr even in script or JSON mode")
-            @Parameter(names = {"--progress"}, presentValue = "true", absentValue = "false") boolean showProgress)
+            @Parameter(names = {"--progress"}, presentValue = "true", absentValue = "false") boolean showProgress,
+            @Descriptor("make the run reproducible with this seed from now on (the boot workload, the guest workloads'"
+                    + " default seed); the output then shows modelled times only")
+            @Parameter(names = {"--seed"}, absentValue = NO_SEED) String seed)
             throws Exception {
+        long seedValue = 0;
+        if (!seed.equals(NO_SEED)) {
+            try {
+                seedValue = Long.parseLong(seed.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seed: expected a whole number, got '"
+                        + (seed.length() <= 60 ? seed : seed.substring(0, 57) + "...") + "'");
+            }
+        }
         if (deferredThreads < 0 || deferredThreads > MAX_DEFERRED_THREADS) {
             throw new IllegalArgumentException("--deferred-threads: expected 1.." + MAX_DEFERRED_THREADS
                     + " helper threads per node (0 or absent: the node's CPUs), got " + deferredThreads);
@@ -86,6 +98,7 @@ public final class CoreCommands {
             m = new Machine(m.name(), m.source(), m.nodes(), m.distance(), m.e820(), m.hotplug(), m.reservations(),
                     m.memblockOps(), m.lateFrees(), m.options(), m.workload(), m.kernel(), t);
         }
+        if (!seed.equals(NO_SEED)) model.setSeed(seedValue);
         long t0 = System.nanoTime();
         Machine booting = m;
         BootProgress p = progress;
@@ -101,21 +114,40 @@ public final class CoreCommands {
         return m;
     }
 
+    /** The absent value of {@code mm:boot --seed}. */
+    static final String NO_SEED = "none";
+
     Report bootReport(MemoryModel.BootResult r, double wallMs, boolean quiet) {
+        // under a seed (reproducible runs) only modelled times: the measured ones differ from run to run
+        boolean measured = model.seed().isEmpty();
         StringBuilder sb = new StringBuilder();
         if (!quiet) for (String l : r.log()) if (!l.contains("memblock_") && !l.contains("] MEMBLOCK") && !l.matches(".*\\]  (memory|reserved)(\\[|\\.cnt| size).*")) sb.append(l).append('\n');
-        sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s) in %.1f ms%n", r.machine().name(),
-                model.deferredInitVariant(), wallMs));
-        Table phases = Table.of(Column.text("phase", "phase").width(44),
-                Column.number("measured_ms", "measured ms").width(12).format(v -> String.format(Locale.ROOT, "%.1f", v)),
-                Column.number("modelled_ms", "modelled kernel ms").width(24)
-                        .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)));
-        r.timings().forEach((k, v) -> phases.row(k, v[0], Double.isNaN(v[1]) ? null : v[1]));
-        phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        if (measured) {
+            sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s) in %.1f ms%n", r.machine().name(),
+                    model.deferredInitVariant(), wallMs));
+        } else {
+            sb.append(String.format(Locale.ROOT, "mmkit: booted %s (deferred-init %s, seed %d)%n", r.machine().name(),
+                    model.deferredInitVariant(), model.seed().getAsLong()));
+        }
+        Table phases = measured
+                ? Table.of(Column.text("phase", "phase").width(44),
+                        Column.number("measured_ms", "measured ms").width(12).format(v -> String.format(Locale.ROOT, "%.1f", v)),
+                        Column.number("modelled_ms", "modelled kernel ms").width(24)
+                                .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)))
+                : Table.of(Column.text("phase", "phase").width(44),
+                        Column.number("modelled_ms", "modelled kernel ms").width(24)
+                                .format(v -> String.format(Locale.ROOT, "%.1f (modelled)", v)));
+        // under a seed: the phases that have a modelled kernel time (the others only have a measured one)
+        r.timings().forEach((k, v) -> {
+            if (measured) phases.row(k, v[0], Double.isNaN(v[1]) ? null : v[1]);
+            else if (!Double.isNaN(v[1])) phases.row(k, v[1]);
+        });
+        if (!phases.rows().isEmpty()) phases.text().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("machine", r.machine().name());
         d.put("deferred_init", model.deferredInitVariant());
-        d.put("wall_ms", wallMs);
+        if (measured) d.put("wall_ms", wallMs);
+        else d.put("seed", model.seed().getAsLong());
         d.put("phases", phases.rows());
         d.put("log", r.log());
         return Report.of("boot", sb.toString(), d);

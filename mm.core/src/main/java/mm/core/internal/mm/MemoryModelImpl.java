@@ -28,6 +28,7 @@ import mm.core.hook.TracepointHook;
 import mm.core.internal.memblock.MemblockImpl;
 import mm.machine.api.Machine;
 import mm.variant.api.VariantService;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -58,9 +59,38 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     private final VariantService variants;
     private volatile Map<String, double[]> lastTimings = Map.of();
 
-    @Activate
-    public MemoryModelImpl(@Reference VariantService variants) {
+    /** The run's seed (Long.MIN_VALUE: none; see {@link MemoryModel#seed()}). */
+    private volatile long seed = Long.MIN_VALUE;
+    private volatile boolean seeded;
+
+    public MemoryModelImpl(VariantService variants) {
         this.variants = variants;
+    }
+
+    /** In a framework: the launcher's {@code --seed N} arrives as the framework property mm.seed. */
+    @Activate
+    public MemoryModelImpl(@Reference(name = "variants") VariantService variants, BundleContext ctx) {
+        this(variants);
+        String s = ctx.getProperty(SEED_PROPERTY);
+        if (s != null && !s.isBlank()) {
+            try {
+                setSeed(Long.parseLong(s.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("framework property " + SEED_PROPERTY + ": expected a whole number, got '"
+                        + s + "'", e);
+            }
+        }
+    }
+
+    @Override
+    public java.util.OptionalLong seed() {
+        return seeded ? java.util.OptionalLong.of(seed) : java.util.OptionalLong.empty();
+    }
+
+    @Override
+    public void setSeed(long seed) {
+        this.seed = seed;
+        this.seeded = true;
     }
 
     // ---- whiteboard
@@ -220,6 +250,13 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         return s;
     }
 
+    /** Under a run seed the boot workload draws from it instead of the machine file's {@code workload seed}. */
+    private mm.machine.api.BootWorkload seeded(mm.machine.api.BootWorkload w) {
+        if (!seeded || w == null) return w;
+        return new mm.machine.api.BootWorkload(seed, w.callers(), w.earlyPages(), w.midPages(), w.latePages(),
+                w.orderWeights());
+    }
+
     // ---- boot
     @Override public BootResult boot(Machine machine) {
         DeferredInit d = activeDeferredInit();
@@ -251,7 +288,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         kernel = b.kernel();
         synchronized (this) { bareMemblock = null; }
         try {
-            Kernel k = b.run(new BootWorkloadRunner(machine.workload()));
+            Kernel k = b.run(new BootWorkloadRunner(seeded(machine.workload())));
             lastTimings = Map.copyOf(b.timings());
             booted = true;
             return new BootResult(machine, k.log.lines(), b.timings());
