@@ -145,7 +145,7 @@ public final class PageAlloc {
         for (Zone z : zl) {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
-            if (!z.watermarkOk(order, mark, highIdx)) continue;
+            if (!z.watermarkOk(order, mark, highIdx, mt == Zone.MT_MOVABLE)) continue;
             int remote = (z.nid != preferredNid ? REMOTE_MISS : 0) | (z.nid != localNid ? REMOTE_OTHER : 0);
             long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, remote) : rmqueueBuddy(z, order, mt, remote);
             if (pfn >= 0) {
