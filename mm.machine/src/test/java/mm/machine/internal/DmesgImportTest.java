@@ -145,7 +145,7 @@ class DmesgImportTest {
         // allocated ... bytes of page_ext, 2 x page owner found early, node 0 deferred pages initialised
         assertEquals(4, u.get("workload-calibration"));
         assertEquals(1, u.get("version"));
-        assertEquals("6.12", m.config().version());
+        assertEquals("6.12", r.machine().config().version());
         assertEquals(List.of("version", "e820", "numa", "cpus", "cmdline", "kernel-image", "initrd", "late-free",
                 "workload-calibration", "memblock-dump", "memblock-dump-reserved", "memblock-op", "memblock-alloc"), List.copyOf(u.keySet()));
         int nonBlank = (int) resource(FIXTURE).lines().filter(l -> !l.isBlank()).count();
