@@ -107,6 +107,14 @@ class KernelConfigBootTest {
         assertEquals(List.of(), m61.check());
     }
 
+    @Test
+    void linux61ReservesTheCrashkernelWithItsOwnLines() throws Exception {
+        List<String> log = log(boot(qemu2g("config 6.1\ncmdline crashkernel=256M")));
+        assertTrue(line(log, "Reserving 256MB").matches(
+                "Reserving 256MB of memory at [0-9]+MB for crashkernel \\(System RAM: 2047MB\\)"), line(log, "Reserving"));
+        assertFalse(log.stream().anyMatch(l -> l.startsWith("crashkernel reserved:")));
+    }
+
     /**
      * A 6.1 two-node boot log (refdata/linux-6.1-2node/console.log: built from the kernel's rules, not captured: there
      * is no real 6.1 log in the repository; see docs/machine-format.md). Imported, it selects the 6.1 preset; its
