@@ -32,7 +32,7 @@ import mm.machine.api.Sizes;
  */
 final class DmesgImporter {
     // Kinds of lines, as reported in ImportResult.used (in this order).
-    static final String E820 = "e820", NUMA = "numa", CPUS = "cpus", CMDLINE = "cmdline", KERNEL = "kernel-image", VERSION = "version", WORKLOAD = "workload-calibration",
+    static final String E820 = "e820", NUMA = "numa", CPUS = "cpus", CMDLINE = "cmdline", KERNEL = "kernel-image", VERSION = "version", CMA = "cma", WORKLOAD = "workload-calibration",
             INITRD = "initrd", LATE_FREE = "late-free", DUMP = "memblock-dump",
             DUMP_RESERVED = "memblock-dump-reserved", OP = "memblock-op", ALLOC = "memblock-alloc";
 
@@ -63,7 +63,9 @@ final class DmesgImporter {
     private static final Pattern P_TOPO = Pattern.compile("^CPU topo: (.*?):\\s*([0-9]+)$");
     private static final Pattern P_NODE_CPUS = Pattern.compile("^\\.\\.\\.\\. node\\s+#([0-9]+), CPUs:(.*)$");
     private static final Pattern P_MEMORY = Pattern.compile("^Memory: ([0-9]+)K/([0-9]+)K available \\(([0-9]+)K kernel "
-            + "code, ([0-9]+)K rwdata, ([0-9]+)K rodata, ([0-9]+)K init, ([0-9]+)K bss, ([0-9]+)K reserved");
+            + "code, ([0-9]+)K rwdata, ([0-9]+)K rodata, ([0-9]+)K init, ([0-9]+)K bss, ([0-9]+)K reserved(?:, ([0-9]+)K cma-reserved)?");
+    /** cma_declare_contiguous_nid's line: the kernel was built with CMA (CONFIG_DMA_CMA). */
+    private static final Pattern P_CMA = Pattern.compile("^cma: Reserved [0-9]+ MiB at 0x[0-9a-f]+( on node -?[0-9]+)?$");
     private static final Pattern P_PAGE_EXT = Pattern.compile("^allocated ([0-9]+) bytes of page_ext$");
     private static final Pattern P_EARLY_FOUND =
             Pattern.compile("^Node ([0-9]+), zone\\s+(\\S+): page owner found early allocated ([0-9]+) pages$");
@@ -126,7 +128,9 @@ final class DmesgImporter {
     /** The kernel release of the Linux version line (null: none), and where the log printed its Memory: line. */
     private String release;
     private int memoryLineNo;
-    private boolean deferredLineSeen, memoryLineBeforeDeferred;
+    /** The log shows a CMA area (its cma: line, or cma-reserved in the Memory: line): the build has CONFIG_CMA. */
+    private boolean cmaSeen;
+    private boolean memoryLineBeforeDeferred;
     private static final Pattern P_VERSION = Pattern.compile("^Linux version (\\S+)");
     private static final Pattern P_DEFERRED = Pattern.compile("^node [0-9]+ deferred pages initialised in [0-9]+ms$");
 
@@ -401,9 +405,13 @@ final class DmesgImporter {
             use(CPUS);
             return 1;
         }
+        if (P_CMA.matcher(m).matches()) {
+            cmaSeen = true;
+            use(CMA);
+            return 1;
+        }
         if (P_DEFERRED.matcher(m).matches()) {
             if (memoryLineNo > 0) memoryLineBeforeDeferred = true;
-            deferredLineSeen = true;
             use(WORKLOAD);
             return 1;
         }
@@ -415,6 +423,7 @@ final class DmesgImporter {
             // pages not free when the Memory: line was printed: physpages - reserved - available
             memLineAllocated = (Long.parseLong(x.group(2)) - Long.parseLong(x.group(8)) - Long.parseLong(x.group(1))) / 4;
             memoryLineNo = lineNo;
+            if (x.group(9) != null && Long.parseLong(x.group(9)) > 0) cmaSeen = true;
             kernelLine = lineNo;
             use(KERNEL);
             return 1;
@@ -588,6 +597,7 @@ final class DmesgImporter {
 
         // the kernel's build: the preset of its version (the reference 6.12 build when the log does not say)
         KernelConfig config = KernelConfig.preset(release == null ? "6.12" : KernelConfig.presetFor(release));
+        if (cmaSeen) config = config.with("CONFIG_CMA", "y");
         Machine m = new Machine(name, file, nodes, null, map, hotplug, reservations, memblockOps, lateFrees,
                 opts.build(), calibratedWorkload(opts.build(), config), kernel != null ? kernel : KernelImage.defaults(),
                 Map.of(), config);
@@ -601,7 +611,7 @@ final class DmesgImporter {
             throw contradiction(e, rendered.split("\n", -1), m);
         }
         Map<String, Integer> u = new LinkedHashMap<>();
-        for (String k : List.of(VERSION, E820, NUMA, CPUS, CMDLINE, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
+        for (String k : List.of(VERSION, E820, NUMA, CPUS, CMDLINE, CMA, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
             if (used.containsKey(k)) u.put(k, used.get(k));
         }
         return new ImportResult(m, u, skipped);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import mm.machine.api.BootWorkload;
 import mm.machine.api.BootOptions;
 import mm.machine.api.E820Range;
 import mm.machine.api.E820Type;
@@ -305,6 +306,29 @@ class DmesgImportTest {
         e = assertThrows(MachineFormatException.class, () -> svc.importDmesgText("f.log", String.join("\n", big)));
         assertEquals(freeing + 1, e.line(), e.getMessage());
         assertTrue(e.getMessage().contains("late frees without an address add up to"), e.getMessage());
+    }
+
+    @Test
+    void theVersionLineChoosesTheBuildAndACmaAreaTurnsCmaOn() throws Exception {
+        String log = """
+                [    0.000000] Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1
+                [    0.000000] Command line: console=ttyS0 cma=64M
+                [    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable
+                [    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007ffdffff] usable
+                [    0.000000] cma: Reserved 64 MiB at 0x000000007b000000
+                [    0.000000] Memory: 220000K/2096632K available (16384K kernel code, 2500K rwdata, 6884K rodata, 4268K init, 4896K bss, 83340K reserved, 65536K cma-reserved)
+                [    0.946250] node 0 deferred pages initialised in 5ms
+                """;
+        ImportResult r = svc.importDmesgText("x", log);
+        assertEquals("6.1", r.machine().config().version());
+        assertTrue(r.machine().config().cma());
+        assertEquals(1, r.used().get("version"));
+        assertEquals(1, r.used().get("cma"));
+        // printed before deferred init: the Memory: line calibrates nothing, the workload keeps its defaults
+        assertEquals(BootWorkload.defaults().midPages(), r.machine().workload().midPages());
+        assertEquals("6.12", svc.importDmesgText("y", log.replace("6.1.0-28-amd64", "6.12.117")).machine().config()
+                .version());
+        assertSameMachine(r.machine(), svc.parse("x", svc.render(r.machine())));
     }
 
     @Test
