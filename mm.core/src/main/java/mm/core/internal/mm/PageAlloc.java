@@ -315,6 +315,9 @@ public final class PageAlloc {
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
         if (order != 0) clearTails(pfn, order);
         int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
+        // free_unref_page: a page of a HighAtomic or CMA pageblock goes on the movable list (its pageblock's list
+        // again when the pcp drains); an isolated one straight to the buddy
+        if (mt > Zone.MT_RECLAIMABLE && mt != Zone.MT_ISOLATE) mt = Zone.MT_MOVABLE;
         Zone z = k.pageZone(f);
         if (okToTail) freeOne(z, pfn, order, true);
         else if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, false);
