@@ -55,7 +55,9 @@ public record KernelConfig(String version, Map<String, String> options) {
     /** Why {@code name=value} cannot be set on a build of {@code version}, or null when it can. */
     public static String check(String version, String name, String value) {
         if (!OPTIONS.contains(name)) {
-            return "unknown build option '" + name + "' (mmkit reads " + String.join(", ", OPTIONS) + ")";
+            return "unknown build option '" + name + "' (known: CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE, "
+                    + MHP_TYPE + "*, CONFIG_PAGE_OWNER, CONFIG_DEFERRED_STRUCT_PAGE_INIT, CONFIG_SHUFFLE_PAGE_ALLOCATOR,"
+                    + " CONFIG_CMA, CONFIG_DMA_CMA, CONFIG_UNACCEPTED_MEMORY)";
         }
         if (!value.equals("y") && !value.equals("n")) return "expected " + name + "=y or " + name + "=n, got '"
                 + name + "=" + value + "'";
