@@ -74,6 +74,10 @@ class BadCommandLinesIT {
                 return c("mm:boot -q --deferred-threads " + q(v), "--deferred-threads", v); },
             r -> { String v = pick(r, new String[] {"/nonexistent/m", "no-such-machine", "machines"});
                 return c("mm:boot -q --machine " + q(v), v); },
+            r -> { String v = pick(r, new String[] {"5.4", "CONFIG_SLUB=y", "CONFIG_CMA=m", "6.1 CONFIG_UNACCEPTED_MEMORY=y"});
+                return c("mm:boot -q --config " + q(v), "--config", v.replaceAll("^6\\.1 |=.*", "")); },
+            r -> { String v = pick(r, new String[] {"page_owner=yes", "cma=64Q", "mem=abc", "hugepagesz=3M"});
+                return c("mm:boot -q --cmdline " + q(v), "--cmdline", v); },
             r -> { String v = pick(r, new String[] {"abc", "11", "-2", "99999999999"});
                 return c("mm:reporting order " + q(v), v); },
             r -> { String k = pick(r, new String[] {"capacity", "array.capacity", "array.threshold", "bitmap.threshold"});

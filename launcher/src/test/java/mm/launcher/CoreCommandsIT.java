@@ -36,6 +36,26 @@ class CoreCommandsIT {
         assertTrue(r.out().trim().endsWith("OK"), r.toString());
     }
 
+    /**
+     * The kernel build and boot options for one boot (issue 15): qemu-2g built with CMA, booted with cma=, hugepages=
+     * and crashkernel=; movable allocations then reach the CMA area and the checker still passes.
+     */
+    @Test
+    void cmaHugepagesAndCrashkernelOnQemu2g() throws Exception {
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot --machine qemu-2g --config CONFIG_CMA=y --cmdline"
+                + " 'cma=64M hugepages=16 crashkernel=256M'; mm:meminfo; mm:alloc -o 10 -n 390 --gfp GFP_HIGHUSER_MOVABLE;"
+                + " mm:zoneinfo; mm:check");
+        assertEquals(0, r.rc(), r.toString());
+        String out = r.out();
+        assertTrue(out.matches("(?s).*\\] cma: Reserved 64 MiB at 0x[0-9a-f]{16} on node -1\n.*"), out);
+        assertTrue(out.contains("] crashkernel reserved: "), out);
+        assertTrue(out.contains(", 65536K cma-reserved)\n"), out);
+        assertTrue(out.contains("HugePages_Total:      16\n"), out);
+        assertTrue(out.contains("CmaTotal:          65536 kB\nCmaFree:           65536 kB\n"), out);
+        assertTrue(out.matches("(?s).*\n        cma      16384\n.*\n      nr_free_cma  [0-9]{1,4}\n.*"), out);
+        assertTrue(out.trim().endsWith("OK"), out);
+    }
+
     @Test
     void allocPageFreeAndCheckInScriptMode() throws Exception {
         Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine tiny; mm:alloc -o 2 --gfp 'GFP_KERNEL|__GFP_ZERO' --caller a,b;"

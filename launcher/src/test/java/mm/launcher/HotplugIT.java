@@ -15,6 +15,19 @@ class HotplugIT {
         return Path.of("..", "scripts", name).toAbsolutePath().normalize().toString();
     }
 
+    /** Out of the box (the reference 6.12 build onlines hot-added memory), mm:memory is the real sysfs listing. */
+    @Test
+    void qemu2gMemoryBlocksAreTheRealKernelsByteForByte() throws Exception {
+        String expected;
+        try (var in = HotplugIT.class.getResourceAsStream("/refdata/qemu-2g-memory-blocks.txt")) {
+            expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Mmkit.Result r = Mmkit.run("-c", "mm:boot -q --machine qemu-2g; mm:memory");
+        assertEquals(0, r.rc(), r::toString);
+        String out = r.out();
+        assertTrue(out.endsWith("\n" + expected), out);
+    }
+
     @Test
     void theHotplugTourRunsEveryStep() throws Exception {
         Mmkit.Result r = Mmkit.run(script("hotplug-tour.gogo"));

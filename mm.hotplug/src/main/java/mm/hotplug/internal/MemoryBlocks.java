@@ -35,7 +35,8 @@ final class MemoryBlocks {
     /** A new boot: auto_online_blocks starts from memhp_default_state= on the command line. */
     void newBoot() {
         String s = model.machine().options().extra().get("memhp_default_state");
-        autoOnline = s == null ? "offline" : checkAutoOnline(s);
+        // mhp_default_online_type: memhp_default_state= wins over the build's default (CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE)
+        autoOnline = s == null ? model.machine().config().mhpDefaultOnlineType() : checkAutoOnline(s);
     }
 
     long blockSizeBytes() { return probeMemoryBlockSize(hs.bootEndPfn() << Mm.PAGE_SHIFT, model.machine()); }

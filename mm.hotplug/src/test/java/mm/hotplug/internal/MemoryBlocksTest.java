@@ -19,9 +19,8 @@ class MemoryBlocksTest {
 
     @Test
     void qemu2gListsTheBlocksOfTheRealKernel() throws Exception {
-        // the reference boot ran with auto_online_blocks=online (Debian's default online type)
-        Machine m = Rig.withExtra(Rig.machine("qemu-2g"), Map.of("memhp_default_state", "online"));
-        Rig rig = new Rig(m);
+        // out of the box: the reference 6.12 build onlines hot-added memory (CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=y)
+        Rig rig = new Rig(Rig.asShipped("qemu-2g"));
         String expected;
         try (InputStream in = getClass().getResourceAsStream("/refdata/qemu-2g-memory-blocks.txt")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -30,6 +29,13 @@ class MemoryBlocksTest {
         assertEquals(expected.strip(), got.strip());
         assertTrue(rig.model.dmesg().stream().anyMatch(l -> l.endsWith("x86/mm: Memory block size: 128MB")),
                 "memory_dev_init prints the block size during boot");
+    }
+
+    @Test
+    void the61PresetLeavesHotAddedBlocksOffline() throws Exception {
+        Rig rig = new Rig(Rig.asShipped("qemu-2g").withConfig(mm.machine.api.KernelConfig.preset("6.1")));
+        String got = print(() -> new HotplugCommands(rig.hp, rig.model, rig.variants, TextPrinter.INSTANCE).memory());
+        assertTrue(got.contains("auto_online_blocks=offline\n"), got);
     }
 
     @Test

@@ -44,7 +44,18 @@ final class Rig {
 
     static Rig builtin(String name) { return new Rig(machine(name)); }
 
+    /**
+     * A shipped machine built so that hot-added memory stays offline until a test onlines it
+     * (CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=n, the 6.1 build's default; the reference 6.12 build onlines it at once:
+     * {@link #asShipped}).
+     */
     static Machine machine(String name) {
+        Machine m = asShipped(name);
+        return m.withConfig(m.config().with("CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE", "n"));
+    }
+
+    /** A shipped machine as it is, with the reference kernel's build. */
+    static Machine asShipped(String name) {
         try {
             return new MachineServiceImpl().builtin(name).orElseThrow();
         } catch (Exception e) {

@@ -6,12 +6,13 @@ import java.util.Map;
 /**
  * An immutable machine description: what mm.core boots. Built by {@link MachineService} from a machine file or a
  * real kernel's dmesg. {@code distance[i][j]} is the SLIT distance between the i-th and j-th entries of
- * {@code nodes}. {@code timing} holds the cost-model parameters of this machine's hardware (docs/timing-model.md).
+ * {@code nodes}. {@code timing} holds the cost-model parameters of this machine's hardware (docs/timing-model.md);
+ * {@code config} the kernel's build (its version preset and CONFIG_ options).
  */
 public record Machine(String name, String source, List<NumaNode> nodes, int[][] distance, List<E820Range> e820,
                       List<HotplugRange> hotplug, List<Reservation> reservations, List<MemblockOp> memblockOps,
                       List<LateFree> lateFrees, BootOptions options, BootWorkload workload, KernelImage kernel,
-                      Map<String, Double> timing) {
+                      Map<String, Double> timing, KernelConfig config) {
     /** MAX_NUMNODES: NODES_SHIFT 10 in the Debian config the reference kernel was built with. */
     public static final int MAX_NUMNODES = 1024;
     /** NR_PAGE_ORDERS of x86-64 (orders 0..MAX_PAGE_ORDER 10): the boot workload's order weights. */
@@ -25,16 +26,32 @@ public record Machine(String name, String source, List<NumaNode> nodes, int[][] 
         memblockOps = List.copyOf(memblockOps);
         lateFrees = List.copyOf(lateFrees);
         timing = Map.copyOf(timing);
+        if (config == null) config = KernelConfig.defaults();
+    }
+
+    /** A machine with the reference kernel's build ({@link KernelConfig#defaults()}). */
+    public Machine(String name, String source, List<NumaNode> nodes, int[][] distance, List<E820Range> e820,
+                   List<HotplugRange> hotplug, List<Reservation> reservations, List<MemblockOp> memblockOps,
+                   List<LateFree> lateFrees, BootOptions options, BootWorkload workload, KernelImage kernel,
+                   Map<String, Double> timing) {
+        this(name, source, nodes, distance, e820, hotplug, reservations, memblockOps, lateFrees, options, workload,
+                kernel, timing, KernelConfig.defaults());
+    }
+
+    /** The same machine with another kernel build. */
+    public Machine withConfig(KernelConfig c) {
+        return new Machine(name, source, nodes, distance, e820, hotplug, reservations, memblockOps, lateFrees, options,
+                workload, kernel, timing, c);
     }
 
     public Machine withOptions(BootOptions o) {
         return new Machine(name, source, nodes, distance, e820, hotplug, reservations, memblockOps, lateFrees, o,
-                workload, kernel, timing);
+                workload, kernel, timing, config);
     }
 
     public Machine withWorkload(BootWorkload w) {
         return new Machine(name, source, nodes, distance, e820, hotplug, reservations, memblockOps, lateFrees, options,
-                w, kernel, timing);
+                w, kernel, timing, config);
     }
 
     /** Sum of the usable e820 ranges in bytes. */

@@ -69,6 +69,14 @@ final class BootOptionParser {
                             + " SIZE@OFFSET, SIZE,high, SIZE,low or START-[END]:SIZE[,...], got '" + opt + "'");
                 }
             }
+            case "cma" -> {
+                // early_cma: cma=nn[MG][@start[MG][-end[MG]]] (the area itself needs CONFIG_DMA_CMA, see config)
+                String size = "(0x[0-9a-fA-F]+|[0-9]+)[KMGTPE]?";
+                if (value == null || !value.matches(size + "(@" + size + "(-" + size + ")?)?")) {
+                    throw new OptionException(value == null ? key.length() : vo, "expected cma=SIZE, SIZE@START or"
+                            + " SIZE@START-END, got '" + opt + "'");
+                }
+            }
             case "hugepagesz", "default_hugepagesz" -> {
                 long sz = value == null ? -1 : Sizes.parse(value);
                 if (sz != 2L << 20 && sz != 1L << 30) throw new OptionException(value == null ? key.length() : vo,

@@ -15,6 +15,7 @@ import mm.machine.api.BootWorkload;
 import mm.machine.api.E820Range;
 import mm.machine.api.E820Type;
 import mm.machine.api.HotplugRange;
+import mm.machine.api.KernelConfig;
 import mm.machine.api.KernelImage;
 import mm.machine.api.LateFree;
 import mm.machine.api.Machine;
@@ -31,7 +32,7 @@ import mm.machine.api.Sizes;
  */
 final class DmesgImporter {
     // Kinds of lines, as reported in ImportResult.used (in this order).
-    static final String E820 = "e820", NUMA = "numa", CPUS = "cpus", CMDLINE = "cmdline", KERNEL = "kernel-image", WORKLOAD = "workload-calibration",
+    static final String E820 = "e820", NUMA = "numa", CPUS = "cpus", CMDLINE = "cmdline", KERNEL = "kernel-image", VERSION = "version", CMA = "cma", WORKLOAD = "workload-calibration",
             INITRD = "initrd", LATE_FREE = "late-free", DUMP = "memblock-dump",
             DUMP_RESERVED = "memblock-dump-reserved", OP = "memblock-op", ALLOC = "memblock-alloc";
 
@@ -62,7 +63,9 @@ final class DmesgImporter {
     private static final Pattern P_TOPO = Pattern.compile("^CPU topo: (.*?):\\s*([0-9]+)$");
     private static final Pattern P_NODE_CPUS = Pattern.compile("^\\.\\.\\.\\. node\\s+#([0-9]+), CPUs:(.*)$");
     private static final Pattern P_MEMORY = Pattern.compile("^Memory: ([0-9]+)K/([0-9]+)K available \\(([0-9]+)K kernel "
-            + "code, ([0-9]+)K rwdata, ([0-9]+)K rodata, ([0-9]+)K init, ([0-9]+)K bss, ([0-9]+)K reserved");
+            + "code, ([0-9]+)K rwdata, ([0-9]+)K rodata, ([0-9]+)K init, ([0-9]+)K bss, ([0-9]+)K reserved(?:, ([0-9]+)K cma-reserved)?");
+    /** cma_declare_contiguous_nid's line: the kernel was built with CMA (CONFIG_DMA_CMA). */
+    private static final Pattern P_CMA = Pattern.compile("^cma: Reserved [0-9]+ MiB at 0x[0-9a-f]+( on node -?[0-9]+)?$");
     private static final Pattern P_PAGE_EXT = Pattern.compile("^allocated ([0-9]+) bytes of page_ext$");
     private static final Pattern P_EARLY_FOUND =
             Pattern.compile("^Node ([0-9]+), zone\\s+(\\S+): page owner found early allocated ([0-9]+) pages$");
@@ -122,6 +125,14 @@ final class DmesgImporter {
     private int pendingAllocs;
     private boolean linuxVersionSeen;
     private long memLineAllocated = -1, pageExtBytes = -1, earlyFound = -1;
+    /** The kernel release of the Linux version line (null: none), and where the log printed its Memory: line. */
+    private String release;
+    private int memoryLineNo;
+    /** The log shows a CMA area (its cma: line, or cma-reserved in the Memory: line): the build has CONFIG_CMA. */
+    private boolean cmaSeen;
+    private boolean memoryLineBeforeDeferred;
+    private static final Pattern P_VERSION = Pattern.compile("^Linux version (\\S+)");
+    private static final Pattern P_DEFERRED = Pattern.compile("^node [0-9]+ deferred pages initialised in [0-9]+ms$");
 
     private DmesgImporter(String file) {
         this.file = file;
@@ -133,8 +144,11 @@ final class DmesgImporter {
      * early scan found minus page_ext's own storage, or else the pages not free at the Memory: line; split between
      * the early and mid windows (EARLY_WINDOW_SHARE, or exactly when the log is an early_page_ext boot).
      */
-    private BootWorkload calibratedWorkload(BootOptions o) {
+    private BootWorkload calibratedWorkload(BootOptions o, KernelConfig config) {
         BootWorkload d = BootWorkload.defaults();
+        // printed right after memblock_free_all (6.1's mm_init, and any log that prints it before deferred init):
+        // the pages not free then are the ones still deferred, not boot allocations, so the line calibrates nothing
+        if (memoryLineBeforeDeferred || config.memoryLineBeforeDeferredInit()) memLineAllocated = -1;
         long pageExtPages = pageExtBytes > 0 ? pageExtBytes / 4096 : 0;
         long early, mid;
         if (earlyFound >= 0 && pageExtBytes > 0 && o.earlyPageExt()) {
@@ -205,6 +219,14 @@ final class DmesgImporter {
             }
             String msg = message(raw);
             if (msg.startsWith("Linux version ")) {
+                Matcher v = P_VERSION.matcher(msg);
+                if (!linuxVersionSeen && v.find() && KernelConfig.presetFor(v.group(1)) != null) {
+                    // the kernel's version chooses its build preset and how its version-dependent lines read
+                    release = v.group(1);
+                    linuxVersionSeen = true;
+                    use(VERSION);
+                    continue;
+                }
                 if (linuxVersionSeen) {
                     stopped = true; // a second boot in the same log: only the first one is imported
                     skipped++;
@@ -383,11 +405,25 @@ final class DmesgImporter {
             use(CPUS);
             return 1;
         }
+        if (P_CMA.matcher(m).matches()) {
+            cmaSeen = true;
+            use(CMA);
+            return 1;
+        }
+        if (P_DEFERRED.matcher(m).matches()) {
+            if (memoryLineNo > 0) memoryLineBeforeDeferred = true;
+            use(WORKLOAD);
+            return 1;
+        }
         if ((x = P_MEMORY.matcher(m)).find()) {
+            // a deferred-init line follows it when the kernel prints it before deferred init (6.1)
+            memoryLineBeforeDeferred = false;
             kernel = new KernelImage(Long.parseLong(x.group(3)), Long.parseLong(x.group(4)),
                     Long.parseLong(x.group(5)), Long.parseLong(x.group(6)), Long.parseLong(x.group(7)));
             // pages not free when the Memory: line was printed: physpages - reserved - available
             memLineAllocated = (Long.parseLong(x.group(2)) - Long.parseLong(x.group(8)) - Long.parseLong(x.group(1))) / 4;
+            memoryLineNo = lineNo;
+            if (x.group(9) != null && Long.parseLong(x.group(9)) > 0) cmaSeen = true;
             kernelLine = lineNo;
             use(KERNEL);
             return 1;
@@ -559,8 +595,12 @@ final class DmesgImporter {
         List<MemblockOp> memblockOps = new ArrayList<>(dumpReserved);
         memblockOps.addAll(ops);
 
+        // the kernel's build: the preset of its version (the reference 6.12 build when the log does not say)
+        KernelConfig config = KernelConfig.preset(release == null ? "6.12" : KernelConfig.presetFor(release));
+        if (cmaSeen) config = config.with("CONFIG_CMA", "y");
         Machine m = new Machine(name, file, nodes, null, map, hotplug, reservations, memblockOps, lateFrees,
-                opts.build(), calibratedWorkload(opts.build()), kernel != null ? kernel : KernelImage.defaults(), Map.of());
+                opts.build(), calibratedWorkload(opts.build(), config), kernel != null ? kernel : KernelImage.defaults(),
+                Map.of(), config);
         // what we import must be a valid machine file
         String rendered = MachineRenderer.render(m);
         try {
@@ -571,7 +611,7 @@ final class DmesgImporter {
             throw contradiction(e, rendered.split("\n", -1), m);
         }
         Map<String, Integer> u = new LinkedHashMap<>();
-        for (String k : List.of(E820, NUMA, CPUS, CMDLINE, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
+        for (String k : List.of(VERSION, E820, NUMA, CPUS, CMDLINE, CMA, KERNEL, INITRD, LATE_FREE, WORKLOAD, DUMP, DUMP_RESERVED, OP, ALLOC)) {
             if (used.containsKey(k)) u.put(k, used.get(k));
         }
         return new ImportResult(m, u, skipped);

@@ -14,6 +14,7 @@ import mm.machine.api.BootWorkload;
 import mm.machine.api.E820Range;
 import mm.machine.api.E820Type;
 import mm.machine.api.HotplugRange;
+import mm.machine.api.KernelConfig;
 import mm.machine.api.KernelImage;
 import mm.machine.api.LateFree;
 import mm.machine.api.Machine;
@@ -30,7 +31,7 @@ import mm.machine.api.Sizes;
  */
 final class MachineParser {
     static final String KEYWORDS =
-            "machine, node, distance, e820, memory, hotplug, reserve, latefree, kernel, cmdline, workload, timing, memblock";
+            "machine, node, distance, e820, memory, hotplug, reserve, latefree, kernel, config, cmdline, workload, timing, memblock";
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-]+");
     private static final Pattern SYMBOL_NAME = Pattern.compile("[A-Za-z0-9_./+-]+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
@@ -99,6 +100,11 @@ final class MachineParser {
     private KernelImage kernel;
     private Line kernelLine;
     private BootWorkload workload;
+    private String configVersion = "6.12";
+    private Line configVersionLine;
+    private final Map<String, String> configOptions = new LinkedHashMap<>();
+    private final Map<String, Integer> configLines = new HashMap<>();
+    private final Map<String, Tok> configToks = new HashMap<>();
     private Line workloadLine;
     private final BootOptionParser options = new BootOptionParser();
     private final Map<String, Double> timing = new LinkedHashMap<>();
@@ -273,6 +279,7 @@ final class MachineParser {
             case "reserve" -> reserve();
             case "latefree" -> lateFree();
             case "kernel" -> kernel();
+            case "config" -> config();
             case "cmdline" -> cmdline();
             case "workload" -> workload();
             case "timing" -> timing();
@@ -475,6 +482,38 @@ final class MachineParser {
         }
         kernel = new KernelImage(code, rw, ro, init, bss);
         kernelLine = line;
+    }
+
+    /**
+     * {@code config VERSION} (a preset: the Debian config of that kernel) or {@code config CONFIG_NAME=y|n} (one
+     * build option on top of it; docs/machine-format.md). The version comes first in effect wherever it is written.
+     */
+    private void config() throws MachineFormatException {
+        String what = "a kernel version (" + String.join(", ", KernelConfig.VERSIONS) + ") or CONFIG_NAME=y|n";
+        Tok t = next(what);
+        int eq = t.text.indexOf('=');
+        if (eq < 0) {
+            if (!KernelConfig.VERSIONS.contains(t.text)) {
+                throw err(t, t.text.startsWith("CONFIG_") ? "expected " + t.text + "=y or " + t.text + "=n"
+                        : "unknown kernel version '" + t.text + "' (presets: " + String.join(", ",
+                        KernelConfig.VERSIONS) + ")");
+            }
+            if (configVersionLine != null) {
+                throw err(t, "the kernel version is given twice (first on line " + configVersionLine.no + ")");
+            }
+            configVersion = t.text;
+            configVersionLine = line;
+        } else {
+            String key = t.text.substring(0, eq), value = t.text.substring(eq + 1);
+            String why = KernelConfig.check("6.12", key, value);
+            if (why != null) throw err(line.no, t.col + (KernelConfig.OPTIONS.contains(key) ? eq + 1 : 0), why);
+            Integer first = configLines.get(key);
+            if (first != null) throw err(t, key + " is given twice (first on line " + first + ")");
+            configOptions.put(key, value);
+            configLines.put(key, line.no);
+            configToks.put(key, t);
+        }
+        end(eq < 0 ? "the version" : "the option");
     }
 
     private void cmdline() throws MachineFormatException {
@@ -817,9 +856,23 @@ final class MachineParser {
 
         String mname = name != null ? name : defaultName(file);
         BootOptions opts = options.build();
+        // the build: the version preset, then the options (one that the version lacks is named where it was set)
+        KernelConfig config = KernelConfig.preset(configVersion);
+        for (Map.Entry<String, String> e : configOptions.entrySet()) {
+            String why = KernelConfig.check(configVersion, e.getKey(), e.getValue());
+            if (why != null) throw err(configLines.get(e.getKey()), configToks.get(e.getKey()).col(), why);
+            config = config.with(e.getKey(), e.getValue());
+        }
+        if (configOptions.keySet().stream().filter(k -> k.startsWith("CONFIG_MHP_DEFAULT_ONLINE_TYPE_")
+                || k.equals("CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE")).count() > 1) {
+            String second = configOptions.keySet().stream().filter(k -> k.startsWith("CONFIG_MHP_DEFAULT_ONLINE_TYPE_")
+                    || k.equals("CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE")).skip(1).findFirst().orElseThrow();
+            throw err(configLines.get(second), configToks.get(second).col(), "the default online type is given twice (a kernel builds one:"
+                    + " CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE, or one CONFIG_MHP_DEFAULT_ONLINE_TYPE_* choice)");
+        }
         return new Machine(mname, file, nn, dist, map, hp, reservations, memblockOps, lateFrees, opts,
                 workload != null ? workload : BootWorkload.defaults(), kernel != null ? kernel : KernelImage.defaults(),
-                timing);
+                timing, config);
     }
 
     /** The file name without directories and extension, made into a valid machine name. */

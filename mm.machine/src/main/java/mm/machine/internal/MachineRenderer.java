@@ -100,6 +100,12 @@ final class MachineRenderer {
                 .append(k.rodataK()).append("K init ").append(k.initK()).append("K bss ").append(k.bssK())
                 .append("K\n");
 
+        List<String> config = m.config().statements();
+        if (!config.isEmpty()) {
+            sb.append("\n# kernel build: version preset and CONFIG_ options on top of it\n");
+            for (String c : config) sb.append(c).append('\n');
+        }
+
         BootOptions o = m.options();
         String cmd = o.cmdline();
         sb.append("\n# boot options, in the kernel's spelling\n");

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import mm.machine.api.BootWorkload;
 import mm.machine.api.BootOptions;
 import mm.machine.api.E820Range;
 import mm.machine.api.E820Type;
@@ -142,8 +143,11 @@ class DmesgImportTest {
         assertEquals(6, u.get("memblock-dump")); // header, sizes, 2 counts, 2 memory regions
         assertEquals(62, u.get("memblock-op"));
         assertEquals(48, u.get("memblock-alloc"));
-        assertEquals(3, u.get("workload-calibration")); // allocated ... bytes of page_ext, 2 x page owner found early
-        assertEquals(List.of("e820", "numa", "cpus", "cmdline", "kernel-image", "initrd", "late-free",
+        // allocated ... bytes of page_ext, 2 x page owner found early, node 0 deferred pages initialised
+        assertEquals(4, u.get("workload-calibration"));
+        assertEquals(1, u.get("version"));
+        assertEquals("6.12", r.machine().config().version());
+        assertEquals(List.of("version", "e820", "numa", "cpus", "cmdline", "kernel-image", "initrd", "late-free",
                 "workload-calibration", "memblock-dump", "memblock-dump-reserved", "memblock-op", "memblock-alloc"), List.copyOf(u.keySet()));
         int nonBlank = (int) resource(FIXTURE).lines().filter(l -> !l.isBlank()).count();
         int used = u.values().stream().mapToInt(Integer::intValue).sum();
@@ -226,9 +230,9 @@ class DmesgImportTest {
                 new LateFree("text-rodata-gap", 2040, -1)), m.lateFrees());
         assertTrue(m.memblockOps().isEmpty());
 
-        assertEquals(Map.of("e820", 8, "numa", 8, "cpus", 2, "cmdline", 2, "kernel-image", 1, "initrd", 1,
-                "late-free", 3), r.used());
-        assertEquals(7, r.skipped(), "banner, Linux version, RAM map title, NX, 2 NODE_DATA");
+        assertEquals(Map.of("version", 1, "e820", 8, "numa", 8, "cpus", 2, "cmdline", 2, "kernel-image", 1,
+                "initrd", 1, "late-free", 3), r.used());
+        assertEquals(6, r.skipped(), "banner, RAM map title, NX, 2 NODE_DATA");
         assertSameMachine(m, svc.parse(m.source(), svc.render(m)));
     }
 
@@ -305,6 +309,29 @@ class DmesgImportTest {
     }
 
     @Test
+    void theVersionLineChoosesTheBuildAndACmaAreaTurnsCmaOn() throws Exception {
+        String log = """
+                [    0.000000] Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1
+                [    0.000000] Command line: console=ttyS0 cma=64M
+                [    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable
+                [    0.000000] BIOS-e820: [mem 0x0000000000100000-0x000000007ffdffff] usable
+                [    0.000000] cma: Reserved 64 MiB at 0x000000007b000000
+                [    0.000000] Memory: 220000K/2096632K available (16384K kernel code, 2500K rwdata, 6884K rodata, 4268K init, 4896K bss, 83340K reserved, 65536K cma-reserved)
+                [    0.946250] node 0 deferred pages initialised in 5ms
+                """;
+        ImportResult r = svc.importDmesgText("x", log);
+        assertEquals("6.1", r.machine().config().version());
+        assertTrue(r.machine().config().cma());
+        assertEquals(1, r.used().get("version"));
+        assertEquals(1, r.used().get("cma"));
+        // printed before deferred init: the Memory: line calibrates nothing, the workload keeps its defaults
+        assertEquals(BootWorkload.defaults().midPages(), r.machine().workload().midPages());
+        assertEquals("6.12", svc.importDmesgText("y", log.replace("6.1.0-28-amd64", "6.12.117")).machine().config()
+                .version());
+        assertSameMachine(r.machine(), svc.parse("x", svc.render(r.machine())));
+    }
+
+    @Test
     void secondBootInTheSameLogIsIgnored() throws Exception {
         String one = """
                 [    0.000000] Linux version 6.12
@@ -313,7 +340,7 @@ class DmesgImportTest {
                 """;
         ImportResult r = svc.importDmesgText("x", one + one.replace("2 CPUs", "4 CPUs"));
         assertEquals(2, r.machine().nodes().get(0).cpus());
-        assertEquals(4, r.skipped());
+        assertEquals(3, r.skipped()); // the second boot's lines (its Linux version line ends the import)
     }
 
     @Test

@@ -478,4 +478,34 @@ class MachineFormatTest {
         assertTrue(nf.getMessage().startsWith("no machine file 'nosuch' and no built-in machine of that name"));
         assertEquals("tiny", svc.current().name());
     }
+
+    @Test
+    void kernelBuildConfiguration() throws Exception {
+        String base = "node 0 cpus 1\ne820 0x0-0x7fffffff usable node 0\n";
+        Machine d = MachineParser.parse("m", base);
+        assertEquals("6.12", d.config().version());
+        assertEquals("online", d.config().mhpDefaultOnlineType(), "Debian 6.12: CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=y");
+        assertFalse(d.config().cma());
+        Machine m = MachineParser.parse("m", base + "config 6.1\nconfig CONFIG_CMA=y\nconfig CONFIG_PAGE_OWNER=n\n");
+        assertEquals("6.1", m.config().version());
+        assertEquals("offline", m.config().mhpDefaultOnlineType());
+        assertTrue(m.config().cma() && m.config().dmaCma());
+        assertFalse(m.config().pageOwner());
+        assertTrue(m.config().memoryLineBeforeDeferredInit());
+        assertEquals(m.config(), MachineParser.parse("m", MachineRenderer.render(m)).config(), "render round trip");
+        assertEquals("online_movable", MachineParser.parse("m", base
+                + "config CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y\n").config().mhpDefaultOnlineType());
+        MachineFormatException e = assertThrows(MachineFormatException.class,
+                () -> MachineParser.parse("m", base + "config 5.4\n"));
+        assertEquals("m:3:8: unknown kernel version '5.4' (presets: 6.12, 6.1)", e.getMessage());
+        e = assertThrows(MachineFormatException.class, () -> MachineParser.parse("m", base + "config CONFIG_CMA=m\n"));
+        assertEquals("m:3:19: expected CONFIG_CMA=y or CONFIG_CMA=n, got 'CONFIG_CMA=m'", e.getMessage());
+        e = assertThrows(MachineFormatException.class, () -> MachineParser.parse("m", base + "config CONFIG_SLUB=y\n"));
+        assertTrue(e.getMessage().startsWith("m:3:8: unknown build option 'CONFIG_SLUB'"), e.getMessage());
+        e = assertThrows(MachineFormatException.class,
+                () -> MachineParser.parse("m", base + "config CONFIG_UNACCEPTED_MEMORY=y\nconfig 6.1\n"));
+        assertEquals("m:3:8: CONFIG_UNACCEPTED_MEMORY does not exist in 6.1 (added in 6.5)", e.getMessage());
+        e = assertThrows(MachineFormatException.class, () -> MachineParser.parse("m", base + "cmdline cma=64Q\n"));
+        assertTrue(e.getMessage().startsWith("m:3:13: expected cma=SIZE"), e.getMessage());
+    }
 }

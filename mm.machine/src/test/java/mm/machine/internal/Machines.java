@@ -43,6 +43,7 @@ final class Machines {
         assertEquals(a.reservations(), b.reservations(), "reservations");
         assertEquals(a.memblockOps(), b.memblockOps(), "memblock ops");
         assertEquals(a.lateFrees(), b.lateFrees(), "late frees");
+        assertEquals(a.config(), b.config(), "kernel build");
         // options made in code have no written command line; after a round trip they have the rendered one
         if (a.options().words().isEmpty()) assertEquals(a.options().cmdline(), b.options().cmdline(), "command line");
         else assertEquals(a.options().words(), b.options().words(), "command line");

@@ -84,7 +84,8 @@ public final class PageOwnerImpl implements PageOwner, PageExtClient, PageAllocH
 
     @Override public String name() { return "page_owner"; }
 
-    @Override public boolean need(Machine machine) { return machine.options().pageOwner(); }
+    /** need_page_owner: page_owner=on, in a kernel built with CONFIG_PAGE_OWNER (else the word is unknown). */
+    @Override public boolean need(Machine machine) { return machine.config().pageOwner() && machine.options().pageOwner(); }
 
     @Override public int size() { return RECORD_SIZE; }
 

@@ -15,6 +15,7 @@ import mm.core.api.PageFlags;
 import mm.core.api.PageInfo;
 import mm.core.api.ProcFile;
 import mm.machine.api.Machine;
+import mm.machine.api.MachineFormatException;
 import mm.machine.api.MachineService;
 import mm.machine.api.Sizes;
 import mm.shell.api.Column;
@@ -76,7 +77,12 @@ public final class CoreCommands {
             @Parameter(names = {"--progress"}, presentValue = "true", absentValue = "false") boolean showProgress,
             @Descriptor("make the run reproducible with this seed from now on (the boot workload, the guest workloads'"
                     + " default seed); the output then shows modelled times only")
-            @Parameter(names = {"--seed"}, absentValue = NO_SEED) String seed)
+            @Parameter(names = {"--seed"}, absentValue = NO_SEED) String seed,
+            @Descriptor("the kernel build for this boot, on top of the machine's: a version preset (6.12, 6.1) and"
+                    + " CONFIG_NAME=y|n words, space-separated (docs/machine-format.md)")
+            @Parameter(names = {"--config"}, absentValue = "") String config,
+            @Descriptor("boot options added to the machine's command line for this boot, in the kernel's spelling")
+            @Parameter(names = {"--cmdline"}, absentValue = "") String cmdline)
             throws Exception {
         long seedValue = 0;
         if (!seed.equals(NO_SEED)) {
@@ -92,11 +98,12 @@ public final class CoreCommands {
                     + " helper threads per node (0 or absent: the node's CPUs), got " + deferredThreads);
         }
         Machine m = machineFile.isEmpty() ? machines.current() : loadMachine(machineFile);
+        m = withBuildAndCmdline(m, config.trim(), cmdline.trim());
         if (deferredThreads > 0) {
             Map<String, Double> t = new LinkedHashMap<>(m.timing());
             t.put("deferred_threads", (double) deferredThreads);
             m = new Machine(m.name(), m.source(), m.nodes(), m.distance(), m.e820(), m.hotplug(), m.reservations(),
-                    m.memblockOps(), m.lateFrees(), m.options(), m.workload(), m.kernel(), t);
+                    m.memblockOps(), m.lateFrees(), m.options(), m.workload(), m.kernel(), t, m.config());
         }
         if (!seed.equals(NO_SEED)) model.setSeed(seedValue);
         long t0 = System.nanoTime();
@@ -106,6 +113,50 @@ public final class CoreCommands {
                 : p.during(m, showProgress, System.err, () -> model.boot(booting));
         double wallMs = (System.nanoTime() - t0) / 1e6;
         print(bootReport(r, wallMs, quiet));
+    }
+
+    /**
+     * The machine with {@code --config} words applied to its build and {@code --cmdline} words appended to its command
+     * line (as a later {@code cmdline} statement would: a later option overrides an earlier one); checked as the
+     * machine file's statements are, the first problem naming the option and the word.
+     */
+    Machine withBuildAndCmdline(Machine m, String config, String cmdline) {
+        if (!config.isEmpty()) {
+            mm.machine.api.KernelConfig c = m.config();
+            for (String w : config.split("[\\s,]+")) {
+                int eq = w.indexOf('=');
+                if (eq < 0) {
+                    if (!mm.machine.api.KernelConfig.VERSIONS.contains(w)) throw new IllegalArgumentException("--config: "
+                            + "unknown kernel version '" + w + "' (presets: " + String.join(", ",
+                            mm.machine.api.KernelConfig.VERSIONS) + "; options are written CONFIG_NAME=y|n)");
+                    try {
+                        c = c.withVersion(w);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--config: " + e.getMessage());
+                    }
+                    continue;
+                }
+                String why = mm.machine.api.KernelConfig.check(c.version(), w.substring(0, eq), w.substring(eq + 1));
+                if (why != null) throw new IllegalArgumentException("--config: " + why);
+                c = c.with(w.substring(0, eq), w.substring(eq + 1));
+            }
+            try {
+                m = m.withConfig(c);
+            } catch (IllegalArgumentException e) {
+                // an option the machine's build set that the chosen version lacks
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
+        }
+        if (!cmdline.isEmpty()) {
+            try {
+                m = machines.parse(m.name(), machines.render(m) + "\ncmdline " + cmdline + "\n").withConfig(m.config());
+            } catch (MachineFormatException e) {
+                String msg = e.getMessage();
+                String why = msg.substring(msg.indexOf(": ", msg.indexOf(':') + 1) + 2);
+                throw new IllegalArgumentException("--cmdline: " + why);
+            }
+        }
+        return m;
     }
 
     private Machine loadMachine(String spec) throws Exception {

@@ -178,6 +178,12 @@ public class MachineCommands {
         sb.append("Kernel image: ").append(k.codeK()).append("K kernel code, ").append(k.rwdataK())
                 .append("K rwdata, ").append(k.rodataK()).append("K rodata, ").append(k.initK()).append("K init, ")
                 .append(k.bssK()).append("K bss\n");
+        mm.machine.api.KernelConfig c = m.config();
+        sb.append("Kernel build: ").append(c.version()).append(" preset");
+        c.options().forEach((key, v) -> sb.append(", ").append(key).append('=').append(v));
+        sb.append(" (auto_online_blocks ").append(c.mhpDefaultOnlineType()).append(", CMA ")
+                .append(c.cma() ? "yes" : "no").append(", page_owner ").append(c.pageOwner() ? "built in" : "not built")
+                .append(")\n");
         BootOptions o = m.options();
         sb.append("Command line: ").append(cmdline(o)).append('\n');
         sb.append("  deferred_struct_page_init=").append(o.deferredStructPageInit() ? "on" : "off")
@@ -257,6 +263,9 @@ public class MachineCommands {
         KernelImage k = m.kernel();
         d.put("kernel", map("code_kib", k.codeK(), "rwdata_kib", k.rwdataK(), "rodata_kib", k.rodataK(),
                 "init_kib", k.initK(), "bss_kib", k.bssK()));
+        d.put("config", map("version", m.config().version(), "options", m.config().options(),
+                "mhp_default_online_type", m.config().mhpDefaultOnlineType(), "cma", m.config().cma(),
+                "page_owner", m.config().pageOwner(), "deferred_struct_page_init", m.config().deferredStructPageInit()));
         BootOptions o = m.options();
         Map<String, Object> od = new LinkedHashMap<>();
         od.put("cmdline", cmdline(o));

@@ -54,8 +54,8 @@ class MachineCommandsTest {
         }
         out = run(() -> cmd.machine("import-dmesg", log.toString()));
         assertEquals("Imported machine box from " + log + ": 2 node(s), 8 CPU(s), 8191 MiB usable in 3 e820 range(s)\n"
-                + "Lines used: e820 8, numa 8, cpus 2, cmdline 2, kernel-image 1, initrd 1, late-free 3\n"
-                + "Lines skipped: 7\n", out);
+                + "Lines used: version 1, e820 8, numa 8, cpus 2, cmdline 2, kernel-image 1, initrd 1, late-free 3\n"
+                + "Lines skipped: 6\n", out);
         assertEquals("box", svc.current().name());
         // the command line as the kernel printed it
         assertTrue(run(() -> cmd.machine("show")).contains("Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet "

@@ -92,6 +92,8 @@ public final class Boot {
             buildAllZonelists();
             timed("memblock_free_all", () -> deferredOps = memblockFreeAll.run());
             phase(BootPhase.MEMBLOCK_FREE_ALL);
+            // 6.1's mm_init: mem_init_print_info right after mem_init, before any deferred page is free
+            if (machine.config().memoryLineBeforeDeferredInit()) mmInit.memInitPrintInfo();
             k.pageAlloc.deferredGrowEnabled = mmInit.deferredStructPages();
             timed("early_allocations", () -> workload.run(k, BootPhase.EARLY_ALLOCATIONS));
             phase(BootPhase.EARLY_ALLOCATIONS);
@@ -126,10 +128,13 @@ public final class Boot {
 
     /** build_all_zonelists at boot: every zone gets the boot pagesets and the free-list hooks first. */
     private void buildAllZonelists() {
-        // start_kernel between setup_arch and mm_core_init: the command line, and the words nobody claimed
-        for (String l : KernelParams.lines(machine.options())) log.log(l);
+        // start_kernel between setup_arch and mm_core_init: the command line, and the words nobody claimed (6.1
+        // built the zonelists first, in start_kernel, and printed the command line after them)
+        boolean zonelistsFirst = machine.config().zonelistsBeforeCommandLine();
+        if (!zonelistsFirst) for (String l : KernelParams.lines(machine.options(), machine.config())) log.log(l);
         k.pageAlloc.bootPagesets(hooks.free());
         Zonelists.buildAllZonelists(k);
+        if (zonelistsFirst) for (String l : KernelParams.lines(machine.options(), machine.config())) log.log(l);
     }
 
     /**
@@ -137,6 +142,7 @@ public final class Boot {
      * (init_per_zone_wmark_min, THP's), the late frees, the late workload.
      */
     private void lateBoot(BootWorkloadRunner workload) {
+        k.cma.activate(k); // cma_init_reserved_areas: core_initcall
         DmaPool.atomicPoolInit(k, machine, log);
         Watermarks.initPerZoneWmarkMin(k, false);
         k.hugetlb = Hugetlb.init(k, machine.options(), log); // subsys_initcall

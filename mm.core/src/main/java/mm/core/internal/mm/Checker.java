@@ -43,6 +43,38 @@ final class Checker {
         if (out.size() < MAX_REPORTS) out.add(String.format(Locale.ROOT, fmt, args));
     }
 
+    /**
+     * CMA: NR_FREE_CMA_PAGES is what the CMA lists hold; a MIGRATE_CMA pageblock lies in the cma= area and every
+     * pageblock of the area that is in this zone is MIGRATE_CMA (or isolated), as many as the zone's cma_pages.
+     */
+    private static void checkCma(Kernel k, Zone z, String zn, List<String> out) {
+        long listed = 0;
+        for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) listed += z.nrFreeMt(o, Zone.MT_CMA) << o;
+        if (listed != z.freeCma) violation(out, "%s: NR_FREE_CMA_PAGES = %d but the CMA lists hold %d pages", zn, z.freeCma, listed);
+        long areaBlocks = 0;
+        long start = z.zoneStartPfn & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1);
+        for (long pb = start; pb < z.endPfn(); pb += Mm.PAGEBLOCK_NR_PAGES) {
+            long p = Math.max(pb, z.zoneStartPfn);
+            if (!k.mm.valid(p)) {
+                long next = k.mm.nextValidPfn(p);
+                if (next < 0 || next >= z.endPfn()) break;
+                pb = (next & ~(long) (Mm.PAGEBLOCK_NR_PAGES - 1)) - Mm.PAGEBLOCK_NR_PAGES;
+                continue;
+            }
+            if (!k.mm.initialised(p) || k.pageZone(k.mm.f(p)) != z) continue;
+            int mt = k.mm.pageblockMt(p);
+            boolean inArea = k.cma.contains(p);
+            if (mt == Zone.MT_CMA && !inArea) violation(out, "%s: pageblock %#x is MIGRATE_CMA outside the CMA area", zn, p);
+            if (inArea && z.cmaPages > 0) {
+                areaBlocks++;
+                if (mt != Zone.MT_CMA && mt != Zone.MT_ISOLATE)
+                    violation(out, "%s: pageblock %#x of the CMA area has migratetype %d", zn, p, mt);
+            }
+        }
+        if (z.cmaPages != areaBlocks * Mm.PAGEBLOCK_NR_PAGES && z.cmaPages > 0)
+            violation(out, "%s: cma_pages = %d but the zone holds %d pageblocks of the CMA area", zn, z.cmaPages, areaBlocks);
+    }
+
     private static void checkZone(Kernel k, Zone z, List<Zone.Pcp> pcps, List<String> out) {
         String zn = "node " + z.nid + " zone " + z.type.kernelName();
         long start = z.zoneStartPfn, end = z.endPfn();
@@ -94,6 +126,7 @@ final class Checker {
             if (orderCount != z.nrFree[o]) violation(out, "%s: nr_free[%d] = %d but the lists hold %d", zn, o, z.nrFree[o], orderCount);
         }
         if (freeTotal != z.freePages) violation(out, "%s: NR_FREE_PAGES = %d but the free lists hold %d pages", zn, z.freePages, freeTotal);
+        checkCma(k, z, zn, out);
         long pcpPages = 0;
         for (Zone.Pcp p : pcps) {
             int sum = 0;

@@ -3,6 +3,7 @@ package mm.core.internal.mm;
 import java.util.Locale;
 import mm.core.api.Memblock;
 import mm.machine.api.BootOptions;
+import mm.machine.api.KernelConfig;
 import mm.machine.api.Sizes;
 
 /**
@@ -56,10 +57,16 @@ final class Crashkernel {
         return new long[] {size, base, lowSize, high ? 1 : 0};
     }
 
-    /** reserve_crashkernel_generic; the log lines the kernel prints. */
-    static void reserve(Memblock mb, KernelLog log, BootOptions o) {
+    static void reserve(Memblock mb, KernelLog log, BootOptions o) { reserve(mb, log, o, KernelConfig.defaults()); }
+
+    /** reserve_crashkernel_generic (6.7 and later; 6.1: x86's own reserve_crashkernel); the lines it prints. */
+    static void reserve(Memblock mb, KernelLog log, BootOptions o, KernelConfig c) {
         long[] p = parse(o, mb.phys_mem_size());
         if (p == null) return;
+        if (c.version().equals("6.1")) {
+            reserve61(mb, log, p);
+            return;
+        }
         long size = p[0], base = p[1], lowSize = p[2];
         boolean high = p[3] == 1, fixed = base != 0;
         long searchBase = 0, searchEnd = LOW_MAX;
@@ -100,5 +107,53 @@ final class Crashkernel {
         }
         log.log(String.format(Locale.ROOT, "crashkernel reserved: 0x%016x - 0x%016x (%d MB)", got, got + size,
                 size >> 20));
+    }
+
+    /**
+     * 6.1's x86 reserve_crashkernel: the same search (low first from CRASH_ALIGN, then high; a fixed base at 1 MiB
+     * alignment) and crashkernel low memory above 4 GiB, with that kernel's lines ("Reserving 256MB of memory at
+     * 1712MB for crashkernel (System RAM: 2047MB)").
+     */
+    private static void reserve61(Memblock mb, KernelLog log, long[] p) {
+        long size = p[0], base = p[1], lowSize = p[2];
+        boolean high = p[3] == 1;
+        long totalMem = mb.phys_mem_size();
+        Memblock m = mb.caller("reserve_crashkernel+0x10d/0x1a0");
+        long got;
+        if (base == 0) {
+            got = high ? 0 : m.physAllocRange(size, CRASH_ALIGN, CRASH_ALIGN, LOW_MAX);
+            if (got == 0) got = mb.caller("reserve_crashkernel+0x10d/0x1a0").physAllocRange(size, CRASH_ALIGN,
+                    CRASH_ALIGN, HIGH_MAX);
+            if (got == 0) {
+                log.log("crashkernel reservation failed - No suitable area found.");
+                return;
+            }
+        } else {
+            got = m.physAllocRange(size, 1L << 20, base, base + size);
+            if (got != base) {
+                log.log("crashkernel reservation failed - memory is in use.");
+                return;
+            }
+        }
+        if (got >= LOW_MAX) {
+            // reserve_crashkernel_low
+            long lowMem = 0;
+            for (Memblock.Region r : mb.memory()) lowMem += Math.max(0, Math.min(r.base() + r.size(), LOW_MAX) - r.base());
+            long ls = lowSize < 0 ? DEFAULT_LOW : lowSize;
+            if (ls > 0) {
+                long lo = mb.caller("reserve_crashkernel_low+0x5d/0xe0").physAllocRange(ls, CRASH_ALIGN, CRASH_ALIGN,
+                        LOW_MAX);
+                if (lo == 0) {
+                    log.log(String.format(Locale.ROOT, "Cannot reserve %dMB crashkernel low memory, please try smaller"
+                            + " size.", ls >> 20));
+                    mb.caller("reserve_crashkernel+0x15e/0x1a0").physFree(got, size);
+                    return;
+                }
+                log.log(String.format(Locale.ROOT, "Reserving %dMB of low memory at %dMB for crashkernel (low RAM"
+                        + " limit: %dMB)", ls >> 20, lo >> 20, lowMem >> 20));
+            }
+        }
+        log.log(String.format(Locale.ROOT, "Reserving %dMB of memory at %dMB for crashkernel (System RAM: %dMB)",
+                size >> 20, got >> 20, totalMem >> 20));
     }
 }

@@ -204,7 +204,7 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
     /** nr_free per order and type and NR_FREE_PAGES from what the lists hold (zone lock held). */
     private void recount(Zone z) {
         MemmapImpl mm = kernel.mm;
-        long total = 0;
+        long total = 0, cma = 0;
         java.util.Arrays.fill(z.nrFree, 0);
         for (int li = 0; li < z.head.length; li++) {
             int order = li / Zone.NMT;
@@ -225,7 +225,9 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
             z.nrFreeMt[li] = n;
             z.nrFree[order] += n;
             total += n << order;
+            if (li % Zone.NMT == Zone.MT_CMA) cma += n << order;
         }
         z.freePages = total;
+        z.freeCma = cma;
     }
 }

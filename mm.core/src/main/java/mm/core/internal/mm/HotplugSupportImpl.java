@@ -400,6 +400,8 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     /** has_unmovable_pages for one pageblock (zone lock held): the first unmovable pfn, or -1. */
     private static long hasUnmovablePages(Kernel k, long pb) {
+        // a CMA pageblock belongs to its area: memory offline (MIGRATE_MOVABLE isolation) may not take it
+        if (k.mm.pageblockMt(pb) == Zone.MT_CMA) return pb;
         long end = pb + Mm.PAGEBLOCK_NR_PAGES;
         for (long p = pb; p < end; ) {
             MemmapImpl.Section s = k.mm.section(p);

@@ -66,6 +66,8 @@ public final class Kernel {
     public final java.util.List<long[]> atomicPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** hugetlb's boot pool (hugetlb_init); none until then. */
     Hugetlb hugetlb = Hugetlb.none();
+    /** The default CMA area (cma=), reserved in setup_arch and activated at core_initcall; none without cma=. */
+    Cma cma = Cma.none();
     /** min_free_kbytes as init_per_zone_wmark_min (and THP's recommendation) set it. */
     public long minFreeKbytes;
 

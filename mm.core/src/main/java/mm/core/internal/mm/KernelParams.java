@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import mm.machine.api.BootOptions;
+import mm.machine.api.KernelConfig;
 
 /**
  * init/main.c's view of the command line: start_kernel prints it ("Kernel command line: ..."), parse_args hands
@@ -49,13 +50,27 @@ final class KernelParams {
             // the emulator's machine knobs
             "deferred_struct_page_init", "hypervisor");
 
+    /**
+     * Parameters that exist only when their code is built: cma= (kernel/dma/contiguous.c, CONFIG_DMA_CMA) and
+     * page_owner= (mm/page_owner.c, CONFIG_PAGE_OWNER); without it the kernel passes the word to user space.
+     */
+    static boolean known(String key, KernelConfig c) {
+        return switch (key) {
+            case "cma" -> c.dmaCma();
+            case "page_owner" -> c.pageOwner();
+            default -> KNOWN.contains(key) || KNOWN.contains(key.replace('-', '_'));
+        };
+    }
+
+    static List<String> unknown(BootOptions o) { return unknown(o, KernelConfig.defaults()); }
+
     /** Words of the command line that no part of the kernel claims, in print_unknown_bootoptions' order. */
-    static List<String> unknown(BootOptions o) {
+    static List<String> unknown(BootOptions o, KernelConfig c) {
         List<String> argv = new ArrayList<>(), envp = new ArrayList<>();
         for (String w : o.cmdline().isEmpty() ? List.<String>of() : List.of(o.cmdline().split(" +"))) {
             if (w.equals("--")) break; // the rest is init's
             String key = BootOptions.keyOf(w);
-            if (KNOWN.contains(key) || KNOWN.contains(key.replace('-', '_')) || key.indexOf('.') >= 0) continue;
+            if (known(key, c) || key.indexOf('.') >= 0) continue;
             (w.indexOf('=') > 0 ? envp : argv).add(w);
         }
         argv.addAll(envp);
@@ -63,10 +78,10 @@ final class KernelParams {
     }
 
     /** The lines start_kernel prints about its command line. */
-    static List<String> lines(BootOptions o) {
+    static List<String> lines(BootOptions o, KernelConfig c) {
         List<String> out = new ArrayList<>();
         out.add("Kernel command line: " + o.cmdline());
-        List<String> u = unknown(o);
+        List<String> u = unknown(o, c);
         if (!u.isEmpty()) out.add("Unknown kernel command line parameters \"" + String.join(" ", u)
                 + "\", will be passed to user space.");
         return out;

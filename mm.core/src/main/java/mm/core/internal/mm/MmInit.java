@@ -214,8 +214,8 @@ final class MmInit {
      * at the deferral point) and init_unavailable_range for the holes in between and up to the section end.
      */
     private void memmapInit() {
-        boolean defer = machine.options().deferredStructPageInit() && deferredInit.defers()
-                && !machine.options().earlyPageExt();
+        boolean defer = machine.config().deferredStructPageInit() && machine.options().deferredStructPageInit()
+                && deferredInit.defers() && !machine.options().earlyPageExt();
         long holePfn = 0;
         int lastZone = 0, lastNid = k.nodes.get(0).nid;
         long prevEndPfn = -1, nrInitialised = 0;
@@ -393,14 +393,28 @@ final class MmInit {
         }
         // all pgdatinit threads are done: permanently disable on-demand growth (static_branch_disable)
         k.pageAlloc.deferredGrowEnabled = false;
-        long totalram = k.managedPages();
+        if (!machine.config().memoryLineBeforeDeferredInit()) memInitPrintInfo();
+    }
+
+    /**
+     * mem_init_print_info: "available" is nr_free_pages() when it is printed; reserved is physpages minus
+     * totalram_pages and the CMA pages. totalram_pages counts the still-deferred pages already (memblock_free_all
+     * adds whole ranges), so only "available" depends on where the kernel prints the line (6.1: before deferred
+     * init, 6.12: after it).
+     */
+    void memInitPrintInfo() {
+        long deferred = 0;
+        for (Node n : k.nodes) if (n.firstDeferredPfn != Node.NO_DEFERRED) deferred += n.deferredPagesLeft;
+        long cma = k.cma.totalPages();
+        // the CMA pages are still memblock-reserved (activated at core_initcall): not in totalram
+        long totalram = k.managedPages() + deferred;
         k.totalramPagesAtMemoryLine = totalram;
         long physpages = 0;
         for (Node n : k.nodes) physpages += n.presentPages;
         var ki = machine.kernel();
         log.log(String.format(Locale.ROOT,
-                "Memory: %dK/%dK available (%dK kernel code, %dK rwdata, %dK rodata, %dK init, %dK bss, %dK reserved, 0K cma-reserved)",
+                "Memory: %dK/%dK available (%dK kernel code, %dK rwdata, %dK rodata, %dK init, %dK bss, %dK reserved, %dK cma-reserved)",
                 k.freePages() << 2, physpages << 2, ki.codeK(), ki.rwdataK(), ki.rodataK(), ki.initK(), ki.bssK(),
-                (physpages - totalram) << 2));
+                (physpages - totalram - cma) << 2, cma << 2));
     }
 }

@@ -145,7 +145,7 @@ public final class PageAlloc {
         for (Zone z : zl) {
             if (z.managed == 0) continue;
             long mark = lowMark ? z.wmarkLow : z.wmarkMin;
-            if (!z.watermarkOk(order, mark, highIdx)) continue;
+            if (!z.watermarkOk(order, mark, highIdx, mt == Zone.MT_MOVABLE)) continue;
             int remote = (z.nid != preferredNid ? REMOTE_MISS : 0) | (z.nid != localNid ? REMOTE_OTHER : 0);
             long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, remote) : rmqueueBuddy(z, order, mt, remote);
             if (pfn >= 0) {
@@ -314,6 +314,9 @@ public final class PageAlloc {
         s.flags[i] = f & ~(LRU | HEAD | Zone.REPORTED);
         if (order != 0) clearTails(pfn, order);
         int mt = s.pageblockMt[i >>> Mm.PAGEBLOCK_ORDER];
+        // free_unref_page: a page of a HighAtomic or CMA pageblock goes on the movable list (its pageblock's list
+        // again when the pcp drains); an isolated one straight to the buddy
+        if (mt > Zone.MT_RECLAIMABLE && mt != Zone.MT_ISOLATE) mt = Zone.MT_MOVABLE;
         Zone z = k.pageZone(f);
         if (okToTail) freeOne(z, pfn, order, true);
         else if (order != 0 || mt >= MigrateType.PCPTYPES || !freeToPcp(z, s, i, pfn, mt)) freeOne(z, pfn, order, false);

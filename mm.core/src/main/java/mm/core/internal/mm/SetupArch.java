@@ -114,8 +114,10 @@ final class SetupArch {
         for (HotplugRange h : machine.hotplug()) {
             if (h.presentAtBoot()) mb.markHotplug(h.start(), h.end() - h.start());
         }
+        // dma_contiguous_reserve(max_pfn_mapped << PAGE_SHIFT): the cma= area, before the crashkernel
+        k.cma = Cma.reserve(mb, log, o, machine.config(), Mm.pfnPhys(k.maxPfn));
         // arch_reserve_crashkernel: after the SRAT, so that it does not take hotpluggable memory
-        Crashkernel.reserve(mb, log, o);
+        Crashkernel.reserve(mb, log, o, machine.config());
         if (o.memblockDebug()) log.log(mb.dumpAll());
         sparseInit(!replay);
         if (!replay) synthesizePercpuAndHashes();

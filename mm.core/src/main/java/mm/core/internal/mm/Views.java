@@ -64,7 +64,7 @@ final class Views {
                 sb.append(String.format(Locale.ROOT, "        spanned  %d%n", z.spanned));
                 sb.append(String.format(Locale.ROOT, "        present  %d%n", z.present));
                 sb.append(String.format(Locale.ROOT, "        managed  %d%n", z.managed));
-                sb.append(String.format(Locale.ROOT, "        cma      %d%n", 0));
+                sb.append(String.format(Locale.ROOT, "        cma      %d%n", z.cmaPages));
                 StringBuilder prot = new StringBuilder();
                 for (int i = 0; i < z.lowmemReserve.length; i++) prot.append(i == 0 ? "" : ", ").append(z.lowmemReserve[i]);
                 sb.append("        protection: (").append(prot).append(")\n");
@@ -79,13 +79,14 @@ final class Views {
                 zm.put("spanned", z.spanned);
                 zm.put("present", z.present);
                 zm.put("managed", z.managed);
+                zm.put("cma", z.cmaPages);
                 zm.put("protection", z.lowmemReserve.clone());
                 zm.put("start_pfn", z.zoneStartPfn);
                 zones.add(zm);
                 if (!z.populated()) continue;
                 sb.append(String.format(Locale.ROOT, "      %-12s %d%n", "nr_free_pages", free));
                 long[] zs = k.vmstat.zoneStats(z);
-                for (int i = 0; i < ZONE_STATS.length; i++) {
+                for (int i = 0; i < zoneStatCount(k); i++) {
                     sb.append(String.format(Locale.ROOT, "      %-12s %d%n", ZONE_STATS[i], zs[i]));
                     zm.put(ZONE_STATS[i], zs[i]);
                 }
@@ -122,6 +123,11 @@ final class Views {
         data.put("nodes", nodes);
         data.put("zones", zones);
         return new ProcFile("zoneinfo", sb.toString(), data);
+    }
+
+    /** The zone_stat_items a kernel has: nr_unaccepted only with CONFIG_UNACCEPTED_MEMORY (6.5 and later). */
+    static int zoneStatCount(Kernel k) {
+        return k.machine.config().unacceptedMemory() ? ZONE_STATS.length : VmStat.NR_UNACCEPTED;
     }
 
     /** calculate_normal_threshold. */
@@ -169,9 +175,10 @@ final class Views {
         for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) sb.append(String.format(Locale.ROOT, "%6d ", o));
         sb.append('\n');
         List<Object> free = new ArrayList<>(), blocks = new ArrayList<>();
+        MigrateType[] types = MigrateType.kernelOrder(k.machine.config().cma());
         for (Node n : k.nodes) for (Zone z : n.zones) {
             if (!z.populated()) continue;
-            for (MigrateType mt : MigrateType.VALUES) {
+            for (MigrateType mt : types) {
                 sb.append(String.format(Locale.ROOT, "Node %4d, zone %8s, type %12s ", n.nid, z.type.kernelName(), mt.kernelName()));
                 long[] counts = new long[Mm.NR_PAGE_ORDERS];
                 synchronized (z) { for (int o = 0; o <= Mm.MAX_PAGE_ORDER; o++) counts[o] = z.nrFreeMt(o, mt.ordinal()); }
@@ -181,7 +188,7 @@ final class Views {
             }
         }
         sb.append(String.format(Locale.ROOT, "%n%-23s", "Number of blocks type "));
-        for (MigrateType mt : MigrateType.VALUES) sb.append(String.format(Locale.ROOT, "%12s ", mt.kernelName()));
+        for (MigrateType mt : types) sb.append(String.format(Locale.ROOT, "%12s ", mt.kernelName()));
         sb.append('\n');
         for (Node n : k.nodes) for (Zone z : n.zones) {
             if (!z.populated()) continue;
@@ -201,9 +208,11 @@ final class Views {
                 c[k.mm.pageblockMt(p)]++;
             }
             sb.append(String.format(Locale.ROOT, "Node %d, zone %8s ", n.nid, z.type.kernelName()));
-            for (long v : c) sb.append(String.format(Locale.ROOT, "%12d ", v));
+            long[] shown = new long[types.length];
+            for (int i = 0; i < types.length; i++) shown[i] = c[types[i].ordinal()];
+            for (long v : shown) sb.append(String.format(Locale.ROOT, "%12d ", v));
             sb.append('\n');
-            blocks.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", c));
+            blocks.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", shown));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("free", free);
@@ -218,18 +227,23 @@ final class Views {
      */
     private static List<Object> mixedBlocks(Kernel k, MixedBlockCounter mixed, StringBuilder sb) {
         k.pageAlloc.drainAllPages();
+        MigrateType[] types = MigrateType.kernelOrder(k.machine.config().cma());
         sb.append(String.format(Locale.ROOT, "%n%-23s", "Number of mixed blocks "));
-        for (MigrateType mt : MigrateType.VALUES) sb.append(String.format(Locale.ROOT, "%12s ", mt.kernelName()));
+        for (MigrateType mt : types) sb.append(String.format(Locale.ROOT, "%12s ", mt.kernelName()));
         sb.append('\n');
         List<Object> rows = new ArrayList<>();
         for (Node n : k.nodes) for (Zone z : n.zones) {
             if (!z.populated()) continue;
             long[] c = mixed.mixedBlocks(n.nid, z.type);
+            long[] shown = new long[types.length];
+            for (int i = 0; i < types.length; i++) {
+                int o = types[i].ordinal();
+                shown[i] = o < c.length ? c[o] : 0;
+            }
             sb.append(String.format(Locale.ROOT, "Node %d, zone %8s ", n.nid, z.type.kernelName()));
-            for (int i = 0; i < MigrateType.VALUES.length; i++)
-                sb.append(String.format(Locale.ROOT, "%12d ", i < c.length ? c[i] : 0));
+            for (long v : shown) sb.append(String.format(Locale.ROOT, "%12d ", v));
             sb.append('\n');
-            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", java.util.Arrays.copyOf(c, MigrateType.VALUES.length)));
+            rows.add(Map.of("node", n.nid, "zone", z.type.kernelName(), "blocks", shown));
         }
         return rows;
     }
@@ -301,7 +315,7 @@ final class Views {
         long commitLimit = (totalram - hugetlbPages) * OVERCOMMIT_RATIO / 100 + totalSwap;
         long percpuPages = (SetupArch.PCPU_USED >> Mm.PAGE_SHIFT) * k.cpus.count() + k.vmstat.percpuPages();
         long[] direct = DirectMap.pages(k);
-        List<Line> lines = List.of(
+        List<Line> lines = new ArrayList<>(List.of(
             new Line("MemTotal", totalram * pk, true),
             new Line("MemFree", free * pk, true),
             new Line("MemAvailable", memAvailable(k, node) * pk, true),
@@ -356,7 +370,14 @@ final class Views {
             new Line("Hugetlb", hugetlbPages * pk, true),
             new Line("DirectMap4k", direct[0] * 4, true),
             new Line("DirectMap2M", direct[1] * 2048, true),
-            new Line("DirectMap1G", direct[2] << 20, true));
+            new Line("DirectMap1G", direct[2] << 20, true)));
+        // CONFIG_UNACCEPTED_MEMORY's line (6.5 and later), and CONFIG_CMA's before it
+        int unaccepted = lines.indexOf(new Line("Unaccepted", zone[VmStat.NR_UNACCEPTED] * pk, true));
+        if (!k.machine.config().unacceptedMemory()) lines.remove(unaccepted);
+        if (k.machine.config().cma()) {
+            lines.add(unaccepted, new Line("CmaFree", zone[VmStat.NR_FREE_CMA] * pk, true));
+            lines.add(unaccepted, new Line("CmaTotal", k.cma.totalPages() * pk, true));
+        }
         Map<String, Object> d = new LinkedHashMap<>();
         StringBuilder sb = new StringBuilder();
         for (Line l : lines) {
@@ -433,7 +454,7 @@ final class Views {
             pgalloc[z.idx] += e[VmStat.PGALLOC];
         }
         d.put("nr_free_pages", k.freePages());
-        for (int i = 0; i < ZONE_STATS.length; i++) d.put(ZONE_STATS[i], zone[i]);
+        for (int i = 0; i < zoneStatCount(k); i++) d.put(ZONE_STATS[i], zone[i]);
         for (int i = 0; i < VmStat.NR_NUMA_EVENTS; i++) d.put(VmStat.NUMA_EVENT_NAMES[i], ev[i]);
         for (int i = 0; i < NODE_STATS.length; i++) d.put(NODE_STATS[i], node[i]);
         long[] dirty = dirtyLimits(k, node);

@@ -107,7 +107,12 @@ final class VmStat {
     synchronized long[] nodeStats(Node n) { return n.stat.clone(); }
 
     /** A consistent copy of a zone's counters (after NR_FREE_PAGES). */
-    synchronized long[] zoneStats(Zone z) { return z.stat.clone(); }
+    /** The zone's counters; NR_FREE_CMA_PAGES is the free-list count the allocator keeps under zone->lock. */
+    synchronized long[] zoneStats(Zone z) {
+        long[] s = z.stat.clone();
+        s[NR_FREE_CMA] = z.freeCma;
+        return s;
+    }
 
     synchronized long percpuPages() { return percpuPages; }
 

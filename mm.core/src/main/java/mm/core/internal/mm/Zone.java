@@ -18,7 +18,7 @@ import mm.core.hook.TracepointHook;
  */
 public final class Zone {
     public static final int NMT = MigrateType.VALUES.length;
-    static final int MT_UNMOVABLE = 0, MT_MOVABLE = 1, MT_RECLAIMABLE = 2, MT_HIGHATOMIC = 3, MT_ISOLATE = 4;
+    static final int MT_UNMOVABLE = 0, MT_MOVABLE = 1, MT_RECLAIMABLE = 2, MT_HIGHATOMIC = 3, MT_ISOLATE = 4, MT_CMA = 5;
     static final long BUDDY = PageFlags.TYPE_BUDDY;
     static final long RESERVED = PageFlags.bit(PageFlags.PG_reserved);
     static final long REPORTED = PageFlags.bit(PageFlags.PG_reported);
@@ -40,6 +40,9 @@ public final class Zone {
     public volatile long managed;
     /** NR_FREE_PAGES: pages in the buddy free lists (not on pcp lists). */
     volatile long freePages;
+    /** NR_FREE_CMA_PAGES: the free pages of the MIGRATE_CMA lists; cma_pages: the zone's activated CMA pages. */
+    volatile long freeCma;
+    public volatile long cmaPages;
     /** Pages taken off the free lists by __isolate_free_page for free page reporting (zone->lock). */
     long isolated;
     public final long[] nrFree = new long[Mm.NR_PAGE_ORDERS];
@@ -275,6 +278,7 @@ public final class Zone {
         }
         nrFree[order]++;
         nrFreeMt[li]++;
+        if (mt == MT_CMA) freeCma += 1L << order;
     }
 
     /** del_page_from_free_list: unlink, clear PageBuddy and PageReported, private = 0. */
@@ -290,6 +294,7 @@ public final class Zone {
         s.flags[i] &= ~(BUDDY | REPORTED | MemmapImpl.BUDDY_ORDER_MASK); // and page->private back to 0
         nrFree[order]--;
         nrFreeMt[li]--;
+        if (mt == MT_CMA) freeCma -= 1L << order;
     }
 
     /** page_is_buddy: the pfn heads a free block of exactly {@code order} in this zone. */
@@ -378,10 +383,20 @@ public final class Zone {
         return pfn;
     }
 
-    /** __rmqueue: preferred type first, then stealing from the fallback types. */
+    /**
+     * __rmqueue: preferred type first, then stealing from the fallback types. A movable allocation (ALLOC_CMA) takes
+     * from the CMA pageblocks first when they hold more than half of the zone's free pages, and falls back to them
+     * before stealing; no other allocation ever gets a CMA page (MIGRATE_CMA is in no fallback list).
+     */
     long rmqueueLocked(int order, int mt) {
+        boolean allocCma = mt == MT_MOVABLE && cmaPages > 0;
+        if (allocCma && freeCma > freePages / 2) {
+            long pfn = rmqueueSmallestLocked(order, MT_CMA);
+            if (pfn >= 0) return pfn;
+        }
         long pfn = rmqueueSmallestLocked(order, mt);
         if (pfn >= 0 || mt >= MigrateType.PCPTYPES) return pfn;
+        if (allocCma && (pfn = rmqueueSmallestLocked(order, MT_CMA)) >= 0) return pfn; // __rmqueue_cma_fallback
         return rmqueueFallbackLocked(order, mt);
     }
 
@@ -538,8 +553,12 @@ public final class Zone {
     }
 
     /** zone_watermark_ok with lowmem_reserve of the allocation's highest zone. */
-    boolean watermarkOk(int order, long mark, int highestIdx) {
+    boolean watermarkOk(int order, long mark, int highestIdx) { return watermarkOk(order, mark, highestIdx, true); }
+
+    /** __zone_watermark_ok: without ALLOC_CMA (any allocation that is not movable) free CMA pages do not count. */
+    boolean watermarkOk(int order, long mark, int highestIdx, boolean allocCma) {
         long free = freePages - (1L << order) + 1;
+        if (!allocCma) free -= freeCma;
         long min = mark + lowmemReserve[highestIdx];
         if (free <= min) return false;
         if (order == 0) return true;
@@ -591,6 +610,7 @@ public final class Zone {
             tail[li] = last;
             nrFree[order] += n;
             nrFreeMt[li] += n;
+            if (mt == MT_CMA) freeCma += n << order;
             freePages += Mm.PAGES_PER_SECTION;
             managed += Mm.PAGES_PER_SECTION;
             events[VmStat.PGFREE] += Mm.PAGES_PER_SECTION;
