@@ -3,5 +3,5 @@
  * machine file or imported from a real kernel's console log (docs/machine-format.md).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package mm.machine.api;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import mm.core.api.Memblock;
 import mm.core.api.Mm;
+import mm.core.internal.memblock.MemblockImpl;
 import mm.machine.api.BootOptions;
 import mm.machine.api.E820Range;
 import mm.machine.api.E820Type;
@@ -94,6 +95,12 @@ final class SetupArch {
         k.maxPfn = maxPfn;
         log.log(String.format(Locale.ROOT, "last_pfn = %#x max_arch_pfn = %#x", maxPfn, 1L << 40));
         boolean replay = !machine.memblockOps().isEmpty();
+        List<MemblockOp> ops = machine.memblockOps();
+        int firstDump = -1;
+        for (int i = 0; i < ops.size() && firstDump < 0; i++) if (ops.get(i).kind() == MemblockOp.Kind.DUMP) firstDump = i;
+        // a log replayed dump by dump: what the kernel reserved before e820__memblock_setup comes first (the lines
+        // logged, then the first dump's other regions, made before logging began), so the first dump holds them
+        if (firstDump >= 0) replayMemblockOps(ops.subList(0, firstDump));
         // e820__memblock_setup
         mb.allowResize();
         for (E820Range r : e820) {
@@ -101,22 +108,29 @@ final class SetupArch {
             else if (r.type().isRam()) mb.caller("e820__memblock_setup+0x73/0xb0").add(r.start(), r.size());
         }
         mb.trimMemory(Mm.PAGE_SIZE);
-        if (o.memblockDebug()) log.log(mb.dumpAll());
-        if (replay) replayMemblockOps();
+        if (o.memblockDebug()) dump();
+        boolean numaDone = false;
+        if (replay) numaDone = replayMemblockOps(firstDump < 0 ? ops : ops.subList(firstDump + 1, ops.size()));
         else synthesizeEarlyReservations();
+        if (replay && kernelImageFree.isEmpty()) {
+            for (Memblock.Region r : mb.reserved()) {
+                if (r.base() <= PHYSICAL_START && PHYSICAL_START < r.end()) kernelImageFree.add(new long[] {r.base(), r.end()});
+            }
+        }
         // init_mem_mapping's alloc_low_pages: the kernel's page tables come from memblock before anything else; with
         // every byte of RAM reserved it stops here
         long freeBytes = 0;
         for (Memblock.Range r : mb.freeRanges(Mm.NUMA_NO_NODE, Memblock.FLAG_NONE, false)) freeBytes += r.end() - r.start();
         if (freeBytes < Mm.PAGE_SIZE) panic("alloc_low_pages: can not alloc memory (every byte of RAM is reserved)");
         // initmem_init: NUMA node ids for memory; hotplug ranges
-        numaInit(!replay);
+        if (!numaDone) numaInit(!replay);
         for (HotplugRange h : machine.hotplug()) {
             if (h.presentAtBoot()) mb.markHotplug(h.start(), h.end() - h.start());
         }
         // arch_reserve_crashkernel: after the SRAT, so that it does not take hotpluggable memory
         Crashkernel.reserve(mb, log, o);
-        if (o.memblockDebug()) log.log(mb.dumpAll());
+        // the second memblock_dump_all (after numa_init); a log replayed dump by dump has printed its own
+        if (o.memblockDebug() && firstDump < 0) dump();
         sparseInit(!replay);
         if (!replay) synthesizePercpuAndHashes();
     }
@@ -203,24 +217,61 @@ final class SetupArch {
         return out;
     }
 
-    private void replayMemblockOps() {
-        for (MemblockOp op : machine.memblockOps()) {
-            String caller = op.caller() == null ? "setup_arch" : op.caller();
+    /** memblock_dump_all with memblock=debug: one log line per line of the dump. */
+    private void dump() {
+        String d = mb.dumpAll();
+        if (d.endsWith("\n")) d = d.substring(0, d.length() - 1);
+        log.log(d);
+    }
+
+    /**
+     * Replays memblock operations from a log, in order: each logs its own memblock=debug line (an allocation its
+     * call line and its reservation), except the reserved regions of the first dump, which were made before
+     * logging began. Returns whether a NUMA_INIT point ran numa_init.
+     */
+    private boolean replayMemblockOps(List<MemblockOp> ops) {
+        boolean numaDone = false;
+        boolean debug = machine.options().memblockDebug();
+        for (MemblockOp op : ops) {
+            String caller = op.caller() == null || op.caller().isEmpty() ? "setup_arch" : op.caller();
             switch (op.kind()) {
-                case RESERVE, DUMP_RESERVED -> mb.caller(caller).reserve(op.base(), op.size());
+                case RESERVE -> mb.caller(caller).reserve(op.base(), op.size());
+                case DUMP_RESERVED -> {
+                    if (debug) mb.setDebug(false, null);
+                    mb.reserve(op.base(), op.size());
+                    if (debug) mb.setDebug(true, log::log);
+                }
                 case FREE -> mb.caller(caller).physFree(op.base(), op.size());
                 case ADD -> mb.caller(caller).add(op.base(), op.size());
                 case REMOVE -> mb.caller(caller).remove(op.base(), op.size());
+                case ALLOC -> replayAlloc(op, caller);
+                case DUMP -> { if (debug) dump(); }
+                case NUMA_INIT -> {
+                    if (!numaDone) numaInit(false);
+                    numaDone = true;
+                }
                 default -> throw new IllegalStateException("unknown memblock op " + op.kind());
             }
             if (op.kind() == MemblockOp.Kind.RESERVE && op.base() <= PHYSICAL_START && PHYSICAL_START < op.base() + op.size())
                 kernelImageFree.add(new long[] {op.base(), op.base() + op.size()});
         }
-        if (kernelImageFree.isEmpty()) {
-            for (Memblock.Region r : mb.reserved()) {
-                if (r.base() <= PHYSICAL_START && PHYSICAL_START < r.end()) kernelImageFree.add(new long[] {r.base(), r.end()});
-            }
-        }
+        return numaDone;
+    }
+
+    /**
+     * A logged memblock allocation asked again of the emulated memblock, which places it by its own rules (top-down
+     * under the limits); should it not find room where the kernel did, the kernel's placement is reserved instead, so
+     * that the operations after it (frees of parts of it) still apply.
+     */
+    private void replayAlloc(MemblockOp op, String caller) {
+        Memblock c = mb.caller(caller);
+        long pa = switch (op.function()) {
+            case "memblock_phys_alloc_range" -> c.physAllocRange(op.size(), op.align(), op.from(), op.max());
+            case "memblock_alloc_try_nid_raw" -> c.allocTryNidRaw(op.size(), op.align(), op.from(), op.max(), op.nid());
+            case "memblock_alloc_exact_nid_raw" -> c.allocExactNidRaw(op.size(), op.align(), op.from(), op.max(), op.nid());
+            default -> c.allocTryNid(op.size(), op.align(), op.from(), op.max(), op.nid());
+        };
+        if (pa == 0) mb.caller(MemblockImpl.ALLOC_RESERVE_CALLER).reserve(op.base(), op.size());
     }
 
     /** The reservations x86 makes before the page allocator exists, when no memblock=debug log is replayed. */
@@ -238,13 +289,18 @@ final class SetupArch {
 
     private void numaInit(boolean allocNodeData) {
         List<NumaNode> nodes = machine.nodes();
-        if (nodes.size() == 1 && nodes.get(0).ranges().size() <= 1) {
+        // one node: x86 finds no SRAT and dummy_numa_init fakes one node over [0, max_pfn)
+        if (nodes.size() == 1) {
             log.log("No NUMA configuration found");
             log.log(String.format(Locale.ROOT, "Faking a node at [mem %s-%s]", Mm.hex18(0), Mm.hex18(mb.endOfDram() - 1)));
             mb.setNode(0, Memblock.PHYS_ADDR_MAX, false, nodes.get(0).id());
+            setReservedNode(0, k.maxPfn << Mm.PAGE_SHIFT, nodes.get(0).id());
         } else {
             for (NumaNode n : nodes) {
-                for (long[] r : n.ranges()) mb.setNode(r[0], r[1] - r[0], false, n.id());
+                for (long[] r : n.ranges()) {
+                    mb.setNode(r[0], r[1] - r[0], false, n.id());
+                    setReservedNode(r[0], r[1], n.id());
+                }
             }
         }
         int maxNid = 0;
@@ -267,6 +323,15 @@ final class SetupArch {
             }
         }
         k.cpus.cpuNode = cpuNodes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * numa_register_meminfo: the reservations made so far get the node id of the numa_memblk they lie in, the
+     * memblk first clamped to the memory memblock has (numa_cleanup_meminfo): what later dumps print as "on node N".
+     */
+    private void setReservedNode(long start, long end, int nid) {
+        long s = Math.max(start, mb.startOfDram()), e = Math.min(end, mb.endOfDram());
+        if (e > s) mb.setNode(s, e - s, true, nid);
     }
 
     /** sparse_init: a memmap for every section that holds memory; the vmemmap itself comes from memblock. */
