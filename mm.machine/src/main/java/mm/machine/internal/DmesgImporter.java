@@ -155,6 +155,10 @@ final class DmesgImporter {
         } else if (earlyFound >= 0 && pageExtBytes > 0) {
             long pre = Math.max(0, earlyFound - pageExtPages);
             early = Math.round(pre * EARLY_WINDOW_SHARE);
+            // the Memory: line (6.12: after deferred init, before page_ext_init) says what was out of the buddy
+            // there, per-cpu lists included; the scan later also counts what came after it (page_owner's first
+            // stack depot pools, buffer_init...), so the line's figure is the volume when it is the smaller one
+            if (memLineAllocated >= early && memLineAllocated <= pre) pre = memLineAllocated;
             mid = pre - early;
         } else if (memLineAllocated >= 0) {
             early = Math.round(memLineAllocated * EARLY_WINDOW_SHARE);

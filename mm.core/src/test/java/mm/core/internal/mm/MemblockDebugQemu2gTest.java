@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * MEMBLOCK configuration dumps at the kernel's points with their "on node N") against the real 6.12 boot's, line
  * for line.
  */
-class MemblockDebugLogTest {
+class MemblockDebugQemu2gTest {
     private static final Pattern MEMBLOCK_LINE = Pattern.compile(
             "^(memblock_\\w+: .*|MEMBLOCK configuration:| memory size = .*| (memory|reserved)\\.cnt .*| (memory|reserved)\\[0x.*)$");
     private static final Pattern NUMBER = Pattern.compile("0x[0-9a-f]+|\\b[0-9]+\\b");
@@ -87,6 +87,6 @@ class MemblockDebugLogTest {
         List<String> ours = boot(m);
         assertTrue(real.size() > 130, "the fixture's memblock lines: " + real.size());
         int at = firstMismatch(real, ours, false);
-        assertEquals(-1, at, report(real, ours, at));
+        assertEquals(-1, at, () -> report(real, ours, at));
     }
 }
