@@ -44,7 +44,7 @@ final class PageOwnerReplay {
         while (i < lines.length) {
             if (lines[i].isEmpty()) { i++; continue; }
             Matcher h = HEAD.matcher(lines[i]);
-            if (!h.matches()) throw error(file, i, col(lines[i], "Page allocated via order"),
+            if (!h.matches()) throw error(file, i, col(lines[i], HEAD_PARTS),
                     "expected a record's first line 'Page allocated via order N, mask 0x..(..), pid P, tgid T (comm),"
                             + " ts N ns', got '" + shown(lines[i]) + "'");
             int headLine = i;
@@ -127,10 +127,20 @@ final class PageOwnerReplay {
         return -1;
     }
 
-    private static int col(String line, String expected) {
-        int i = 0;
-        while (i < line.length() && i < expected.length() && line.charAt(i) == expected.charAt(i)) i++;
-        return i + 1;
+    /** The first record line's fields, in order: the column of a bad line is where the first one fails. */
+    private static final String[] HEAD_PARTS = {"Page allocated via order ", "\\d+", ", mask ", "0x[0-9a-f]+",
+        "\\([^)]*\\)", ", pid ", "-?\\d+", ", tgid ", "-?\\d+", " \\(.*\\)", ", ts ", "\\d+", " ns"};
+
+    private static int col(String line, String[] parts) {
+        StringBuilder re = new StringBuilder();
+        int end = 0;
+        for (String part : parts) {
+            re.append(part);
+            Matcher m = Pattern.compile(re.toString()).matcher(line);
+            if (!m.lookingAt()) return end + 1;
+            end = m.end();
+        }
+        return end + 1;
     }
 
     private static String shown(String s) {
