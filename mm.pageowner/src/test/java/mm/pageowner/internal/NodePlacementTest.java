@@ -40,6 +40,8 @@ class NodePlacementTest {
     static void assertNodeZeroHasMoreThanHalf(Rig rig, Machine m) {
         rig.boot(m, "late", "per-node");
         long[] n = earlyWithoutTables(rig, 2);
+        System.out.printf("%s: early-allocated pages without page_ext tables: node 0 %d, node 1 %d (%.0f %% on node 0)%n",
+                m.name(), n[0], n[1], 100.0 * n[0] / (n[0] + n[1]));
         assertTrue(n[0] > 0 && n[1] > 0, "both nodes allocate (per-node structures, their CPUs' threads): "
                 + n[0] + " / " + n[1]);
         assertTrue(n[0] * 2 > n[0] + n[1], "node 0 " + n[0] + ", node 1 " + n[1]);

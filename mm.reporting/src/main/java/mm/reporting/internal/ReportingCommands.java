@@ -231,7 +231,8 @@ public final class ReportingCommands {
             @Descriptor("boot the current machine first") @Parameter(names = {"--boot"}, absentValue = "false", presentValue = "true") boolean boot,
             @Descriptor("free-storm | mix | idle | boot") String kind) {
         if (!WORKLOADS.contains(kind)) {
-            throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot)");
+            throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot,"
+                    + (kind.equals("replay") ? " or replay FILE: the dump's file is missing)" : " or replay FILE)"));
         }
         // every option checked before anything runs (a boot first included)
         if (!(gib > 0 && gib <= MAX_GIB)) throw bad("--gib", "a number of GiB above 0, at most " + (long) MAX_GIB, gib);

@@ -167,7 +167,12 @@ public final class BootWorkloadRunner {
                 k.pageAlloc.free(t.pfn(), t.order());
                 kept -= 1L << t.order();
             }
+            // the top-up comes from the window's main allocator: start_kernel's in the early window, init's (under
+            // its interleave) in the mid one, user space's late
             Site filler = sites[0];
+            for (int i = 0; i < nSites && window == BootPhase.MID_ALLOCATIONS; i++) {
+                if (sites[i].where() == Where.POLICY) { filler = sites[i]; break; }
+            }
             if (window == BootPhase.LATE_BOOT) {
                 // user space's pages: the volume is what it allocated and kept
                 for (; kept < pages; kept++) one(k, window, filler, 0, target(k, window, filler, 0), true);
