@@ -87,6 +87,11 @@ final class DmesgImporter {
     private static final Pattern P_OP_NODE = Pattern.compile(
             "^memblock_add_node: \\[" + HEX + "-" + HEX + "\\] nid=(-?[0-9]+) flags=\\S+ (\\S+).*$");
     private static final Pattern P_ALLOC = Pattern.compile("^memblock_\\w*alloc\\w*: [0-9]+ bytes .*$");
+    /** memblock_alloc_*'s debug line: size, alignment, nid (not for memblock_phys_alloc_range), bounds, caller. */
+    private static final Pattern P_ALLOC_FIELDS = Pattern.compile("^(memblock_\\w*alloc\\w*): ([0-9]+) bytes align="
+            + HEX + "(?: nid=(-?[0-9]+))? from=" + HEX + " max_addr=" + HEX + " (\\S+)$");
+    private static final Pattern P_NODE_DATA = Pattern.compile("^NODE_DATA\\(([0-9]+)\\) allocated \\[mem " + HEX + "-"
+            + HEX + "\\]$");
 
     private final String file;
     private final String name;
@@ -123,6 +128,13 @@ final class DmesgImporter {
     private final List<MemblockOp> ops = new ArrayList<>();
     private int pendingLines; // memblock lines before the first dump (contained in it, so skipped if a dump follows)
     private int pendingAllocs;
+    /** A logged memblock_alloc* call waiting for the reservation line that says where it went. */
+    private Matcher pendingAlloc;
+    private boolean numaInitMarked;
+    /** How many of {@link #ops} were logged before the first dump (they come before its reserved regions). */
+    private int earlyOps;
+    /** The log line of each replayed memblock operation, in replay order (0: none). */
+    private final List<Integer> replayLines = new ArrayList<>();
     private boolean linuxVersionSeen;
     private long memLineAllocated = -1, pageExtBytes = -1, earlyFound = -1;
     /** The kernel release of the Linux version line (null: none), and where the log printed its Memory: line. */
@@ -157,6 +169,10 @@ final class DmesgImporter {
         } else if (earlyFound >= 0 && pageExtBytes > 0) {
             long pre = Math.max(0, earlyFound - pageExtPages);
             early = Math.round(pre * EARLY_WINDOW_SHARE);
+            // the Memory: line (6.12: after deferred init, before page_ext_init) says what was out of the buddy
+            // there, per-cpu lists included; the scan later also counts what came after it (page_owner's first
+            // stack depot pools, buffer_init...), so the line's figure is the volume when it is the smaller one
+            if (memLineAllocated >= early && memLineAllocated <= pre) pre = memLineAllocated;
             mid = pre - early;
         } else if (memLineAllocated >= 0) {
             early = Math.round(memLineAllocated * EARLY_WINDOW_SHARE);
@@ -287,6 +303,19 @@ final class DmesgImporter {
         e820Open = false;
 
         if ((x = P_OP.matcher(m)).matches()) {
+            Matcher a = pendingAlloc;
+            pendingAlloc = null;
+            if (a != null && x.group(1).equals("memblock_reserve") && x.group(4).startsWith("memblock_alloc_range_nid+")) {
+                // the allocation's own reservation: the alloc op replays both lines
+                long base = parseHex(x.group(2)), size = Long.parseLong(a.group(2));
+                int nid = a.group(4) == null ? -1 : Integer.parseInt(a.group(4));
+                ops.add(MemblockOp.alloc(a.group(1), base, size, parseHex(a.group(3)), nid, parseHex(a.group(5)),
+                        parseHex(a.group(6)), a.group(7)));
+                opLines.add(lineNo);
+                if (dumps == 0) pendingLines++;
+                else use(OP);
+                return 1;
+            }
             MemblockOp.Kind k = switch (x.group(1)) {
                 case "memblock_reserve" -> MemblockOp.Kind.RESERVE;
                 case "memblock_add" -> MemblockOp.Kind.ADD;
@@ -299,7 +328,23 @@ final class DmesgImporter {
             int nid = x.group(3).equals("-1") ? -1 : node(x.group(3));
             return op(MemblockOp.Kind.ADD, x.group(1), x.group(2), nid, x.group(4));
         }
+        if ((x = P_NODE_DATA.matcher(m)).matches()) {
+            // numa_init ran just before alloc_node_data reserved this: the reservations before it got node ids
+            long s = parseHex(x.group(2));
+            for (int i = ops.size() - 1; i >= earlyOps && !numaInitMarked && dumps > 0; i--) {
+                MemblockOp o = ops.get(i);
+                if (o.kind() == MemblockOp.Kind.RESERVE && o.base() == s) {
+                    ops.add(i, MemblockOp.point(MemblockOp.Kind.NUMA_INIT));
+                    opLines.add(i, lineNo);
+                    numaInitMarked = true;
+                    break;
+                }
+            }
+            return 0; // the line itself is not a fact of the machine
+        }
         if (P_ALLOC.matcher(m).matches()) {
+            Matcher a = P_ALLOC_FIELDS.matcher(m);
+            pendingAlloc = a.matches() ? a : null;
             if (dumps == 0) {
                 pendingLines++;
                 pendingAllocs++;
@@ -313,13 +358,24 @@ final class DmesgImporter {
             inDump = true;
             if (dumps == 1) {
                 use(DUMP);
-                skipped += pendingLines; // the reservations logged so far are all in this dump
+                // the reservations logged so far are all in this dump; they are kept (replayed before the e820
+                // memory is added, as the kernel logged them), the memory adds are e820__memblock_setup's own
+                for (int i = ops.size() - 1; i >= 0; i--) {
+                    if (ops.get(i).kind() != MemblockOp.Kind.RESERVE) {
+                        ops.remove(i);
+                        opLines.remove(i);
+                        skipped++;
+                    } else use(OP);
+                }
+                skipped += pendingAllocs;
                 pendingLines = 0;
                 pendingAllocs = 0;
-                ops.clear();
-                opLines.clear();
+                earlyOps = ops.size();
                 return 1;
             }
+            // a later dump: its place is kept (the replay prints the dump there); its lines are the state's own
+            ops.add(MemblockOp.point(MemblockOp.Kind.DUMP));
+            opLines.add(lineNo);
             return 0;
         }
         if ((x = P_CMDLINE.matcher(m)).matches()) {
@@ -592,8 +648,16 @@ final class DmesgImporter {
             }
         }
 
-        List<MemblockOp> memblockOps = new ArrayList<>(dumpReserved);
-        memblockOps.addAll(ops);
+        // replay order: what was logged before the first dump, the dump's other reservations (made before logging
+        // began), the dump itself, then the rest with the later dumps where the kernel printed them
+        List<MemblockOp> memblockOps = new ArrayList<>(ops.subList(0, earlyOps));
+        memblockOps.addAll(dumpReserved);
+        if (dumps > 0) memblockOps.add(MemblockOp.point(MemblockOp.Kind.DUMP));
+        memblockOps.addAll(ops.subList(earlyOps, ops.size()));
+        replayLines.addAll(opLines.subList(0, earlyOps));
+        replayLines.addAll(dumpReservedLines);
+        if (dumps > 0) replayLines.add(0);
+        replayLines.addAll(opLines.subList(earlyOps, opLines.size()));
 
         // the kernel's build: the preset of its version (the reference 6.12 build when the log does not say)
         KernelConfig config = KernelConfig.preset(release == null ? "6.12" : KernelConfig.presetFor(release));
@@ -678,9 +742,7 @@ final class DmesgImporter {
             }
             case "memblock" -> {
                 int i = countBefore(rendered, no, "memblock ");
-                if (i < dumpReservedLines.size()) return dumpReservedLines.get(i);
-                i -= dumpReservedLines.size();
-                return i < opLines.size() ? opLines.get(i) : 0;
+                return i < replayLines.size() ? replayLines.get(i) : 0;
             }
             default -> { return 0; }
         }

@@ -641,11 +641,14 @@ final class MachineParser {
             case ADD -> "add";
             case REMOVE -> "remove";
             case DUMP_RESERVED -> "dump-reserved";
+            case ALLOC -> "alloc";
+            case DUMP -> "dump";
+            case NUMA_INIT -> "numa-init";
         };
     }
 
     private void memblock() throws MachineFormatException {
-        String what = "a memblock operation (reserve, free, add, remove, dump-reserved)";
+        String what = "a memblock operation (reserve, free, add, remove, dump-reserved, alloc, dump, numa-init)";
         Tok k = next(what);
         MemblockOp.Kind kind = null;
         for (MemblockOp.Kind c : MemblockOp.Kind.values()) if (opWord(c).equals(k.text)) kind = c;
@@ -653,24 +656,56 @@ final class MachineParser {
             line.i--;
             throw expected(what);
         }
+        if (kind == MemblockOp.Kind.DUMP || kind == MemblockOp.Kind.NUMA_INIT) {
+            end("'memblock " + k.text + "'");
+            memblockOps.add(MemblockOp.point(kind));
+            return;
+        }
         Tok rt = line.i < line.toks.size() ? line.toks.get(line.i) : null;
         long[] r = range(true);
         int nid = -1;
-        String caller = "";
-        boolean sawNid = false, sawCaller = false;
+        String caller = "", function = null;
+        long align = 0, from = 0, max = 0;
+        boolean alloc = kind == MemblockOp.Kind.ALLOC;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String keys = alloc ? "'function', 'align', 'nid', 'from', 'max' or 'caller'" : "'nid' or 'caller'";
         while (more()) {
-            Tok a = next("'nid' or 'caller'");
-            if (a.text.equals("nid") && !sawNid) {
-                nid = integer("a node id (or -1)", -1, Machine.MAX_NUMNODES);
-                sawNid = true;
-            } else if (a.text.equals("caller") && !sawCaller) {
-                caller = next("a caller symbol like memblock_alloc_range_nid+0xbd/0x180").text;
-                sawCaller = true;
-            } else {
+            Tok a = next(keys);
+            boolean known = a.text.equals("nid") || a.text.equals("caller") || alloc && (a.text.equals("function")
+                    || a.text.equals("align") || a.text.equals("from") || a.text.equals("max"));
+            if (!known || !seen.add(a.text)) {
                 line.i--;
-                throw expected(sawNid && sawCaller ? "end of line" : sawNid ? "'caller'" : sawCaller ? "'nid'"
-                        : "'nid' or 'caller'");
+                throw expected(keys);
             }
+            switch (a.text) {
+                case "nid" -> nid = integer("a node id (or -1)", -1, Machine.MAX_NUMNODES);
+                case "caller" -> caller = next("a caller symbol like memblock_alloc_range_nid+0xbd/0x180").text;
+                case "function" -> {
+                    Tok f = next("a memblock allocation function like memblock_alloc_try_nid");
+                    if (!f.text.matches("memblock_\\w*alloc\\w*")) {
+                        throw err(f, "expected a memblock allocation function like memblock_alloc_try_nid, got '"
+                                + f.text + "'");
+                    }
+                    function = f.text;
+                }
+                default -> {
+                    Tok v = next("a hexadecimal number like 0x1000");
+                    if (!v.text.matches("0x[0-9a-fA-F]{1,16}")) {
+                        throw err(v, "expected a hexadecimal number like 0x1000, got '" + v.text + "'");
+                    }
+                    long x = Long.parseUnsignedLong(v.text.substring(2), 16);
+                    if (a.text.equals("align")) align = x;
+                    else if (a.text.equals("from")) from = x;
+                    else max = x;
+                }
+            }
+        }
+        if (alloc) {
+            if (function == null) throw expected("'function'");
+            if (align != 0 && Long.bitCount(align) != 1) throw err(line.no, line.endCol, "alignment " + Sizes.hex(align)
+                    + " is not a power of two");
+            memblockOps.add(MemblockOp.alloc(function, r[0], r[1] - r[0], align, nid, from, max, caller));
+            return;
         }
         memblockOps.add(new MemblockOp(kind, r[0], r[1] - r[0], nid, caller));
         if (kind == MemblockOp.Kind.ADD && r[1] > r[0]) memblockAdds.add(new Object[] {line.no, rt, r});

@@ -130,9 +130,19 @@ final class MachineRenderer {
         if (!m.memblockOps().isEmpty()) {
             sb.append("\n# memblock operations replayed during setup_arch, in order\n");
             for (MemblockOp op : m.memblockOps()) {
-                sb.append("memblock ").append(MachineParser.opWord(op.kind())).append(' ')
-                        .append(Sizes.range(op.base(), op.base() + op.size()));
-                if (op.nid() != -1) sb.append(" nid ").append(op.nid());
+                sb.append("memblock ").append(MachineParser.opWord(op.kind()));
+                if (op.kind() == MemblockOp.Kind.DUMP || op.kind() == MemblockOp.Kind.NUMA_INIT) {
+                    sb.append('\n');
+                    continue;
+                }
+                sb.append(' ').append(Sizes.range(op.base(), op.base() + op.size()));
+                if (op.kind() == MemblockOp.Kind.ALLOC) {
+                    sb.append(" function ").append(op.function()).append(" align 0x").append(Long.toHexString(op.align()))
+                            .append(" from 0x").append(Long.toHexString(op.from()))
+                            .append(" max 0x").append(Long.toHexString(op.max()));
+                }
+                if (op.nid() != -1 || op.kind() == MemblockOp.Kind.ALLOC && !op.function().startsWith("memblock_phys"))
+                    sb.append(" nid ").append(op.nid());
                 if (op.caller() != null && !op.caller().isEmpty()) sb.append(" caller ").append(op.caller());
                 sb.append('\n');
             }

@@ -89,38 +89,46 @@ class DmesgImportTest {
     }
 
     @Test
-    void memblockOpsFromTheFirstDumpOnwards() throws Exception {
+    void memblockOpsInTheKernelsOrderWithAllocationsAndDumps() throws Exception {
         ImportResult r = fixture();
         List<MemblockOp> ops = r.machine().memblockOps();
+        // logged before the first dump (before e820__memblock_setup): kept, they are in the log line for line
+        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0xf5ba0, 0x10, -1, "smp_scan_config+0xca/0x150"), ops.get(0));
+        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x3800000, 0x11000, -1, "setup_arch+0xc7e/0xe70"), ops.get(2));
         List<MemblockOp> dump = ops.stream().filter(o -> o.kind() == MemblockOp.Kind.DUMP_RESERVED).toList();
         assertEquals(List.of(
                 new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x0, 0x10000, -1, ""),
                 new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x9f000, 0x61000, -1, ""),
                 new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x1000000, 0x2811000, -1, ""),
                 new MemblockOp(MemblockOp.Kind.DUMP_RESERVED, 0x7fee4000L, 0xfc000, -1, "")), dump);
-        assertEquals(dump, ops.subList(0, 4), "the dump comes first");
-        List<MemblockOp> replay = ops.subList(4, ops.size());
-        assertEquals(62, replay.size());
-        assertEquals(56, replay.stream().filter(o -> o.kind() == MemblockOp.Kind.RESERVE).count());
+        assertEquals(dump, ops.subList(3, 7), "then the first dump's reservations made before logging began");
+        assertEquals(MemblockOp.point(MemblockOp.Kind.DUMP), ops.get(7), "then the first dump");
+        List<MemblockOp> replay = ops.subList(8, ops.size());
+        assertEquals(64, replay.size());
+        assertEquals(48, replay.stream().filter(o -> o.kind() == MemblockOp.Kind.ALLOC).count());
+        assertEquals(8, replay.stream().filter(o -> o.kind() == MemblockOp.Kind.RESERVE).count());
         assertEquals(6, replay.stream().filter(o -> o.kind() == MemblockOp.Kind.FREE).count());
-        // the first logged operations after the dump, and the last one
-        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x98000, 0x7000, -1, "memblock_alloc_range_nid+0xbd/0x180"),
-                replay.get(0));
-        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x0, 0x100000, -1, "setup_arch+0x891/0xe70"),
-                replay.get(1));
+        // an allocation: the function, size, alignment, bounds and caller the kernel printed, and where it went
+        assertEquals(MemblockOp.alloc("memblock_phys_alloc_range", 0x98000, 0x7000, 0x1000, -1, 0, 0x100000,
+                "reserve_real_mode+0x57/0x90"), replay.get(0));
+        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x0, 0x100000, -1, "setup_arch+0x891/0xe70"), replay.get(1));
         assertEquals(new MemblockOp(MemblockOp.Kind.FREE, 0x7fc00000L, 0x200000, -1, "init_mem_mapping+0x1f5/0x3e0"),
                 replay.get(3));
-        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x7ffe19dfL, 0x74, -1,
-                "acpi_reserve_initial_tables+0x4a/0x70"), replay.get(4));
-        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x7d500000L, 0x200000, -1,
-                "memblock_alloc_range_nid+0xbd/0x180"), replay.get(replay.size() - 1));
+        // numa_init just before NODE_DATA(0)'s reservation, the second dump right after it
+        int numa = replay.indexOf(MemblockOp.point(MemblockOp.Kind.NUMA_INIT));
+        assertEquals(new MemblockOp(MemblockOp.Kind.RESERVE, 0x7feb9680L, 0x2a980, -1, "memblock_alloc_range_nid+0xbd/0x180"),
+                replay.get(numa + 1));
+        assertEquals(MemblockOp.point(MemblockOp.Kind.DUMP), replay.get(numa + 2));
+        assertEquals(MemblockOp.alloc("memblock_alloc_try_nid_raw", 0x7d500000L, 0x200000, 0x40, -1, 0, 0,
+                "alloc_large_system_hash+0x253/0x2d0"), replay.get(replay.size() - 1));
     }
 
     @Test
     void calibratesTheBootWorkloadFromThePageOwnerCountsOfBothBoots() throws Exception {
-        // late page_ext: 10228 found - 9216 pages of page_ext storage = 1012 before page_alloc_init_late
+        // late page_ext: 10228 found - 9216 pages of page_ext storage = 1012 at the scan, of which the Memory: line
+        // (2096632K - 83300K reserved - 2009324K available = 1002 pages) says 1002 were out of the buddy before it
         var late = fixture().machine().workload();
-        assertEquals(1012, late.earlyPages() + late.midPages());
+        assertEquals(1002, late.earlyPages() + late.midPages());
         assertEquals(90, late.earlyPages());
         // early_page_ext: 9306 - 9216 = 90 pages before the early page_ext point
         var early = new MachineServiceImpl().importDmesgText("early", resource("refdata/qemu-2g-1node/console-early_page_ext.log"))
@@ -141,7 +149,7 @@ class DmesgImportTest {
         assertEquals(9, u.get("cpus")); // 7 CPU topo lines, ".... node #0, CPUs:", "smp: Brought up"
         assertEquals(4, u.get("memblock-dump-reserved"));
         assertEquals(6, u.get("memblock-dump")); // header, sizes, 2 counts, 2 memory regions
-        assertEquals(62, u.get("memblock-op"));
+        assertEquals(65, u.get("memblock-op")); // 3 before the first dump, 62 after it (allocations: their reservation line)
         assertEquals(48, u.get("memblock-alloc"));
         // allocated ... bytes of page_ext, 2 x page owner found early, node 0 deferred pages initialised
         assertEquals(4, u.get("workload-calibration"));
@@ -171,7 +179,7 @@ class DmesgImportTest {
         assertTrue(m.options().pageOwner());
         assertEquals(7, m.e820().size());
         assertEquals(2, m.nodes().get(0).cpus());
-        assertEquals(66, m.memblockOps().size());
+        assertEquals(72, m.memblockOps().size());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class FidelityQemu2gTest {
     static final Pattern BYTES = Pattern.compile("allocated (\\d+) bytes of page_ext");
+    static final Pattern MEMORY = Pattern.compile("Memory: \\d+K/\\d+K available .*$");
     static final Pattern FOUND = Pattern.compile("Node (\\d+), zone\\s+(\\S+): page owner found early allocated (\\d+) pages");
 
     /** The kernel's lines of the first boot in a console log, timestamps stripped. */
@@ -54,6 +55,8 @@ class FidelityQemu2gTest {
         assertEquals(List.of("allocated 37748736 bytes of page_ext"), real(text, BYTES));
         assertEquals(real(text, BYTES), ours(r, BYTES));
         assertEquals(72, rig.ext.entrySize());
+        // the Memory: line exact: what was out of the buddy by then (page_ext's tables too when they came early)
+        assertEquals(real(text, MEMORY), ours(r, MEMORY));
         // the same zones, in the same order, with counts within 10 %
         List<String> realFound = real(text, FOUND), ourFound = ours(r, FOUND);
         assertEquals(2, realFound.size());

@@ -232,7 +232,8 @@ public final class ReportingCommands {
             @Descriptor("boot the current machine first") @Parameter(names = {"--boot"}, absentValue = "false", presentValue = "true") boolean boot,
             @Descriptor("free-storm | mix | idle | boot") String kind) {
         if (!WORKLOADS.contains(kind)) {
-            throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot)");
+            throw new IllegalArgumentException("unknown workload '" + shown(kind) + "' (expected free-storm, mix, idle or boot,"
+                    + (kind.equals("replay") ? " or replay FILE: the dump's file is missing)" : " or replay FILE)"));
         }
         long seed;
         if (seedArg.equals(NO_SEED)) {
@@ -291,6 +292,48 @@ public final class ReportingCommands {
                 core.enabled() ? core.strategy() : "disabled");
         if (r.stoppedBecause() != null) text = r.kind() + " stopped early: " + r.stoppedBecause() + "\n" + text;
         print(Report.of("workload", text, data));
+    }
+
+    @Descriptor("replay FILE: re-issue the allocations of a real /sys/kernel/debug/page_owner dump in timestamp"
+            + " order (order, mask, stack, task, on the node its page was on); all or nothing")
+    public void workload(@Descriptor("replay") String sub, @Descriptor("a page_owner dump (cat /sys/kernel/debug/page_owner)") String file) {
+        if (!sub.equals("replay")) {
+            throw new IllegalArgumentException("unknown workload subcommand '" + shown(sub) + "' (expected replay FILE)");
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        String text;
+        try {
+            text = java.nio.file.Files.readString(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it (" + (e.getMessage() == null ? "I/O error"
+                    : e.getMessage()) + ")");
+        }
+        List<PageOwnerReplay.Rec> recs = PageOwnerReplay.parse(file, text);
+        if (recs.isEmpty()) throw new IllegalArgumentException(file + ":1:1: no page_owner records in it");
+        ensureBooted();
+        long t0 = System.nanoTime();
+        PageOwnerReplay.Result r = PageOwnerReplay.replay(file, recs, model);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("kind", "replay");
+        data.put("file", file);
+        data.put("records", r.records());
+        data.put("allocated_pages", r.pages());
+        data.put("same_pfn", r.samePfn());
+        data.put("same_node", r.sameNode());
+        List<Long> byNode = new java.util.ArrayList<>();
+        for (long p : r.pagesByNode()) byNode.add(p);
+        data.put("pages_by_node", byNode);
+        StringBuilder nodes = new StringBuilder();
+        for (int n = 0; n < r.pagesByNode().length; n++) {
+            if (n > 0) nodes.append(", ");
+            nodes.append("node ").append(n).append(' ').append(r.pagesByNode()[n]);
+        }
+        String text2 = String.format(Locale.ROOT, "replay %s: %d allocations in timestamp order, %d pages (%s); %d on"
+                + " the PFN the dump names, %d on its node (%.2f s)%n", file, r.records(), r.pages(), nodes,
+                r.samePfn(), r.sameNode(), (System.nanoTime() - t0) / 1e9);
+        print(Report.of("workload", text2, data));
     }
 
     private void ensureBooted() {
