@@ -45,11 +45,15 @@ class PageblockIsolationTest {
 
         // the lower half can be allocated while the upper one is isolated: nothing of the upper one leaks out
         synchronized (z) {
+            List<Long> before = new java.util.ArrayList<>(); // blocks ahead of it on the list go back afterwards
             long got;
             while ((got = z.rmqueueSmallestLocked(Mm.PAGEBLOCK_ORDER, MOVABLE)) != head) {
                 assertTrue(got >= 0, "the lower half is handed out at last");
+                assertTrue(got < upper || got >= upper + Mm.PAGEBLOCK_NR_PAGES, "never a page of the isolated half");
+                before.add(got);
             }
             z.freeOneLocked(got, Mm.PAGEBLOCK_ORDER, MOVABLE, false, false);
+            for (long b : before) z.freeOneLocked(b, Mm.PAGEBLOCK_ORDER, MOVABLE, false, false);
         }
         // un-isolating merges the two halves again (unset_migratetype_isolate)
         z.setPageblockMigratetype(upper, MOVABLE);
