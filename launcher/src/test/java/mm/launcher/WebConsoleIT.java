@@ -137,6 +137,26 @@ class WebConsoleIT {
         browser.findElement(By.xpath("//select[@id='" + selectId + "']/option[.='" + option + "']")).click();
     }
 
+    /**
+     * Clicks a form's submit button and waits until the browser has left the page (the old page's root is stale),
+     * so that what is read next is the answer's page, not the one the click was made on.
+     */
+    static void submit(String id) throws InterruptedException {
+        WebElement root = browser.findElement(By.tagName("html"));
+        browser.findElement(By.id(id)).click();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                root.isDisplayed();
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                browser.findElement(By.tagName("body")); // the new page's document is there
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the page did not change within 60 s after clicking " + id);
+    }
+
     static String text(String id) {
         return browser.findElement(By.id(id)).getText();
     }
@@ -162,14 +182,14 @@ class WebConsoleIT {
         assertTrue(text("mm-dmesg").contains("(no boot yet)"), text("mm-dmesg"));
 
         // boot from the plugin: the boot log appears
-        browser.findElement(By.id("mm-boot")).click();
+        submit("mm-boot");
         assertTrue(text("mm-message").startsWith("booted "), text("mm-message"));
         assertTrue(text("mm-dmesg").contains("Memory:"), "the boot log: " + text("mm-dmesg"));
 
         // switch the reporting strategy: the table shows it active, as mm:variant would
         browser.findElement(By.id("tab-variants")).click();
         choose("variant-reporting", "bitmap");
-        browser.findElement(By.id("switch-reporting")).click();
+        submit("switch-reporting");
         assertEquals("reporting: bitmap (was buddy)", text("mm-message"));
         WebElement row = browser.findElement(By.xpath("//table[@id='mm-variants']//tr[td[1]='reporting']"));
         assertEquals("bitmap", row.findElement(By.className("active")).getText());
@@ -180,7 +200,7 @@ class WebConsoleIT {
                 "var o=document.createElement('option');o.text='nosuch';"
                         + "document.getElementById('variant-reporting').add(o);");
         choose("variant-reporting", "nosuch");
-        browser.findElement(By.id("switch-reporting")).click();
+        submit("switch-reporting");
         assertTrue(text("mm-message").startsWith("refused: "), text("mm-message"));
         assertFalse(text("mm-message").contains("Exception"), text("mm-message"));
         row = browser.findElement(By.xpath("//table[@id='mm-variants']//tr[td[1]='reporting']"));
