@@ -90,6 +90,13 @@ public interface MemoryModel {
     void makeAllocExact(long pfn, int order, long nrPages, CallStack freeCaller);
 
     /**
+     * memmap_pages_add / memmap_boot_pages_add: {@code pages} pages of per-page metadata other than struct pages
+     * (page_ext tables) were allocated ({@code pages} &gt; 0) or freed, from memblock ({@code boot}) or from the page
+     * allocator; /proc/vmstat's nr_memmap_boot_pages and nr_memmap_pages count them.
+     */
+    void memmapPagesAdd(long pages, boolean boot);
+
+    /**
      * What the pages of [startPfn, endPfn) are, counted from the memmap (pictures of memory: mm:map). Costs the
      * written pages of the present sections in the range: a hole is skipped by section, a section stored uniformly
      * free or identical (docs/memmap.md) is counted whole, so a big machine's summary never reads every page.

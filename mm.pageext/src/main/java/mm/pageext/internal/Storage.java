@@ -222,6 +222,8 @@ final class Storage implements PageExtStorage {
         tables = cur;
         sections.add(new Section(sectionNr, nid, bytes, source, where, tableNid));
         allocatedBytes += bytes;
+        // alloc_page_ext / alloc_node_page_ext: the table's pages are page metadata in /proc/vmstat
+        model.memmapPagesAdd((bytes + Mm.PAGE_SIZE - 1) / Mm.PAGE_SIZE, source.equals("memblock"));
         return t;
     }
 

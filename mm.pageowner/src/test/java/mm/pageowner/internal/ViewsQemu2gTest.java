@@ -53,6 +53,24 @@ class ViewsQemu2gTest {
     }
 
     /**
+     * vmstat's page metadata as that kernel counted it: 8192 boot pages of struct pages (16 sections from memblock)
+     * and 9216 pages of page_ext tables (16 sections x 32768 entries of page_owner's 72 bytes, alloc_page_ext's
+     * memmap_pages_add), both as in the @@@BEGIN vmstat@@@ dump of the reference console.log.
+     */
+    @Test
+    void nrMemmapPagesCountPageExtTablesAsTheKernelDid() throws Exception {
+        Map<String, Long> real = new LinkedHashMap<>();
+        for (String l : Rig.resource("refdata/qemu-2g-1node/console.log").lines().toList()) {
+            String[] w = l.trim().split(" ");
+            if (w.length == 2 && w[0].startsWith("nr_memmap")) real.put(w[0], Long.parseLong(w[1]));
+        }
+        assertEquals(Map.of("nr_memmap_pages", 9216L, "nr_memmap_boot_pages", 8192L), real);
+        for (Map.Entry<String, Long> e : real.entrySet()) {
+            assertEquals(e.getValue(), rig.model.vmstat().data().get(e.getKey()), e.getKey());
+        }
+    }
+
+    /**
      * Every line of the real pagetypeinfo, in order: the headers, the block counts and the mixed blocks identical;
      * the free-count lines name the same zones and types (their counts are this boot's buddy).
      */

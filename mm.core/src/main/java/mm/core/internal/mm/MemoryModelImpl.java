@@ -347,6 +347,10 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
         kernel().pageAlloc.makeAllocExact(pfn, order, nrPages, freeCaller);
     }
     @Override public Memmap memmap() { return kernel().mm; }
+    @Override public void memmapPagesAdd(long pages, boolean boot) {
+        VmStat v = kernel().vmstat;
+        (boot ? v.metadataBootPages : v.metadataPages).addAndGet(pages);
+    }
 
     @Override public mm.core.api.MemorySummary summarize(long startPfn, long endPfn) {
         return MemorySummaries.summarize(kernel().mm, startPfn, endPfn);

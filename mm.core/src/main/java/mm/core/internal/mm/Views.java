@@ -463,8 +463,9 @@ final class Views {
         long bootMemmap = memmapBootPages(k);
         // struct pages of sections added after boot (memory hotplug, ZONE_DEVICE): __populate_section_memmap
         long sectionMemmap = (long) Mm.PAGES_PER_SECTION * Mm.STRUCT_PAGE_SIZE / Mm.PAGE_SIZE;
-        d.put("nr_memmap_pages", Math.max(0, k.mm.sectionCount() * sectionMemmap - bootMemmap));
-        d.put("nr_memmap_boot_pages", bootMemmap);
+        d.put("nr_memmap_pages", Math.max(0, k.mm.sectionCount() * sectionMemmap - bootMemmap)
+                + k.vmstat.metadataPages.get());
+        d.put("nr_memmap_boot_pages", bootMemmap + k.vmstat.metadataBootPages.get());
         for (String x : new String[] {"pgpgin", "pgpgout", "pswpin", "pswpout"}) d.put(x, 0L);
         for (int z = 0; z < ZONE_SUFFIXES.length; z++) d.put("pgalloc" + ZONE_SUFFIXES[z], pgalloc[z]);
         for (String prefix : new String[] {"allocstall", "pgskip"})

@@ -56,6 +56,13 @@ final class VmStat {
         SHMEM
     }
 
+    /**
+     * Page metadata other than the boot memmap and hot-added sections' struct pages: page_ext tables
+     * (memmap_pages_add from the buddy or vmalloc, memmap_boot_pages_add from memblock).
+     */
+    final java.util.concurrent.atomic.AtomicLong metadataPages = new java.util.concurrent.atomic.AtomicLong(),
+            metadataBootPages = new java.util.concurrent.atomic.AtomicLong();
+
     /** Pages populated in percpu chunks after the first chunk (pcpu_populate_chunk). */
     long percpuPages;
     /** Pages of vmalloc areas (vmalloc_nr_pages). */
