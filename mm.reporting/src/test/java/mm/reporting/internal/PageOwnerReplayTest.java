@@ -59,8 +59,10 @@ class PageOwnerReplayTest {
         assertEquals(16, r.records());
         assertEquals(64 + 15, r.pages());
         assertEquals(16, r.sameNode());
-        // 79 pages allocated; order-0 ones may come with a per-cpu refill (the buddy's count drops by the batch)
-        assertTrue(model.totalFreePages() <= free - 79, free + " -> " + model.totalFreePages());
+        // 79 pages allocated: the order-6 pool from the buddy; the order-0 ones from a per-cpu list, which holds
+        // pages after the boot's late window or is refilled by one batch (63) from the buddy
+        long taken = free - model.totalFreePages();
+        assertTrue(taken >= 64 && taken <= 64 + 63 + 15, free + " -> " + model.totalFreePages());
         assertEquals(List.of(), model.check());
     }
 

@@ -99,15 +99,22 @@ public final class BootWorkloadRunner {
         site(new String[] {"kmem_cache_alloc_noprof", "acpi_ut_allocate_object_desc_dbg", "acpi_ns_load_table"}, SLAB, K, VmStat.Use.SLAB, Where.POLICY, 2, -1, INIT),
         site(new String[] {"__alloc_percpu_gfp", "pcpu_alloc_noprof", "alloc_vfsmnt", "vfs_create_mount"}, PAGES, KZ, VmStat.Use.PERCPU, Where.POLICY, 1, -1, INIT),
     };
-    /** After page_alloc_init_late: user space (the reference dump's two fault stacks, with their masks). */
+    /**
+     * After page_alloc_init_late: the late initcalls and user space (the reference dump's two fault stacks, with
+     * their masks). The weights are the shares of what a small system's late boot keeps, as the reference 6.12 boot
+     * kept it (an initramfs system: the rootfs is shmem, 486 pages; user space's anonymous memory is small, 39
+     * pages; 25 page-table pages; the rest slab (its inodes and dentries reclaimable) and vmalloc, which the late initcalls and module loading use). The
+     * first site also tops the window up to its volume (populate_rootfs writes the initramfs before init runs).
+     */
     private static final Site[] LATE = {
-        site(new String[] {"vma_alloc_folio_noprof+0x71/0xe0", "do_anonymous_page+0x2bd/0x7d0", "__handle_mm_fault+0xb81/0xff0"}, NONE, UZ, VmStat.Use.ANON, Where.POLICY, 8, 0, INIT),
-        site(new String[] {"vma_alloc_folio_noprof+0x71/0xe0", "do_wp_page+0x287/0xc90", "__handle_mm_fault+0xb19/0xff0"}, NONE, U, VmStat.Use.ANON, Where.POLICY, 6, 0, INIT),
-        site(new String[] {"filemap_alloc_folio_noprof", "__filemap_get_folio", "shmem_alloc_and_add_folio", "shmem_get_folio_gfp"}, NONE, U, VmStat.Use.SHMEM, Where.POLICY, 2, 0, INIT),
-        site(new String[] {"kmem_cache_alloc_noprof", "vm_area_dup", "dup_mmap", "copy_process"}, SLAB, K, VmStat.Use.SLAB, Where.POLICY, 1, -1, INIT),
-        site(new String[] {"pte_alloc_one", "__pte_alloc", "do_anonymous_page", "__handle_mm_fault"}, PAGES, KA, VmStat.Use.PAGE_TABLE, Where.POLICY, 1, 0, INIT),
-        site(new String[] {"__kmalloc_noprof", "populate_rootfs", "do_populate_rootfs", "async_run_entry_fn"}, SLAB, K, VmStat.Use.SLAB, Where.POLICY, 1, -1, INIT),
-        site(new String[] {"__alloc_pages_bulk", "__vmalloc_area_node", "__vmalloc_node_range_noprof", "module_alloc"}, NONE, NW, VmStat.Use.VMALLOC, Where.POLICY, 1, 0, INIT),
+        site(new String[] {"filemap_alloc_folio_noprof", "__filemap_get_folio", "shmem_alloc_and_add_folio", "shmem_get_folio_gfp"}, NONE, U, VmStat.Use.SHMEM, Where.POLICY, 118, 0, INIT),
+        site(new String[] {"vma_alloc_folio_noprof+0x71/0xe0", "do_anonymous_page+0x2bd/0x7d0", "__handle_mm_fault+0xb81/0xff0"}, NONE, UZ, VmStat.Use.ANON, Where.POLICY, 10, 0, INIT),
+        site(new String[] {"vma_alloc_folio_noprof+0x71/0xe0", "do_wp_page+0x287/0xc90", "__handle_mm_fault+0xb19/0xff0"}, NONE, U, VmStat.Use.ANON, Where.POLICY, 10, 0, INIT),
+        site(new String[] {"kmem_cache_alloc_noprof", "vm_area_dup", "dup_mmap", "copy_process"}, SLAB, K, VmStat.Use.SLAB, Where.POLICY, 170, -1, INIT),
+        site(new String[] {"kmem_cache_alloc_lru_noprof", "alloc_inode", "new_inode", "shmem_get_inode"}, SLAB, KR, VmStat.Use.SLAB, Where.POLICY, 50, -1, INIT),
+        site(new String[] {"pte_alloc_one", "__pte_alloc", "do_anonymous_page", "__handle_mm_fault"}, PAGES, KA, VmStat.Use.PAGE_TABLE, Where.POLICY, 14, 0, INIT),
+        site(new String[] {"__kmalloc_noprof", "populate_rootfs", "do_populate_rootfs", "async_run_entry_fn"}, SLAB, K, VmStat.Use.SLAB, Where.POLICY, 220, -1, INIT),
+        site(new String[] {"__alloc_pages_bulk", "__vmalloc_area_node", "__vmalloc_node_range_noprof", "module_alloc"}, NONE, NW, VmStat.Use.VMALLOC, Where.POLICY, 408, 0, INIT),
     };
 
     private final BootWorkload w;
