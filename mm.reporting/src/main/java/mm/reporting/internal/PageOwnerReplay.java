@@ -25,7 +25,7 @@ final class PageOwnerReplay {
     record Rec(int line, int order, int gfp, Task task, long ts, long pfn, int nid, CallStack stack) {}
 
     /** What a replay did. */
-    record Result(int records, long pages, int samePfn, int sameNode, long[] pagesByNode) {}
+    record Result(int records, long pages, int atRecordedPfn, int sameNode, long[] pagesByNode) {}
 
     private static final Pattern HEAD = Pattern.compile("^Page allocated via order (\\d+), mask (0x[0-9a-f]+)\\(([^)]*)\\)"
             + ", pid (-?\\d+), tgid (-?\\d+) \\((.*)\\), ts (\\d+) ns(?:, free_ts \\d+ ns)?$");
@@ -94,7 +94,7 @@ final class PageOwnerReplay {
         long[] byNode = new long[maxNid + 1];
         List<long[]> done = new ArrayList<>();
         Task prev = model.currentTask();
-        int samePfn = 0, sameNode = 0;
+        int atRecordedPfn = 0, sameNode = 0;
         long pages = 0;
         try {
             for (Rec r : sorted) {
@@ -111,7 +111,7 @@ final class PageOwnerReplay {
                 }
                 done.add(new long[] {pfn, r.order()});
                 pages += 1L << r.order();
-                if (pfn == r.pfn()) samePfn++;
+                if (pfn == r.pfn()) atRecordedPfn++;
                 int nid = nodeOf(nodes, pfn);
                 if (nid >= 0) byNode[nid] += 1L << r.order();
                 if (nid == r.nid()) sameNode++;
@@ -119,7 +119,7 @@ final class PageOwnerReplay {
         } finally {
             model.setCurrentTask(prev);
         }
-        return new Result(sorted.size(), pages, samePfn, sameNode, byNode);
+        return new Result(sorted.size(), pages, atRecordedPfn, sameNode, byNode);
     }
 
     private static int nodeOf(List<NodeInfo> nodes, long pfn) {

@@ -320,7 +320,7 @@ public final class ReportingCommands {
         data.put("file", file);
         data.put("records", r.records());
         data.put("allocated_pages", r.pages());
-        data.put("same_pfn", r.samePfn());
+        data.put("same_pfn", r.atRecordedPfn());
         data.put("same_node", r.sameNode());
         List<Long> byNode = new java.util.ArrayList<>();
         for (long p : r.pagesByNode()) byNode.add(p);
@@ -332,7 +332,7 @@ public final class ReportingCommands {
         }
         String text2 = String.format(Locale.ROOT, "replay %s: %d allocations in timestamp order, %d pages (%s); %d on"
                 + " the PFN the dump names, %d on its node (%.2f s)%n", file, r.records(), r.pages(), nodes,
-                r.samePfn(), r.sameNode(), (System.nanoTime() - t0) / 1e9);
+                r.atRecordedPfn(), r.sameNode(), (System.nanoTime() - t0) / 1e9);
         print(Report.of("workload", text2, data));
     }
 
