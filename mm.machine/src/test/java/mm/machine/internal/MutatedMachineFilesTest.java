@@ -7,23 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import mm.machine.api.Machine;
 import mm.machine.api.MachineFormatException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * Generated bad input: the shipped machine files, mutated the way careless hands and hostile files do (a token
  * replaced by a huge, negative, empty or invisible one, a line dropped, doubled or cut, a keyword misspelled). The
  * property for every case: the parser returns a machine, or throws MachineFormatException whose message is one line
  * of the form FILE:LINE:COLUMN: reason, with the line inside the file and no echoed token longer than the reason
- * needs. Never another exception type, never a Java exception text. Seeded by jqwik (its database replays failures).
+ * needs. Never another exception type, never a Java exception text. 1000 cases each from a fixed seed (plain JUnit: a
+ * failure names its case, which the same seed replays).
  */
 class MutatedMachineFilesTest {
     static final List<String> SHIPPED = List.of("tiny", "tiny-2node", "default", "hotplug-demo", "grow-zone", "qemu-2g",
@@ -36,17 +32,22 @@ class MutatedMachineFilesTest {
 
     record Mutation(int line, int kind, int token, String replacement) {}
 
-    @Provide
-    Arbitrary<String> machine() {
-        return Arbitraries.of(SHIPPED);
-    }
+    static final long SEED = 20261207L;
+    static final int CASES = 1000;
 
-    @Provide
-    Arbitrary<Mutation> mutation() {
-        return Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 5),
-                Arbitraries.integers().between(0, 12), Arbitraries.oneOf(Arbitraries.of(NASTY),
-                        Arbitraries.strings().ofMaxLength(12), Arbitraries.longs().map(v -> Long.toString(v))))
-                .as(Mutation::new);
+    /** A mutation: where, what kind, which token, and a nasty, random or numeric replacement. */
+    static Mutation mutation(SplittableRandom r) {
+        String replacement = switch (r.nextInt(3)) {
+            case 0 -> NASTY.get(r.nextInt(NASTY.size()));
+            case 1 -> {
+                StringBuilder b = new StringBuilder();
+                for (int n = r.nextInt(13); n > 0; n--) b.append((char) r.nextInt(0x20, 0x7f)); // printable ASCII
+                if (r.nextInt(8) == 0) b.append((char) r.nextInt(0x80, 0x3000)); // and now and then something else
+                yield b.toString();
+            }
+            default -> Long.toString(r.nextLong());
+        };
+        return new Mutation(r.nextInt(10_001), r.nextInt(6), r.nextInt(13), replacement);
     }
 
     static String mutate(String text, Mutation m) {
@@ -71,52 +72,61 @@ class MutatedMachineFilesTest {
         return String.join("\n", lines);
     }
 
-    @Property(tries = 1000, seed = "20261207")
-    void aMutatedMachineParsesOrFailsWithOneSentenceThatSaysWhere(@ForAll("machine") String name,
-                                                                   @ForAll("mutation") Mutation m) throws Exception {
-        String text = MachineServiceImpl.builtinText(name).orElseThrow();
-        String bad = mutate(text, m);
-        MachineServiceImpl svc = new MachineServiceImpl();
-        try {
-            Machine parsed = svc.parse("mutated", bad);
-            assertNotNull(parsed);
-            assertFalse(parsed.nodes().isEmpty(), "a machine has a node");
-        } catch (MachineFormatException e) {
-            assertOneSentenceThatSaysWhere(e.getMessage(), bad);
+    @Test
+    void aMutatedMachineParsesOrFailsWithOneSentenceThatSaysWhere() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int c = 0; c < CASES; c++) {
+            String name = SHIPPED.get(r.nextInt(SHIPPED.size()));
+            Mutation m = mutation(r);
+            String bad = mutate(MachineServiceImpl.builtinText(name).orElseThrow(), m);
+            String what = "case " + c + " (seed " + SEED + "): " + name + " " + m;
+            try {
+                Machine parsed = new MachineServiceImpl().parse("mutated", bad);
+                assertNotNull(parsed, what);
+                assertFalse(parsed.nodes().isEmpty(), "a machine has a node: " + what);
+            } catch (MachineFormatException e) {
+                assertOneSentenceThatSaysWhere(e.getMessage(), bad, what);
+            } catch (RuntimeException e) {
+                throw new AssertionError("not a MachineFormatException: " + what, e);
+            }
         }
     }
 
     /** One line FILE:LINE:COLUMN: reason, the line inside the input, short, printable, no Java exception text. */
-    static void assertOneSentenceThatSaysWhere(String msg, String input) {
+    static void assertOneSentenceThatSaysWhere(String msg, String input, String what) {
         var matcher = ONE_LINE.matcher(msg);
-        assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg);
+        assertTrue(matcher.matches(), "one line FILE:LINE:COLUMN: reason, got: " + msg + " in " + what);
         int line = Integer.parseInt(matcher.group(1));
         assertTrue(line >= 1 && line <= input.split("\n", -1).length + 1, "line " + line + " is in the input: " + msg);
         assertTrue(msg.length() < 400, "an error line of " + msg.length() + " characters: " + msg);
         assertFalse(msg.contains("Exception") || msg.contains("For input string") || msg.matches(".*: -?\\d+$"),
-                "a Java exception text: " + msg);
+                "a Java exception text: " + msg + " in " + what);
         assertEquals(-1, msg.indexOf('\u0000'), "invisible characters are shown escaped: " + msg);
     }
 
-    @Provide
-    Arbitrary<String> bootLog() {
-        return Arbitraries.of("refdata/qemu-2g-1node/console.log", "refdata/qemu-2g-1node/console-early_page_ext.log",
-                "dmesg/two-node.log");
-    }
+    static final List<String> LOGS = List.of("refdata/qemu-2g-1node/console.log",
+            "refdata/qemu-2g-1node/console-early_page_ext.log", "dmesg/two-node.log");
 
-    @Property(tries = 1000, seed = "20261207")
-    void aMutatedBootLogImportsOrFailsWithOneSentenceThatSaysWhere(@ForAll("bootLog") String log,
-                                                                   @ForAll("mutation") Mutation m) throws Exception {
-        String bad = mutate(DmesgImportTest.resource(log), m);
-        try {
-            var r = new MachineServiceImpl().importDmesgText("mutated", bad);
-            assertFalse(r.machine().nodes().isEmpty(), "an imported machine has a node");
-        } catch (MachineFormatException e) {
-            assertOneSentenceThatSaysWhere(e.getMessage(), bad);
+    @Test
+    void aMutatedBootLogImportsOrFailsWithOneSentenceThatSaysWhere() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED + 1);
+        for (int c = 0; c < CASES; c++) {
+            String log = LOGS.get(r.nextInt(LOGS.size()));
+            Mutation m = mutation(r);
+            String bad = mutate(DmesgImportTest.resource(log), m);
+            String what = "case " + c + " (seed " + (SEED + 1) + "): " + log + " " + m;
+            try {
+                var imported = new MachineServiceImpl().importDmesgText("mutated", bad);
+                assertFalse(imported.machine().nodes().isEmpty(), "an imported machine has a node: " + what);
+            } catch (MachineFormatException e) {
+                assertOneSentenceThatSaysWhere(e.getMessage(), bad, what);
+            } catch (RuntimeException e) {
+                throw new AssertionError("not a MachineFormatException: " + what, e);
+            }
         }
     }
 
-    @Example
+    @Test
     void aGiantTokenIsCutAndAByteOrderMarkIsShownEscaped() {
         String huge = "9".repeat(10_000_000);
         MachineFormatException e = org.junit.jupiter.api.Assertions.assertThrows(MachineFormatException.class,
