@@ -115,14 +115,21 @@ public final class HelpCommands {
         return List.of();
     }
 
-    /** The descriptor of the public method {@code fn} with the fewest parameters (a tie: the shorter text). */
+    /** A form described as one sub-command ("replay FILE: ..."): the command's other form says what it is. */
+    private static final java.util.regex.Pattern SUB_FORM = java.util.regex.Pattern.compile("^[a-z][a-z-]*( [A-Z]+)*: ");
+
+    /**
+     * The descriptor of the public method {@code fn} with the fewest parameters (a tie: the shorter text), forms that
+     * describe a single sub-command last.
+     */
     static String describe(Class<?> type, String fn) {
         TreeMap<String, String> byKey = new TreeMap<>();
         for (Method m : type.getMethods()) {
             if (!m.getName().equals(fn)) continue;
             Descriptor d = m.getAnnotation(Descriptor.class);
             String text = d == null ? "" : d.value();
-            byKey.put(String.format("%03d%06d%s", m.getParameterCount(), text.length(), text), text);
+            int sub = SUB_FORM.matcher(text).find() ? 1 : 0;
+            byKey.put(String.format("%d%03d%06d%s", sub, m.getParameterCount(), text.length(), text), text);
         }
         return byKey.isEmpty() || byKey.firstEntry().getValue().isEmpty() ? "(no description)"
                 : byKey.firstEntry().getValue();
