@@ -327,6 +327,7 @@ public final class Main {
             ERR.printf("mmkit: framework started %d ms after JVM start (main thread cpu %d ms, jvm cpu %d ms;"
                             + " profile %s, %d bundles; %s)%n", now - jvmStart, mainCpuMs(), jvmCpuMs(), launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
                     launch.phases());
+            ERR.printf("mmkit: bundle cache %s%n", launch.storageNote());
         }
 
         void at(String what) {
