@@ -111,6 +111,9 @@ public final class Launch implements AutoCloseable {
         Storage storage = Storage.open(refs, profile.properties);
         Map<String, String> cfg = new HashMap<>();
         cfg.put(Constants.FRAMEWORK_STORAGE, storage.dir().toString());
+        // SCR keeps the parsed component descriptions in a kept cache: no XML parsing at the next start (Felix SCR
+        // stores them when it stops, per bundle id and last-modified time: Launch.abandon)
+        if (storage.kept()) cfg.put("ds.cache.metadata", "true");
         cfg.put("felix.log.level", "1");
         cfg.put("ds.loglevel", System.getProperty("mm.ds.loglevel", "warn"));
         if (!settings.interactive()) cfg.put("gosh.args", "--nointeractive --noshutdown --quiet");
@@ -441,6 +444,11 @@ public final class Launch implements AutoCloseable {
      * bundle cache is released (a temporary one deleted). Whatever a command writes is written before it returns (SafeFiles).
      */
     void abandon() {
+        if (storage.madeNow()) {
+            // the first run on a kept cache stops the framework in order: SCR stores the component descriptions
+            close();
+            return;
+        }
         if (closed) return;
         closed = true;
         storage.release();

@@ -79,6 +79,16 @@ final class Storage {
         return recorded == null;
     }
 
+    /** Whether this is a kept cache (made or reused), not a temporary one. */
+    boolean kept() {
+        return shared;
+    }
+
+    /** Whether this launch made the kept cache (so that SCR's metadata is stored at its end: Launch.abandon). */
+    boolean madeNow() {
+        return shared && note.startsWith("made");
+    }
+
     /** For --timing: "reused DIR", "made DIR", "temporary (why)". */
     String describe() {
         return note;
@@ -296,20 +306,32 @@ final class Storage {
             try {
                 Files.deleteIfExists(marker(cache));
                 deleteTree(cache);
+                // last, still locked: a process that opens it now finds no marker and makes the cache anew. (One
+                // that opened it just before could lock the deleted file while another creates a new one: only for
+                // a key nobody computes any more, an older build's.)
+                Files.deleteIfExists(lockFile);
             } finally {
                 l.release();
             }
         }
-        // the lock file stays: deleting it could let two processes lock two different files of the same name
     }
 
-    /** Config Admin's stored configurations and any other bundle's files: each run starts without them. */
+    /** SCR's parsed component descriptions (ds.cache.metadata) in its data area: kept, SCR checks them per bundle. */
+    static final String SCR_METADATA = "componentMetadataStore";
+
+    /**
+     * Config Admin's stored configurations and any other bundle's files: each run starts without them, but for SCR's
+     * component descriptions ({@link #SCR_METADATA}).
+     */
     private static void deleteDataAreas(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "bundle*")) {
             for (Path b : ds) {
                 Path data = b.resolve("data");
-                if (Files.isDirectory(data)) deleteTree(data);
+                if (!Files.isDirectory(data)) continue;
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(data)) {
+                    for (Path f : files) if (!f.getFileName().toString().equals(SCR_METADATA)) deleteTree(f);
+                }
             }
         }
     }
