@@ -66,9 +66,12 @@ public final class Launch implements AutoCloseable {
     /** The same phases in CPU time of the launching thread. */
     private final Map<String, Long> cpu = new java.util.LinkedHashMap<>();
 
-    /** CPU time of the calling thread, ns. */
+    /** Whether the phases' CPU time is measured (--timing: the management beans cost a start ~10 ms otherwise). */
+    static volatile boolean measureCpu;
+
+    /** CPU time of the calling thread, ns (0 unless {@link #measureCpu}). */
     private static long cpu() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return measureCpu ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
     }
     private boolean closed;
 
