@@ -99,7 +99,7 @@ final class Storage {
         String why = sharedRefused(refs, profileProperties);
         if (why == null) {
             try {
-                Storage s = openShared(refs);
+                Storage s = openShared(refs, profileProperties);
                 if (s != null) return s;
                 why = "the kept cache is in use by another mmkit";
             } catch (IOException | RuntimeException e) {
@@ -119,10 +119,10 @@ final class Storage {
         return null;
     }
 
-    private static Storage openShared(List<Profile.BundleRef> refs) throws IOException {
+    private static Storage openShared(List<Profile.BundleRef> refs, Map<String, String> properties) throws IOException {
         Path root = root();
         Files.createDirectories(root);
-        String identity = identity(refs);
+        String identity = identity(refs, properties);
         String key = Long.toHexString(hash(identity));
         Path dir = root.resolve("felix-" + key);
         FileChannel ch = FileChannel.open(root.resolve("felix-" + key + ".lock"), StandardOpenOption.CREATE,
@@ -157,10 +157,14 @@ final class Storage {
 
     /**
      * What the cache's content depends on: the jar (path, size, modification time; or, run from a class directory,
-     * each embedded bundle file's) and the bundle list in install order.
+     * each embedded bundle file's), the bundle list in install order and the profile's framework properties (a
+     * start level property changes what is installed).
      */
-    static String identity(List<Profile.BundleRef> refs) throws IOException {
-        Path cs = Embedded.codeSourcePath().toRealPath();
+    static String identity(List<Profile.BundleRef> refs, Map<String, String> properties) throws IOException {
+        return identity(Embedded.codeSourcePath().toRealPath(), refs, properties);
+    }
+
+    static String identity(Path cs, List<Profile.BundleRef> refs, Map<String, String> properties) throws IOException {
         StringBuilder b = new StringBuilder("mmkit bundle cache 1\njar ").append(cs);
         if (Files.isDirectory(cs)) {
             for (Profile.BundleRef r : refs) {
@@ -172,6 +176,7 @@ final class Storage {
             b.append(' ').append(Files.size(cs)).append(' ').append(Files.getLastModifiedTime(cs).toMillis());
         }
         for (Profile.BundleRef r : refs) b.append("\nbundle ").append(r.location());
+        properties.forEach((k, v) -> b.append("\nproperty ").append(k).append('=').append(v.replace('\n', ' ')));
         return b.toString();
     }
 
