@@ -127,23 +127,31 @@ final class Storage {
         Path dir = root.resolve("felix-" + key);
         FileChannel ch = FileChannel.open(root.resolve("felix-" + key + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock;
+        FileLock lock = null;
         try {
             lock = ch.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null; // this JVM already has it (an earlier launch not closed)
+            // this JVM already has it (an earlier launch not closed)
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
         if (lock == null) {
             ch.close();
             return null;
         }
-        Map<String, Long> recorded = readMarker(marker(dir), identity);
-        if (recorded != null) {
-            deleteDataAreas(dir);
-            return new Storage(dir, true, ch, lock, recorded, "reused " + dir, identity);
+        try {
+            Map<String, Long> recorded = readMarker(marker(dir), identity);
+            if (recorded != null) {
+                deleteDataAreas(dir);
+                return new Storage(dir, true, ch, lock, recorded, "reused " + dir, identity);
+            }
+            Files.deleteIfExists(marker(dir));
+            return new Storage(dir, true, ch, lock, null, "made " + dir, identity);
+        } catch (IOException | RuntimeException e) {
+            ch.close(); // releases the lock: the run goes on with a temporary cache
+            throw e;
         }
-        Files.deleteIfExists(marker(dir));
-        return new Storage(dir, true, ch, lock, null, "made " + dir, identity);
     }
 
     /** {@code -Dmmkit.cache.dir}, else {@code $XDG_CACHE_HOME/mmkit}, else {@code ~/.cache/mmkit}. */
