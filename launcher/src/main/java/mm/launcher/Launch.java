@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -98,7 +97,7 @@ public final class Launch implements AutoCloseable {
         List<Profile.BundleRef> refs = new ArrayList<>(profile.bundles);
         for (String shell : settings.interactive() ? List.of(JLINE, INTERACTIVE_SHELL) : List.of(SCRIPT_SHELL)) {
             if (refs.stream().noneMatch(r -> r.name().equals(shell))) {
-                if (Main.class.getResource("/bundles/" + shell) == null) {
+                if (!Embedded.exists("bundles/" + shell)) {
                     throw new LaunchException("the shell bundle " + shell + " is not embedded in " + Embedded.codeSource());
                 }
                 refs.add(new Profile.BundleRef(shell, null, "launcher"));
@@ -129,8 +128,8 @@ public final class Launch implements AutoCloseable {
         cfg.putAll(profile.properties);
         cfg.putAll(settings.extraProperties());
 
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())
-                .findFirst().orElseThrow(() -> new LaunchException("no OSGi framework on the class path"));
+        // Felix is shaded into mmkit.jar: no ServiceLoader scan of the class path (a few ms)
+        FrameworkFactory factory = new org.apache.felix.framework.FrameworkFactory();
         Framework fw = null;
         Launch launch = null;
         try {
