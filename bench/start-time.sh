@@ -4,7 +4,7 @@
 # and their median wall-clock time, the median CPU time (user+sys of the whole process tree: what a loaded host
 # cannot inflate as much) and the load average next to them (a wall-clock figure means little on a loaded host).
 # usage: bench/start-time.sh [RUNS] [-- LAUNCHER ARGS]
-#   JAVA_OPTS="-Dmmkit.relaunch=false" bench/start-time.sh 5     # without the class-data-sharing archive
+#   JAVA_OPTS="-Dmmkit.cache=false" bench/start-time.sh 5     # without the kept bundle cache (a temporary one)
 #   bench/start-time.sh 5 -- --profile minimal
 set -euo pipefail
 cd "$(dirname "$0")/.."

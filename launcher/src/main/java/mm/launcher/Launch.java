@@ -3,18 +3,14 @@ package mm.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -62,29 +58,32 @@ public final class Launch implements AutoCloseable {
 
     private final Profile profile;
     private final Framework framework;
-    private final Path storage;
+    private final Storage storage;
     private final List<Bundle> bundles;
     private final long startNanos;
     private final Map<String, Long> phases = new java.util.LinkedHashMap<>();
     /** The same phases in CPU time of the launching thread. */
     private final Map<String, Long> cpu = new java.util.LinkedHashMap<>();
 
-    /** CPU time of the calling thread, ns. */
+    /** Whether the phases' CPU time is measured (--timing: the management beans cost a start ~10 ms otherwise). */
+    static volatile boolean measureCpu;
+
+    /** CPU time of the calling thread, ns (0 unless {@link #measureCpu}). */
     private static long cpu() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return measureCpu ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
     }
     private boolean closed;
 
-    /** Deletes the bundle cache when the JVM exits without {@link #close} (Ctrl-C, System.exit from the shell). */
+    /** Deletes a temporary bundle cache when the JVM exits without {@link #close} (Ctrl-C, System.exit from the shell). */
     private final Thread cleanup;
 
-    private Launch(Profile profile, Framework framework, Path storage, List<Bundle> bundles, long startNanos) {
+    private Launch(Profile profile, Framework framework, Storage storage, List<Bundle> bundles, long startNanos) {
         this.profile = profile;
         this.framework = framework;
         this.storage = storage;
         this.bundles = bundles;
         this.startNanos = startNanos;
-        this.cleanup = new Thread(() -> deleteTree(storage), "mmkit storage cleanup");
+        this.cleanup = new Thread(storage::releaseAtExit, "mmkit storage cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -98,7 +97,7 @@ public final class Launch implements AutoCloseable {
         List<Profile.BundleRef> refs = new ArrayList<>(profile.bundles);
         for (String shell : settings.interactive() ? List.of(JLINE, INTERACTIVE_SHELL) : List.of(SCRIPT_SHELL)) {
             if (refs.stream().noneMatch(r -> r.name().equals(shell))) {
-                if (Main.class.getResource("/bundles/" + shell) == null) {
+                if (!Embedded.exists("bundles/" + shell)) {
                     throw new LaunchException("the shell bundle " + shell + " is not embedded in " + Embedded.codeSource());
                 }
                 refs.add(new Profile.BundleRef(shell, null, "launcher"));
@@ -110,10 +109,13 @@ public final class Launch implements AutoCloseable {
         // one sentence instead (docs/web.md: -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn shows them)
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "off");
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.apache.felix.http", "off");
-        Path storage = createStorage();
+        // a bundle cache kept across runs when it can be (Storage): no installing at each start
+        Storage storage = Storage.open(refs, profile.properties);
         Map<String, String> cfg = new HashMap<>();
-        cfg.put(Constants.FRAMEWORK_STORAGE, storage.toString());
-        cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        cfg.put(Constants.FRAMEWORK_STORAGE, storage.dir().toString());
+        // SCR keeps the parsed component descriptions in a kept cache: no XML parsing at the next start (Felix SCR
+        // stores them when it stops, per bundle id and last-modified time: Launch.abandon)
+        if (storage.kept()) cfg.put("ds.cache.metadata", "true");
         cfg.put("felix.log.level", "1");
         cfg.put("ds.loglevel", System.getProperty("mm.ds.loglevel", "warn"));
         if (!settings.interactive()) cfg.put("gosh.args", "--nointeractive --noshutdown --quiet");
@@ -126,18 +128,22 @@ public final class Launch implements AutoCloseable {
         cfg.putAll(profile.properties);
         cfg.putAll(settings.extraProperties());
 
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Main.class.getClassLoader())
-                .findFirst().orElseThrow(() -> new LaunchException("no OSGi framework on the class path"));
-        Framework fw = factory.newFramework(cfg);
+        // Felix is shaded into mmkit.jar: no ServiceLoader scan of the class path (a few ms)
+        FrameworkFactory factory = new org.apache.felix.framework.FrameworkFactory();
+        Framework fw = null;
         Launch launch = null;
         try {
-            fw.init();
+            fw = init(factory, cfg, storage);
             HideTelnetd.register(fw.getBundleContext());
             HelpWithoutTelnetd.register(fw.getBundleContext());
             BundleContext ctx = fw.getBundleContext();
             List<Bundle> installed = new ArrayList<>();
             long tInit = System.nanoTime(), cInit = cpu();
-            for (Profile.BundleRef r : refs) installed.add(install(ctx, profile, r));
+            for (Profile.BundleRef r : refs) {
+                Bundle kept = storage.fresh() ? null : ctx.getBundle(r.location());
+                installed.add(kept != null ? kept : install(ctx, profile, r));
+            }
+            storage.made(installed);
             long tInstalled = System.nanoTime(), cInstalled = cpu();
             launch = new Launch(profile, fw, storage, installed, t0);
             launch.phases.put("init", tInit - t0);
@@ -161,7 +167,7 @@ public final class Launch implements AutoCloseable {
         } catch (LaunchException e) {
             closeQuietly(launch, fw, storage);
             throw e;
-        } catch (BundleException | RuntimeException e) {
+        } catch (BundleException | RuntimeException | IOException e) {
             closeQuietly(launch, fw, storage);
             throw new LaunchException(profile.describe() + ": the framework failed to start: " + Gogo.message(e), e);
         }
@@ -180,20 +186,34 @@ public final class Launch implements AutoCloseable {
         return BOOT_NAMESPACE + ";deferred-init=\"" + deferred.replace("\"", "") + "\"";
     }
 
-    /** A fresh bundle cache under java.io.tmpdir (named without SecureRandom, which costs ~50 ms to seed). */
-    private static Path createStorage() throws LaunchException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        String base = "mmkit-" + ProcessHandle.current().pid() + "-";
-        for (int i = 0; ; i++) {
-            Path p = tmp.resolve(base + Long.toHexString(System.nanoTime() + i));
-            try {
-                return Files.createDirectory(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (i > 100) throw new LaunchException("cannot create the framework storage directory " + p);
-            } catch (IOException e) {
-                throw new LaunchException("cannot create the framework storage directory " + p + ": " + e, e);
-            }
+    /**
+     * A framework initialised on {@code storage}: a kept cache's bundles are reloaded, and checked against what was
+     * recorded when it was made (Storage.matches); a cache changed since is made again, from an empty directory.
+     */
+    private static Framework init(FrameworkFactory factory, Map<String, String> cfg, Storage storage)
+            throws BundleException, IOException {
+        if (storage.fresh()) cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        Framework fw = factory.newFramework(cfg);
+        try {
+            fw.init();
+            if (storage.matches(fw.getBundleContext())) return fw;
+        } catch (BundleException | RuntimeException e) {
+            if (storage.fresh()) throw e;
+            // a kept cache Felix cannot read (damaged on disk): made again below
         }
+        try {
+            fw.stop();
+            fw.waitForStop(10_000);
+        } catch (BundleException | RuntimeException e) {
+            // it is replaced anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.remake();
+        cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        fw = factory.newFramework(cfg);
+        fw.init();
+        return fw;
     }
 
     private static Bundle install(BundleContext ctx, Profile profile, Profile.BundleRef r) throws LaunchException {
@@ -245,7 +265,8 @@ public final class Launch implements AutoCloseable {
         BundleRevision rev = b.adapt(BundleRevision.class);
         if (rev != null && (rev.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) return;
         try {
-            b.start();
+            // transiently: a kept bundle cache must not restart anything by itself at the next run's init
+            b.start(Bundle.START_TRANSIENT);
         } catch (BundleException e) {
             throw new LaunchException(profile.describe() + ": bundle " + b.getSymbolicName() + " cannot start: "
                     + Gogo.message(e), e);
@@ -406,6 +427,11 @@ public final class Launch implements AutoCloseable {
         return startNanos;
     }
 
+    /** The bundle cache, for --timing: "reused DIR", "made DIR" or "temporary (why)". */
+    String storageNote() {
+        return storage.describe();
+    }
+
     /** How long each start-up phase took (init, install, resolve, start), in ms, for --timing. */
     String phases() {
         StringBuilder b = new StringBuilder();
@@ -417,12 +443,17 @@ public final class Launch implements AutoCloseable {
     /**
      * The end of a script run: the process exits next, so the framework is not stopped bundle by bundle (SCR
      * deactivating every component, Gogo, Config Admin: a few hundred ms for nothing, docs/build.md); only the
-     * bundle cache is deleted. Whatever a command writes is written before it returns (SafeFiles).
+     * bundle cache is released (a temporary one deleted). Whatever a command writes is written before it returns (SafeFiles).
      */
     void abandon() {
+        if (storage.madeNow()) {
+            // the first run on a kept cache stops the framework in order: SCR stores the component descriptions
+            close();
+            return;
+        }
         if (closed) return;
         closed = true;
-        deleteTree(storage);
+        storage.release();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanup);
         } catch (IllegalStateException e) {
@@ -442,33 +473,21 @@ public final class Launch implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Launch launch, Framework fw, Path storage) {
+    private static void closeQuietly(Launch launch, Framework fw, Storage storage) {
         if (launch != null) {
             launch.close();
             return;
         }
         try {
-            fw.stop();
-            fw.waitForStop(10_000);
+            if (fw != null) {
+                fw.stop();
+                fw.waitForStop(10_000);
+            }
         } catch (BundleException | RuntimeException e) {
             // stopping anyway
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(storage);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: it is a temporary directory
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
+        storage.release();
     }
 }

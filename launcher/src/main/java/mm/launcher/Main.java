@@ -55,9 +55,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // with the class-data-sharing archive of the package step: a child JVM that maps it (FastStart)
-        int child = FastStart.relaunch(args);
-        if (child >= 0) System.exit(child);
         int rc;
         exitsAfterRun = true;
         try {
@@ -205,6 +202,7 @@ public final class Main {
         try {
             // the progress line: on a terminal unless the output is JSON, anywhere with --progress
             boolean progress = o.progress() || (interactive && !o.json());
+            Launch.measureCpu = o.timing();
             launch = Launch.start(o.profile(), new Launch.Settings(o.json(), interactive, o.properties(progress)));
         } catch (LaunchException e) {
             ERR.println("mmkit: " + e.getMessage());
@@ -313,20 +311,15 @@ public final class Main {
 
     /** {@code --timing}: JVM start to framework ready, and to the first command's output. */
     static final class Timing {
-        /** The process's start: the first JVM's when this one is the relaunched child (FastStart). */
-        private final long jvmStart = Long.getLong(FastStart.STARTED_PROPERTY,
-                ManagementFactory.getRuntimeMXBean().getStartTime());
+        /** The process's start. */
+        private final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 
         Timing(Launch launch) {
             long now = System.currentTimeMillis();
-            String archive = System.getProperty(FastStart.ARCHIVE_PROPERTY);
-            if (archive != null) {
-                ERR.printf("mmkit: relaunched with the class-data-sharing archive %s: this JVM started %d ms after"
-                        + " the first%n", archive, ManagementFactory.getRuntimeMXBean().getStartTime() - jvmStart);
-            }
             ERR.printf("mmkit: framework started %d ms after JVM start (main thread cpu %d ms, jvm cpu %d ms;"
                             + " profile %s, %d bundles; %s)%n", now - jvmStart, mainCpuMs(), jvmCpuMs(), launch.context().getProperty(Launch.PROP_PROFILE), launch.bundles().size(),
                     launch.phases());
+            ERR.printf("mmkit: bundle cache %s%n", launch.storageNote());
         }
 
         void at(String what) {

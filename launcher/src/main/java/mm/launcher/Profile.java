@@ -1,8 +1,6 @@
 package mm.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,15 +101,16 @@ final class Profile {
                                 + " does not exist");
             }
         }
-        URL url = Main.class.getResource("/profiles/" + nameOrFile + ".txt");
-        if (url == null) {
+        String resource = "profiles/" + nameOrFile + ".txt";
+        if (!Embedded.exists(resource)) {
             String known = String.join(", ", Embedded.list("profiles/", ".txt"));
             String msg = "unknown profile '" + nameOrFile + "': there is no profiles/" + nameOrFile + ".txt in "
                     + Embedded.codeSource() + " (profiles: " + known + "); a profile can also be a file path";
             throw new LaunchException(includer == null ? msg : includer.where() + ": " + msg);
         }
-        try (InputStream in = url.openStream()) {
-            return new Source(nameOrFile, url.toString(), null, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        String url = Embedded.url(resource);
+        try {
+            return new Source(nameOrFile, url, null, Embedded.readText(resource));
         } catch (IOException e) {
             throw new LaunchException("cannot read profile " + url + ": " + e.getMessage());
         }
@@ -166,7 +165,7 @@ final class Profile {
                     + line + "'");
         }
         String jar = line.endsWith(".jar") ? line : line + ".jar";
-        if (!line.contains("/") && !line.contains("\\") && Main.class.getResource("/bundles/" + jar) != null) {
+        if (!line.contains("/") && !line.contains("\\") && Embedded.exists("bundles/" + jar)) {
             return new BundleRef(jar, null, where);
         }
         if (line.contains("/") || line.contains("\\") || line.endsWith(".jar")) {
