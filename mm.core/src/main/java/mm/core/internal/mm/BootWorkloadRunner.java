@@ -133,7 +133,7 @@ public final class BootWorkloadRunner {
     }
 
     /** One allocation kept (or to free before the window ends). */
-    private record Held(long pfn, int order, Site site) {}
+    private record Held(long pfn, int order, Site site, int cpu) {}
 
     /** Runs the workload of one window on the given kernel. */
     public void run(Kernel k, BootPhase window) {
@@ -171,7 +171,9 @@ public final class BootWorkloadRunner {
             long kept = pages;
             for (Held t : temporaries) {
                 k.vmstat.account(k, t.pfn(), t.order(), t.site().gfp(), t.site().use(), -1);
-                k.pageAlloc.free(t.pfn(), t.order());
+                // freed by its task, on the CPU it allocated on (its pagesets)
+                int prevCpu = k.cpus.migrate(t.cpu());
+                try { k.pageAlloc.free(t.pfn(), t.order()); } finally { k.cpus.migrate(prevCpu); }
                 kept -= 1L << t.order();
             }
             // the top-up comes from the window's main allocator: start_kernel's in the early window, init's (under
@@ -253,13 +255,21 @@ public final class BootWorkloadRunner {
         CallStack stack = stacks.computeIfAbsent(s, x -> new java.util.EnumMap<>(BootPhase.class))
                 .computeIfAbsent(window, x -> stack(s, window));
         long pfn;
-        if (where[0] >= 0) pfn = k.pageAlloc.alloc(order, s.gfp(), where[0], stack);
-        else if (k.bootInterleave) pfn = k.pageAlloc.allocInterleave(order, s.gfp(), k.interleaveNid(), stack);
-        else pfn = k.pageAlloc.alloc(order, s.gfp(), localNode(k, window), stack);
+        // the allocation runs on its task's CPU, with that CPU's pagesets
+        boolean local = where[0] < 0 && !k.bootInterleave;
+        if (local) cpu = localCpu(k, window);
+        int prevCpu = k.cpus.migrate(cpu);
+        try {
+            if (where[0] >= 0) pfn = k.pageAlloc.alloc(order, s.gfp(), where[0], stack);
+            else if (!local) pfn = k.pageAlloc.allocInterleave(order, s.gfp(), k.interleaveNid(), stack);
+            else pfn = k.pageAlloc.alloc(order, s.gfp(), k.cpus.cpuNode[cpu], stack);
+        } finally {
+            k.cpus.migrate(prevCpu);
+        }
         if (pfn < 0) outOfMemory(k);
-        if (!filler) k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
+        if (!filler) k.advanceClock(2_000 + rnd.nextInt(3_000));
         k.vmstat.account(k, pfn, order, s.gfp(), s.use(), 1);
-        return new Held(pfn, order, s);
+        return new Held(pfn, order, s, cpu);
     }
 
     private int localRr;
@@ -276,13 +286,13 @@ public final class BootWorkloadRunner {
     private final java.util.Map<Site, java.util.Map<BootPhase, CallStack>> stacks = new java.util.IdentityHashMap<>();
 
     /**
-     * The local node of a task without a node preference: the boot CPU's before other CPUs run; after
-     * numa_default_policy, user space runs on every CPU, so its faults go to each CPU's node in turn.
+     * The CPU of a task without a node preference, whose node is its local node: the boot CPU before other CPUs
+     * run; after numa_default_policy, user space runs on every CPU, so its faults go to each CPU (its pagesets and
+     * its node) in turn.
      */
-    private int localNode(Kernel k, BootPhase window) {
-        if (window != BootPhase.LATE_BOOT) return k.cpus.cpuNode[0];
-        int[] cn = k.cpus.cpuNode;
-        return cn[Math.floorMod(localRr++, cn.length)];
+    private int localCpu(Kernel k, BootPhase window) {
+        if (window != BootPhase.LATE_BOOT) return 0;
+        return Math.floorMod(localRr++, k.cpus.cpuNode.length);
     }
 
     private static Task task(BootPhase window, Site s, int cpu) {

@@ -351,7 +351,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     private static void recomputeWatermarks(Kernel k) {
         Watermarks.initPerZoneWmarkMin(k, false);
         Watermarks.initPerZoneWmarkMin(k, true);
-        for (Node n : k.nodes) for (Zone z : n.zones) PageAlloc.zonePcpUpdate(z, n);
+        for (Node n : k.nodes) for (Zone z : n.zones) PageAlloc.zonePcpUpdate(z, n, k.cpus.count());
     }
 
     // ---------------------------------------------------------------------------------------------- offline
@@ -360,14 +360,14 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     @Override public void zonePcpDisable(int nid, ZoneType zone) {
         Kernel k = k();
-        k.node(nid).zones[zone.ordinal()].setPcpHighBatch(0, 1);
+        k.node(nid).zones[zone.ordinal()].setPcpHighBatch(0, 0, 1); // zone_pcp_disable: the boot pageset's values
         k.pageAlloc.drainAllPages();
     }
 
     @Override public void zonePcpEnable(int nid, ZoneType zone) {
         Kernel k = k();
         Node n = k.node(nid);
-        PageAlloc.zonePcpUpdate(n.zones[zone.ordinal()], n);
+        PageAlloc.zonePcpUpdate(n.zones[zone.ordinal()], n, k.cpus.count());
     }
 
     private static Zone zoneOfPage(Kernel k, long pfn) {
