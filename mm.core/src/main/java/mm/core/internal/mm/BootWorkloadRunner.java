@@ -255,9 +255,11 @@ public final class BootWorkloadRunner {
         CallStack stack = stacks.computeIfAbsent(s, x -> new java.util.EnumMap<>(BootPhase.class))
                 .computeIfAbsent(window, x -> stack(s, window));
         long pfn;
-        // the allocation runs on its task's CPU, with that CPU's pagesets
+        // the allocation runs on its task's CPU, with that CPU's pagesets; before smp_init (the early and mid
+        // windows) only the boot CPU runs, and it also creates the other CPUs' threads and per-cpu data
         boolean local = where[0] < 0 && !k.bootInterleave;
-        if (local) cpu = localCpu(k, window);
+        if (window != BootPhase.LATE_BOOT) cpu = 0;
+        else if (local) cpu = localCpu(k, window);
         int prevCpu = k.cpus.migrate(cpu);
         try {
             if (where[0] >= 0) pfn = k.pageAlloc.alloc(order, s.gfp(), where[0], stack);
