@@ -71,7 +71,7 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
                 synchronized (z) {
                     // the pagesets created so far (CPUs get theirs on first use) and the values new ones start with
                     java.util.Map<Zone.Pcp, int[]> pagesets = new java.util.IdentityHashMap<>();
-                    z.forEachPcp((cpu, p) -> pagesets.put(p, new int[] {p.high, p.highMin, p.highMax, p.batch}));
+                    z.forEachPcp((cpu, p) -> pagesets.put(p, new int[] {p.highMin, p.highMax, p.batch}));
                     zones.add(new ZoneState(z, z.zoneStartPfn, z.spanned, z.present, z.presentEarly, z.managed,
                             new long[] {z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.wmarkPromo},
                             z.lowmemReserve.clone(), z.pcpHighMin, z.pcpHighMax, z.pcpBatch, pagesets));
@@ -132,13 +132,13 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
                 z.pcpHighMin = zs.pcpHighMin;
                 z.pcpHighMax = zs.pcpHighMax;
                 z.pcpBatch = zs.pcpBatch;
+                // pageset_update's values back (a pageset made since: the zone's restored ones); pcp->high, like the
+                // count, is the pageset's traffic and stays: its next refill, free or decay clamps it
                 z.forEachPcp((cpu, p) -> {
                     int[] hb = zs.pagesets.get(p);
-                    // a pageset made since: per_cpu_pages_init's high and the zone's restored values
-                    p.high = hb != null ? hb[0] : 0;
-                    p.highMin = hb != null ? hb[1] : zs.pcpHighMin;
-                    p.highMax = hb != null ? hb[2] : zs.pcpHighMax;
-                    p.batch = hb != null ? hb[3] : zs.pcpBatch;
+                    p.highMin = hb != null ? hb[0] : zs.pcpHighMin;
+                    p.highMax = hb != null ? hb[1] : zs.pcpHighMax;
+                    p.batch = hb != null ? hb[2] : zs.pcpBatch;
                 });
             }
         }
