@@ -26,7 +26,8 @@ import mm.machine.api.BootWorkload;
  * </ul>
  * The window's volume is what the kernel had taken out of the buddy by then: pages allocated or sitting on per-cpu
  * lists, as nr_free_pages() (the Memory: line's "available") counts them. About one allocation in eight is a
- * temporary buffer freed again before the window ends, as real boot code does.
+ * temporary buffer, freed again soon as real boot code does: when the next temporary is made (the last one when the
+ * window ends), by its task on the CPU that allocated it.
  */
 public final class BootWorkloadRunner {
     /** Where a site's pages come from (see the class comment). */
@@ -170,10 +171,7 @@ public final class BootWorkloadRunner {
             }
             long kept = pages;
             for (Held t : temporaries) {
-                k.vmstat.account(k, t.pfn(), t.order(), t.site().gfp(), t.site().use(), -1);
-                // freed by its task, on the CPU it allocated on (its pagesets)
-                int prevCpu = k.cpus.migrate(t.cpu());
-                try { k.pageAlloc.free(t.pfn(), t.order()); } finally { k.cpus.migrate(prevCpu); }
+                freeTemporary(k, t);
                 kept -= 1L << t.order();
             }
             // the top-up comes from the window's main allocator: start_kernel's in the early window, init's (under
@@ -198,6 +196,14 @@ public final class BootWorkloadRunner {
         }
     }
 
+    /** Frees a temporary (a freed one has pfn -1): by its task, on the CPU it allocated on (its pagesets). */
+    private static void freeTemporary(Kernel k, Held t) {
+        if (t.pfn() < 0) return;
+        k.vmstat.account(k, t.pfn(), t.order(), t.site().gfp(), t.site().use(), -1);
+        int prevCpu = k.cpus.migrate(t.cpu());
+        try { k.pageAlloc.free(t.pfn(), t.order()); } finally { k.cpus.migrate(prevCpu); }
+    }
+
     /** A site's share: split over its nodes or CPUs, each part allocated there by its task. */
     private void allocateSite(Kernel k, BootPhase window, Site s, long share, List<Held> temporaries) {
         int parts = switch (s.where()) {
@@ -214,7 +220,17 @@ public final class BootWorkloadRunner {
                 order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, part - done)));
                 Held h = one(k, window, s, order, target(k, window, s, p), false);
                 done += 1L << order;
-                if (rnd.nextInt(8) == 0) temporaries.add(h);
+                if (rnd.nextInt(8) == 0) {
+                    // a temporary buffer lives until the next one is made: real boot code frees its buffers soon,
+                    // between other allocations (which keeps a CPU's pcp refills from scaling up as in a pure
+                    // burst of allocations, nr_pcp_alloc's alloc_factor)
+                    if (!temporaries.isEmpty() && temporaries.get(temporaries.size() - 1).pfn() >= 0) {
+                        Held t = temporaries.get(temporaries.size() - 1);
+                        freeTemporary(k, t);
+                        temporaries.set(temporaries.size() - 1, new Held(-1, t.order(), t.site(), t.cpu()));
+                    }
+                    temporaries.add(h);
+                }
             }
         }
     }
