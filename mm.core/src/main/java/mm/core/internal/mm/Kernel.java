@@ -146,11 +146,12 @@ public final class Kernel {
         for (Node n : nodes) for (Zone z : n.zones) if (Thread.holdsLock(z)) return;
         synchronized (vmstatLock) {
             long now = clock.get();
-            while (vmstatNext <= now) {
+            for (int rounds = 0; vmstatNext <= now; rounds++) {
                 boolean todo = pageAlloc.refreshCpuVmStats();
                 vmstatNext += NS_PER_SEC;
-                // nothing left to decay or drain: the seconds up to now change nothing
-                if (!todo) vmstatNext = Math.max(vmstatNext, (now / NS_PER_SEC + 1) * NS_PER_SEC);
+                // nothing left to decay or drain, or a long idle time after 64 rounds (each takes an eighth of what
+                // is above high_min; a high under 8 no longer moves): the seconds up to now change nothing more
+                if (!todo || rounds >= 64) vmstatNext = Math.max(vmstatNext, (now / NS_PER_SEC + 1) * NS_PER_SEC);
             }
         }
     }
