@@ -63,7 +63,7 @@ public final class Boot {
         }
         @Override public boolean deferredStructPages() { return mmInit.deferredStructPages(); }
         @Override public long clockNanos() { return k.now(); }
-        @Override public void advanceClock(long nanos) { k.clock.addAndGet(nanos); }
+        @Override public void advanceClock(long nanos) { k.advanceClock(nanos); }
     };
 
     public BootContext context() { return ctx; }
@@ -109,7 +109,8 @@ public final class Boot {
             phase(BootPhase.MID_ALLOCATIONS);
             // rest_init -> kernel_init_freeable up to page_alloc_init_late: smp_init and the early initcalls, at a
             // per-machine cost (docs/timing-model.md)
-            k.clock.addAndGet((long) (TimingModel.param(machine, "smp_boot_ms", TimingModel.SMP_BOOT_MS) * 1e6));
+            k.startVmstat(); // init_mm_internals, before smp_init: the vmstat shepherd's timer
+            k.advanceClock((long) (TimingModel.param(machine, "smp_boot_ms", TimingModel.SMP_BOOT_MS) * 1e6));
             timed("page_alloc_init_late", () -> {
                 mmInit.pageAllocInitLate(deferredOps, timings);
                 memblockGone = true;

@@ -26,7 +26,8 @@ import mm.machine.api.BootWorkload;
  * </ul>
  * The window's volume is what the kernel had taken out of the buddy by then: pages allocated or sitting on per-cpu
  * lists, as nr_free_pages() (the Memory: line's "available") counts them. About one allocation in eight is a
- * temporary buffer freed again before the window ends, as real boot code does.
+ * temporary buffer, freed again soon as real boot code does: when the next temporary is made (the last one when the
+ * window ends), by its task on the CPU that allocated it.
  */
 public final class BootWorkloadRunner {
     /** Where a site's pages come from (see the class comment). */
@@ -133,7 +134,7 @@ public final class BootWorkloadRunner {
     }
 
     /** One allocation kept (or to free before the window ends). */
-    private record Held(long pfn, int order, Site site) {}
+    private record Held(long pfn, int order, Site site, int cpu) {}
 
     /** Runs the workload of one window on the given kernel. */
     public void run(Kernel k, BootPhase window) {
@@ -170,8 +171,7 @@ public final class BootWorkloadRunner {
             }
             long kept = pages;
             for (Held t : temporaries) {
-                k.vmstat.account(k, t.pfn(), t.order(), t.site().gfp(), t.site().use(), -1);
-                k.pageAlloc.free(t.pfn(), t.order());
+                freeTemporary(k, t);
                 kept -= 1L << t.order();
             }
             // the top-up comes from the window's main allocator: start_kernel's in the early window, init's (under
@@ -196,6 +196,14 @@ public final class BootWorkloadRunner {
         }
     }
 
+    /** Frees a temporary (a freed one has pfn -1): by its task, on the CPU it allocated on (its pagesets). */
+    private static void freeTemporary(Kernel k, Held t) {
+        if (t.pfn() < 0) return;
+        k.vmstat.account(k, t.pfn(), t.order(), t.site().gfp(), t.site().use(), -1);
+        int prevCpu = k.cpus.migrate(t.cpu());
+        try { k.pageAlloc.free(t.pfn(), t.order()); } finally { k.cpus.migrate(prevCpu); }
+    }
+
     /** A site's share: split over its nodes or CPUs, each part allocated there by its task. */
     private void allocateSite(Kernel k, BootPhase window, Site s, long share, List<Held> temporaries) {
         int parts = switch (s.where()) {
@@ -212,7 +220,17 @@ public final class BootWorkloadRunner {
                 order = (int) Math.min(order, 63 - Long.numberOfLeadingZeros(Math.max(1, part - done)));
                 Held h = one(k, window, s, order, target(k, window, s, p), false);
                 done += 1L << order;
-                if (rnd.nextInt(8) == 0) temporaries.add(h);
+                if (rnd.nextInt(8) == 0) {
+                    // a temporary buffer lives until the next one is made: real boot code frees its buffers soon,
+                    // between other allocations (which keeps a CPU's pcp refills from scaling up as in a pure
+                    // burst of allocations, nr_pcp_alloc's alloc_factor)
+                    if (!temporaries.isEmpty() && temporaries.get(temporaries.size() - 1).pfn() >= 0) {
+                        Held t = temporaries.get(temporaries.size() - 1);
+                        freeTemporary(k, t);
+                        temporaries.set(temporaries.size() - 1, new Held(-1, t.order(), t.site(), t.cpu()));
+                    }
+                    temporaries.add(h);
+                }
             }
         }
     }
@@ -253,13 +271,23 @@ public final class BootWorkloadRunner {
         CallStack stack = stacks.computeIfAbsent(s, x -> new java.util.EnumMap<>(BootPhase.class))
                 .computeIfAbsent(window, x -> stack(s, window));
         long pfn;
-        if (where[0] >= 0) pfn = k.pageAlloc.alloc(order, s.gfp(), where[0], stack);
-        else if (k.bootInterleave) pfn = k.pageAlloc.allocInterleave(order, s.gfp(), k.interleaveNid(), stack);
-        else pfn = k.pageAlloc.alloc(order, s.gfp(), localNode(k, window), stack);
+        // the allocation runs on its task's CPU, with that CPU's pagesets; before smp_init (the early and mid
+        // windows) only the boot CPU runs, and it also creates the other CPUs' threads and per-cpu data
+        boolean local = where[0] < 0 && !k.bootInterleave;
+        if (window != BootPhase.LATE_BOOT) cpu = 0;
+        else if (local) cpu = localCpu(k, window);
+        int prevCpu = k.cpus.migrate(cpu);
+        try {
+            if (where[0] >= 0) pfn = k.pageAlloc.alloc(order, s.gfp(), where[0], stack);
+            else if (!local) pfn = k.pageAlloc.allocInterleave(order, s.gfp(), k.interleaveNid(), stack);
+            else pfn = k.pageAlloc.alloc(order, s.gfp(), k.cpus.cpuNode[cpu], stack);
+        } finally {
+            k.cpus.migrate(prevCpu);
+        }
         if (pfn < 0) outOfMemory(k);
-        if (!filler) k.clock.addAndGet(2_000 + rnd.nextInt(3_000));
+        if (!filler) k.advanceClock(2_000 + rnd.nextInt(3_000));
         k.vmstat.account(k, pfn, order, s.gfp(), s.use(), 1);
-        return new Held(pfn, order, s);
+        return new Held(pfn, order, s, cpu);
     }
 
     private int localRr;
@@ -276,13 +304,13 @@ public final class BootWorkloadRunner {
     private final java.util.Map<Site, java.util.Map<BootPhase, CallStack>> stacks = new java.util.IdentityHashMap<>();
 
     /**
-     * The local node of a task without a node preference: the boot CPU's before other CPUs run; after
-     * numa_default_policy, user space runs on every CPU, so its faults go to each CPU's node in turn.
+     * The CPU of a task without a node preference, whose node is its local node: the boot CPU before other CPUs
+     * run; after numa_default_policy, user space runs on every CPU, so its faults go to each CPU (its pagesets and
+     * its node) in turn.
      */
-    private int localNode(Kernel k, BootPhase window) {
-        if (window != BootPhase.LATE_BOOT) return k.cpus.cpuNode[0];
-        int[] cn = k.cpus.cpuNode;
-        return cn[Math.floorMod(localRr++, cn.length)];
+    private int localCpu(Kernel k, BootPhase window) {
+        if (window != BootPhase.LATE_BOOT) return 0;
+        return Math.floorMod(localRr++, k.cpus.cpuNode.length);
     }
 
     private static Task task(BootPhase window, Site s, int cpu) {

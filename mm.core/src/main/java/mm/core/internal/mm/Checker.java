@@ -142,6 +142,13 @@ final class Checker {
                 }
             }
             if (sum != p.count) violation(out, "%s: pcp count %d but its lists hold %d", zn, p.count, sum);
+            // pcp->high auto-tuning: a pageset still at per_cpu_pages_init's high 0 was never refilled or freed to
+            // (nr_pcp_alloc / nr_pcp_high clamp it first), so it holds nothing; otherwise frees drain at high, and a
+            // refill stops a batch under high (nr_pcp_alloc's max_nr_alloc) or adds one batch, once per list
+            if (p.high == 0 && sum != 0) violation(out, "%s: pcp high is 0 (never used) but its lists hold %d", zn, sum);
+            long bound = Math.max(p.high, p.highMax) + (long) MigrateType.PCPTYPES * p.batch;
+            if (sum > bound) violation(out, "%s: pcp holds %d pages, more than high %d / high_max %d plus a batch (%d) per list",
+                    zn, sum, p.high, p.highMax, p.batch);
             pcpPages += sum;
         }
         // every struct page of the zone span

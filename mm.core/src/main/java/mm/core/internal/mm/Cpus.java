@@ -51,6 +51,18 @@ final class Cpus {
         return (int) INTS.getVolatile(cpuOfThread, slot);
     }
 
+    /**
+     * Moves the calling thread to {@code cpu} (-1: back to none, the next use assigns one) and returns the CPU it
+     * was on: a boot task that runs on a given CPU (a per-cpu kthread, user space on each CPU) uses that CPU's
+     * pagesets.
+     */
+    int migrate(int cpu) {
+        int slot = (int) Thread.currentThread().getId() & (CPU_SLOTS - 1);
+        int prev = (int) INTS.getVolatile(cpuOfThread, slot);
+        INTS.setVolatile(cpuOfThread, slot, cpu);
+        return prev;
+    }
+
     /** Number of possible CPUs. */
     int count() { return cpuNode.length; }
 

@@ -24,7 +24,7 @@ import mm.core.spi.MemoryHotplugSupport;
  */
 final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
     private record ZoneState(Zone z, long start, long spanned, long present, long presentEarly, long managed,
-                             long[] wmarks, long[] lowmemReserve, int pcpHigh, int pcpBatch,
+                             long[] wmarks, long[] lowmemReserve, int pcpHighMin, int pcpHighMax, int pcpBatch,
                              java.util.Map<Zone.Pcp, int[]> pagesets) {}
 
     private record NodeState(Node n, long start, long end, long present) {}
@@ -71,10 +71,10 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
                 synchronized (z) {
                     // the pagesets created so far (CPUs get theirs on first use) and the values new ones start with
                     java.util.Map<Zone.Pcp, int[]> pagesets = new java.util.IdentityHashMap<>();
-                    z.forEachPcp((cpu, p) -> pagesets.put(p, new int[] {p.high, p.batch}));
+                    z.forEachPcp((cpu, p) -> pagesets.put(p, new int[] {p.highMin, p.highMax, p.batch}));
                     zones.add(new ZoneState(z, z.zoneStartPfn, z.spanned, z.present, z.presentEarly, z.managed,
                             new long[] {z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.wmarkPromo},
-                            z.lowmemReserve.clone(), z.pcpHigh, z.pcpBatch, pagesets));
+                            z.lowmemReserve.clone(), z.pcpHighMin, z.pcpHighMax, z.pcpBatch, pagesets));
                 }
             }
         }
@@ -129,12 +129,16 @@ final class HotplugCheckpoint implements MemoryHotplugSupport.Checkpoint {
                 z.wmarkHigh = zs.wmarks[2];
                 z.wmarkPromo = zs.wmarks[3];
                 System.arraycopy(zs.lowmemReserve, 0, z.lowmemReserve, 0, zs.lowmemReserve.length);
-                z.pcpHigh = zs.pcpHigh;
+                z.pcpHighMin = zs.pcpHighMin;
+                z.pcpHighMax = zs.pcpHighMax;
                 z.pcpBatch = zs.pcpBatch;
+                // pageset_update's values back (a pageset made since: the zone's restored ones); pcp->high, like the
+                // count, is the pageset's traffic and stays: its next refill, free or decay clamps it
                 z.forEachPcp((cpu, p) -> {
                     int[] hb = zs.pagesets.get(p);
-                    p.high = hb != null ? hb[0] : zs.pcpHigh; // a pageset made since: the zone's restored values
-                    p.batch = hb != null ? hb[1] : zs.pcpBatch;
+                    p.highMin = hb != null ? hb[0] : zs.pcpHighMin;
+                    p.highMax = hb != null ? hb[1] : zs.pcpHighMax;
+                    p.batch = hb != null ? hb[2] : zs.pcpBatch;
                 });
             }
         }

@@ -351,7 +351,7 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
     private static void recomputeWatermarks(Kernel k) {
         Watermarks.initPerZoneWmarkMin(k, false);
         Watermarks.initPerZoneWmarkMin(k, true);
-        for (Node n : k.nodes) for (Zone z : n.zones) PageAlloc.zonePcpUpdate(z, n);
+        for (Node n : k.nodes) for (Zone z : n.zones) PageAlloc.zonePcpUpdate(z, n, k.cpus.count());
     }
 
     // ---------------------------------------------------------------------------------------------- offline
@@ -360,14 +360,14 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
 
     @Override public void zonePcpDisable(int nid, ZoneType zone) {
         Kernel k = k();
-        k.node(nid).zones[zone.ordinal()].setPcpHighBatch(0, 1);
+        k.node(nid).zones[zone.ordinal()].setPcpHighBatch(0, 0, 1); // zone_pcp_disable: the boot pageset's values
         k.pageAlloc.drainAllPages();
     }
 
     @Override public void zonePcpEnable(int nid, ZoneType zone) {
         Kernel k = k();
         Node n = k.node(nid);
-        PageAlloc.zonePcpUpdate(n.zones[zone.ordinal()], n);
+        PageAlloc.zonePcpUpdate(n.zones[zone.ordinal()], n, k.cpus.count());
     }
 
     private static Zone zoneOfPage(Kernel k, long pfn) {
@@ -398,6 +398,9 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
         return new Isolation(startPfn, nrPages, -1, prev);
     }
 
+    /** An order read without the lock that guards it: itself when it is one, else 0 (step one page). */
+    private static int sane(long order) { return order >= 0 && order <= Mm.MAX_PAGE_ORDER ? (int) order : 0; }
+
     /** has_unmovable_pages for one pageblock (zone lock held): the first unmovable pfn, or -1. */
     private static long hasUnmovablePages(Kernel k, long pb) {
         // a CMA pageblock belongs to its area: memory offline (MIGRATE_MOVABLE isolation) may not take it
@@ -409,19 +412,23 @@ public final class HotplugSupportImpl implements MemoryHotplugSupport {
             long f = s.flags[i];
             if ((f & INIT) == 0) { p++; continue; }
             if ((f & RESERVED) != 0) return p;
-            if ((f & Zone.BUDDY) != 0) { p += 1L << s.priv(i); continue; }
+            // only the zone lock is held: order-0 allocations and frees go on through the per-cpu lists meanwhile,
+            // so an order or a head read here may be changing under us (has_unmovable_pages reads them "unsafe"
+            // too); one that makes no sense is stepped over page by page
+            if ((f & Zone.BUDDY) != 0) { p += 1L << sane(s.priv(i)); continue; }
             // refcount 0: a tail of a free block that started in an earlier pageblock, or a pcp page
             if (s.refcount[i] == 0 && s.prev(i) != PageAlloc.ALLOC_TAIL) { p++; continue; }
             long pv = s.prev(i);
             if (pv == PageAlloc.ALLOC_HEAD) {
                 if ((f & LRU) == 0) return p;
-                p += 1L << s.next(i);
+                p += 1L << sane(s.next(i));
                 continue;
             }
             if (pv == PageAlloc.ALLOC_TAIL) {
                 long head = s.next(i);
+                if (head > p || head <= p - Mm.MAX_ORDER_NR_PAGES || !k.mm.valid(head)) { p++; continue; }
                 if ((k.mm.f(head) & LRU) == 0) return p;
-                p = head + (1L << k.mm.next(head));
+                p = Math.max(p + 1, head + (1L << sane(k.mm.next(head))));
                 continue;
             }
             return p;

@@ -119,6 +119,43 @@ public final class Kernel {
 
     public long now() { return clock.get(); }
 
+    private static final long NS_PER_SEC = 1_000_000_000L;
+    /** When vmstat_update next runs (emulated ns): never until init_mm_internals starts the vmstat shepherd. */
+    private volatile long vmstatNext = Long.MAX_VALUE;
+    private final Object vmstatLock = new Object();
+
+    /**
+     * init_mm_internals' start_shepherd_timer: from now on every CPU's vmstat_update runs each second
+     * (sysctl_stat_interval, HZ; round_jiffies_relative puts it on whole seconds).
+     */
+    void startVmstat() { vmstatNext = (clock.get() / NS_PER_SEC + 1) * NS_PER_SEC; }
+
+    /** Advances the emulated clock and runs what fell due meanwhile (vmstat_update's decay of the pagesets). */
+    void advanceClock(long nanos) {
+        clock.addAndGet(nanos);
+        runTimers();
+    }
+
+    /**
+     * Runs vmstat_update (refresh_cpu_vm_stats: decay_pcp_high on every pageset) for each whole second the clock
+     * has passed since it last ran. Deferred to the next advance when this thread holds a zone lock (a free-list
+     * hook that advances the clock in the middle of a free): a pageset lock is only ever held along with one.
+     */
+    void runTimers() {
+        if (clock.get() < vmstatNext) return;
+        for (Node n : nodes) for (Zone z : n.zones) if (Thread.holdsLock(z)) return;
+        synchronized (vmstatLock) {
+            long now = clock.get();
+            for (int rounds = 0; vmstatNext <= now; rounds++) {
+                boolean todo = pageAlloc.refreshCpuVmStats();
+                vmstatNext += NS_PER_SEC;
+                // nothing left to decay or drain, or a long idle time after 64 rounds (each takes an eighth of what
+                // is above high_min; a high under 8 no longer moves): the seconds up to now change nothing more
+                if (!todo || rounds >= 64) vmstatNext = Math.max(vmstatNext, (now / NS_PER_SEC + 1) * NS_PER_SEC);
+            }
+        }
+    }
+
     long managedPages() {
         long m = 0;
         for (Node n : nodes) for (Zone z : n.zones) m += z.managed;

@@ -328,7 +328,7 @@ public final class MemoryModelImpl implements MemoryModel, BootedKernel {
     @Override public List<String> dmesg() { return kernel().log.lines(); }
     @Override public void log(String line) { kernel().log.log(line); }
     @Override public long clockNanos() { return kernel().now(); }
-    @Override public void advanceClock(long nanos) { kernel().clock.addAndGet(nanos); }
+    @Override public void advanceClock(long nanos) { kernel().advanceClock(nanos); }
     @Override public Task currentTask() { return kernel().cpus.currentTask(); }
     @Override public void setCurrentTask(Task t) { kernel().cpus.setTask(t); }
     @Override public int currentCpu() { return kernel().cpus.cpuIfAssigned(); }

@@ -381,6 +381,7 @@ final class MmInit {
                     k.clock.accumulateAndGet(doneAt[i], Math::max);
                     log.log(lines[i]);
                 }
+                k.runTimers();
             } catch (Exception e) {
                 // the user sees the cause's own sentence, not Java's exception text
                 Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null

@@ -12,6 +12,7 @@ import mm.core.api.Mm;
 import mm.core.api.PageFlags;
 import mm.core.api.PageState;
 import mm.core.api.Task;
+import mm.core.api.ZoneType;
 import mm.core.hook.FreeListTakeHook;
 import mm.core.hook.PageAllocHook;
 import mm.core.hook.PageSplitHook;
@@ -142,10 +143,16 @@ public final class PageAlloc {
     private long getPageFromFreelist(Zone[] zl, int order, int mt, int highIdx, boolean lowMark, int cpu) {
         if (zl.length == 0) return -1;
         int preferredNid = zl[0].nid, localNid = cpus.cpuNode[cpu];
+        boolean allocCma = mt == Zone.MT_MOVABLE;
         for (Zone z : zl) {
             if (z.managed == 0) continue;
-            long mark = lowMark ? z.wmarkLow : z.wmarkMin;
-            if (!z.watermarkOk(order, mark, highIdx, mt == Zone.MT_MOVABLE)) continue;
+            // below the high watermark? ZONE_BELOW_HIGH makes the pagesets shrink on frees (nr_pcp_high); above
+            // it the allocation watermark, which is lower, passes too
+            boolean ok = !z.belowHigh && z.watermarkOk(order, z.wmarkHigh, highIdx, allocCma);
+            if (!ok) {
+                if (!z.belowHigh) z.belowHigh = true;
+                if (!z.watermarkOk(order, lowMark ? z.wmarkLow : z.wmarkMin, highIdx, allocCma)) continue;
+            }
             int remote = (z.nid != preferredNid ? REMOTE_MISS : 0) | (z.nid != localNid ? REMOTE_OTHER : 0);
             long pfn = order == 0 ? rmqueuePcp(z, mt, cpu, remote) : rmqueueBuddy(z, order, mt, remote);
             if (pfn >= 0) {
@@ -193,6 +200,7 @@ public final class PageAlloc {
     private long rmqueuePcp(Zone z, int mt, int cpu, int remote) {
         Zone.Pcp p = z.pcp(cpu);
         if (!p.tryLock()) return rmqueueBuddy(z, 0, mt, remote);
+        p.freeCount >>= 1; // an allocation ends a run of frees (nr_pcp_free frees less at a time again)
         long[] l = p.list(mt);
         int c = (int) l[0];
         if (c == 0) return refillPopAndUnlock(z, p, mt, remote);
@@ -205,11 +213,12 @@ public final class PageAlloc {
         return pfn;
     }
 
-    /** rmqueue_bulk into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
+    /** rmqueue_bulk of nr_pcp_alloc's count into an empty pcp list, then pop; -1 when the zone has nothing of the type either. */
     private long refillPopAndUnlock(Zone z, Zone.Pcp p, int mt, int remote) {
         try {
+            int n = nrPcpAlloc(z, p);
             synchronized (z) {
-                for (int i = 0; i < p.batch; i++) {
+                for (int i = 0; i < n; i++) {
                     long pfn = z.rmqueueLocked(0, mt);
                     if (pfn < 0) break;
                     // rmqueue_bulk keeps allocation order: the first page taken ends up on top
@@ -390,25 +399,126 @@ public final class PageAlloc {
         l[0] = c;
         s.setSmallLinks(i, ON_PCP, NONE);
         p.frees++;
-        if (++p.count >= p.high) drainBatchAndUnlock(z, p, mt);
+        p.count++;
+        // free_unref_page_commit: a free halves the refill scaling; an order-0 free clears PCPF_PREV_FREE_HIGH_ORDER
+        // (never set here: see Zone.Pcp); free_count counts the run of frees up to batch << PCP_BATCH_SCALE_MAX
+        p.allocFactor >>= 1;
+        int batch = p.batch;
+        if (p.freeCount < batch << PCP_BATCH_SCALE_MAX) p.freeCount++;
+        int high = nrPcpHigh(z, p, batch);
+        if (p.count >= high) drainAndUnlock(z, p, nrPcpFree(p, batch, high), mt);
         else p.unlock();
         return true;
     }
 
-    private void drainBatchAndUnlock(Zone z, Zone.Pcp p, int mt) {
+    private void drainAndUnlock(Zone z, Zone.Pcp p, int n, int mt) {
         try {
-            drainPcpLocked(z, p, p.batch, mt);
+            drainPcpLocked(z, p, n, mt);
+        } finally {
+            p.unlock();
+        }
+        // the drain may have lifted the zone over its high watermark again (zone_watermark_ok at ZONE_MOVABLE,
+        // without ALLOC_CMA)
+        if (z.belowHigh && z.watermarkOk(0, z.wmarkHigh, ZONE_MOVABLE, false)) z.belowHigh = false;
+    }
+
+    // ------------------------------------------------------------------ pcp high auto-tuning (6.7+, 6.12's rules)
+
+    /** CONFIG_PCP_BATCH_SCALE_MAX: refills and free runs scale up to batch << 5. */
+    static final int PCP_BATCH_SCALE_MAX = 5;
+    /** MIN_PERCPU_PAGELIST_HIGH_FRACTION: high_max is managed / 8 split over the node's CPUs. */
+    static final int MIN_PERCPU_PAGELIST_HIGH_FRACTION = 8;
+    private static final int ZONE_MOVABLE = ZoneType.MOVABLE.ordinal();
+
+    /** clamp(): min(max(v, lo), hi), as the kernel's macro (hi wins should lo exceed it). */
+    private static int clamp(int v, int lo, int hi) { return Math.min(Math.max(v, lo), hi); }
+
+    /**
+     * nr_pcp_alloc for order 0 (pcp->lock held): how many pages rmqueue_bulk takes into an empty list. pcp->high
+     * is clamped into [high_min, high_max] and, unless the zone is below its high watermark, grows by the refill
+     * (a CPU that keeps refilling would rather hold more); the refill doubles with each refill without a free in
+     * between (alloc_factor), but leaves room for a batch of frees under high.
+     */
+    static int nrPcpAlloc(Zone z, Zone.Pcp p) {
+        int base = p.batch, lo = p.highMin, hi = p.highMax;
+        int high = p.high = clamp(p.high, lo, hi);
+        if (high < base) return 1; // pcp disabled, or the boot pageset
+        int batch = base << p.allocFactor;
+        if (lo != hi && !z.belowHigh) high = p.high = Math.min(high + batch, hi);
+        int maxNrAlloc = Math.max(high - p.count - base, base);
+        if (batch <= maxNrAlloc && p.allocFactor < PCP_BATCH_SCALE_MAX) p.allocFactor++;
+        return Math.min(batch, maxNrAlloc); // order 0: no scaling by order
+    }
+
+    /**
+     * nr_pcp_high (pcp->lock held, free_high false): the count at which a free drains. pcp->high is clamped into
+     * [high_min, high_max]; a zone below its high watermark shrinks it by the run of frees (the list drains down
+     * towards high_min), otherwise a list that fills up raises it to hold the run of frees plus a batch.
+     */
+    static int nrPcpHigh(Zone z, Zone.Pcp p, int batch) {
+        int lo = p.highMin, hi = p.highMax;
+        int high = p.high = clamp(p.high, lo, hi);
+        if (high == 0) return 0;
+        if (lo == hi) return high;
+        if (z.belowHigh) {
+            p.high = Math.max(high - Math.max(p.freeCount, batch), lo);
+            return Math.max(p.count, lo);
+        }
+        if (p.count >= high) {
+            int needHigh = p.freeCount + batch;
+            if (p.high < needHigh) p.high = clamp(needHigh, lo, hi);
+        }
+        return high;
+    }
+
+    /** nr_pcp_free (free_high false): the run of frees, at least a batch, leaving at least a batch on the list. */
+    static int nrPcpFree(Zone.Pcp p, int batch, int high) {
+        if (high < batch) return 1;
+        return clamp(p.freeCount, batch, high - batch);
+    }
+
+    /**
+     * decay_pcp_high (the pageset unlocked by the caller's view: it takes pcp->lock): every second vmstat_update
+     * lowers pcp->high by an eighth towards high_min, by no more than batch << PCP_BATCH_SCALE_MAX below the count,
+     * and gives what the list holds above it back to the buddy. True while there is more to do.
+     */
+    boolean decayPcpHigh(Zone z, Zone.Pcp p) {
+        p.lock();
+        try {
+            boolean todo = false;
+            int lo = p.highMin, batch = p.batch;
+            if (p.high > lo) {
+                p.high = Math.max(Math.max(p.count - (batch << PCP_BATCH_SCALE_MAX), p.high - (p.high >> 3)), lo);
+                if (p.high > lo) todo = true;
+            }
+            int toDrain = p.count - p.high;
+            if (toDrain > 0) {
+                drainPcpLocked(z, p, toDrain, 0);
+                todo = true;
+            }
+            return todo;
         } finally {
             p.unlock();
         }
     }
 
     /**
-     * free_pcppages_bulk (6.x): return up to {@code n} pages to the buddy, starting with the list after
-     * {@code pindex} and emptying each list, oldest page first, before moving on to the next (kernels before 5.14
-     * took one page from each list in turn).
+     * refresh_cpu_vm_stats(do_pagesets) of every CPU: decay_pcp_high on each of its pagesets (vmstat_update runs
+     * on every CPU each second, sysctl_stat_interval). True while some pageset has more to do.
+     */
+    boolean refreshCpuVmStats() {
+        boolean[] todo = {false};
+        for (Node n : k.nodes) for (Zone z : n.zones) z.forEachPcp((cpu, p) -> { if (decayPcpHigh(z, p)) todo[0] = true; });
+        return todo[0];
+    }
+
+    /**
+     * free_pcppages_bulk (6.x): return up to {@code n} pages to the buddy, starting with list {@code pindex} (the
+     * requested list is drained first) and emptying each list, oldest page first, before moving on to the next
+     * (kernels before 5.14 took one page from each list in turn).
      */
     void drainPcpLocked(Zone z, Zone.Pcp p, int n, int pindex) {
+        pindex--;
         synchronized (z) {
             while (n > 0 && p.count > 0) {
                 do { if (++pindex >= MigrateType.PCPTYPES) pindex = 0; } while (p.size(pindex) == 0);
@@ -592,7 +702,7 @@ public final class PageAlloc {
      */
     void bootPagesets(mm.core.hook.FreeListHook[] freeHooks) {
         for (Node n : k.nodes) for (Zone z : n.zones) {
-            z.initPagesets(cpus.count(), 0, 1);
+            z.initPagesets(cpus.count(), 0, 0, 1);
             z.freeHooks = freeHooks;
             z.traceHooks = k.traceHooks;
         }
@@ -644,18 +754,24 @@ public final class PageAlloc {
 
     /** setup_per_cpu_pageset: zone_pcp_update for every zone. */
     void setupPerCpuPagesets() {
-        for (Node n : k.nodes) for (Zone z : n.zones) zonePcpUpdate(z, n);
+        for (Node n : k.nodes) for (Zone z : n.zones) zonePcpUpdate(z, n, cpus.count());
     }
 
-    /** zone_pcp_update: batch from zone_batchsize, high from the low watermark. */
-    static void zonePcpUpdate(Zone z, Node n) {
+    /**
+     * zone_pcp_update (zone_set_high_and_batch): batch from zone_batchsize, high_min from the low watermark and
+     * high_max from managed / MIN_PERCPU_PAGELIST_HIGH_FRACTION (zone_highsize), both split over the node's CPUs
+     * (all CPUs for a node without any) and at least 4 batches. An unpopulated zone keeps the boot values.
+     */
+    static void zonePcpUpdate(Zone z, Node n, int allCpus) {
         long batch = Math.min(z.managed >> 10, (1L << 20) / Mm.PAGE_SIZE) / 4;
         if (batch < 1) batch = 1;
         batch = Long.highestOneBit(batch + batch / 2) - 1;
         batch = Math.max(1, batch);
-        long high = Math.max(z.wmarkLow / Math.max(1, n.cpus), batch << 2);
-        if (!z.populated()) high = 0;
-        z.setPcpHighBatch((int) high, (int) batch);
+        if (!z.populated()) { z.setPcpHighBatch(0, 0, (int) batch); return; }
+        long splitCpus = n.cpus > 0 ? n.cpus : Math.max(1, allCpus);
+        long highMin = Math.max(z.wmarkLow / splitCpus, batch << 2);
+        long highMax = Math.max(z.managed / MIN_PERCPU_PAGELIST_HIGH_FRACTION / splitCpus, batch << 2);
+        z.setPcpHighBatch((int) highMin, (int) highMax, (int) batch);
     }
 
     // ---------------------------------------------------------------------------------- free_reserved_area

@@ -102,9 +102,10 @@ final class Views {
                     Zone.Pcp p = z.pcpOrNull(c);
                     int count, high, batch;
                     if (p == null) {
-                        // a CPU that has not used the zone yet: an empty pageset with the zone's high and batch
+                        // a CPU that has not used the zone yet: an empty pageset as per_cpu_pages_init leaves it
+                        // (high 0 until its first refill or free) with the zone's batch
                         count = 0;
-                        high = z.pcpHigh;
+                        high = 0;
                         batch = z.pcpBatch;
                     } else {
                         p.lock();

@@ -59,9 +59,21 @@ public final class Zone {
     private Pcp[][] pcpChunks = new Pcp[0][];
     /** Guards creating pagesets and pcp->high / pcp->batch updates (never taken with a pcp or zone lock held). */
     private final Object pcpSetup = new Object();
-    /** Number of possible CPUs, and pcp->high / pcp->batch of pagesets created from now on (zone_pcp_update). */
+    /**
+     * Number of possible CPUs, and zone->pageset_high_min / pageset_high_max / pageset_batch: the values
+     * zone_set_pageset_high_and_batch gave every pageset, present and future (pageset_update). pcp->high itself
+     * moves between high_min and high_max with the pageset's own traffic (PageAlloc's nr_pcp_alloc / nr_pcp_high,
+     * decay_pcp_high).
+     */
     int pcpCpus;
-    int pcpHigh, pcpBatch = 1;
+    int pcpHighMin, pcpHighMax, pcpBatch = 1;
+    /**
+     * ZONE_BELOW_HIGH of zone->flags: an allocation found the zone's free pages below its high watermark (set in
+     * get_page_from_freelist, cleared by free_unref_page_commit once a pcp drain brings it back over it). While it
+     * is set the pagesets shrink on frees and do not grow on refills. (ZONE_RECLAIM_ACTIVE, the other flag
+     * nr_pcp_high reads, is kswapd's and direct reclaim's; mmkit does not reclaim, so it is never set.)
+     */
+    volatile boolean belowHigh;
     static final int PCP_CHUNK_SHIFT = 6, PCP_CHUNK = 1 << PCP_CHUNK_SHIFT;
     private static final java.lang.invoke.VarHandle PCPS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[].class);
     private static final java.lang.invoke.VarHandle CHUNKS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Pcp[][].class);
@@ -84,11 +96,16 @@ public final class Zone {
         java.util.Arrays.fill(tail, NONE);
     }
 
-    /** Sets up empty pagesets for {@code cpus} possible CPUs with pcp->high and pcp->batch (the boot pagesets). */
-    void initPagesets(int cpus, int high, int batch) {
+    /**
+     * Sets up empty pagesets for {@code cpus} possible CPUs with high_min, high_max and batch (the boot pagesets:
+     * BOOT_PAGESET_HIGH 0, BOOT_PAGESET_BATCH 1).
+     */
+    void initPagesets(int cpus, int highMin, int highMax, int batch) {
         pcpCpus = cpus;
-        pcpHigh = high;
+        pcpHighMin = highMin;
+        pcpHighMax = highMax;
         pcpBatch = batch;
+        belowHigh = false;
         pcpChunks = new Pcp[(cpus + PCP_CHUNK - 1) >>> PCP_CHUNK_SHIFT][];
     }
 
@@ -119,8 +136,11 @@ public final class Zone {
             }
             Pcp p = c[cpu & (PCP_CHUNK - 1)];
             if (p == null) {
+                // per_cpu_pages_init: high 0 (BOOT_PAGESET_HIGH) until the pageset's first refill or free
+                // clamps it into [high_min, high_max]; pageset_update's values
                 p = new Pcp();
-                p.high = pcpHigh;
+                p.highMin = pcpHighMin;
+                p.highMax = pcpHighMax;
                 p.batch = pcpBatch;
                 PCPS.setRelease(c, cpu & (PCP_CHUNK - 1), p);
             }
@@ -160,12 +180,17 @@ public final class Zone {
         }
     }
 
-    /** zone_pcp_update's store: pcp->high and pcp->batch of every pageset, present and future. */
-    void setPcpHighBatch(int high, int batch) {
+    /**
+     * __zone_set_pageset_high_and_batch: pageset_update of every pageset, present and future. Only high_min,
+     * high_max and batch change; pcp->high stays where the pageset's traffic left it until its next refill, free
+     * or decay clamps it into the new range, as in the kernel.
+     */
+    void setPcpHighBatch(int highMin, int highMax, int batch) {
         synchronized (pcpSetup) {
-            pcpHigh = high;
+            pcpHighMin = highMin;
+            pcpHighMax = highMax;
             pcpBatch = batch;
-            forEachPcp((c, p) -> { p.high = high; p.batch = batch; });
+            forEachPcp((c, p) -> { p.highMin = highMin; p.highMax = highMax; p.batch = batch; });
         }
     }
 
@@ -197,8 +222,16 @@ public final class Zone {
          */
         private long[] l0 = new long[64], l1 = new long[64], l2 = new long[64];
         int count;
-        int high;
+        /**
+         * pcp->high (0 until the first nr_pcp_alloc / nr_pcp_high clamps it), high_min and high_max
+         * (pageset_update), batch, and the auto-tuning state: alloc_factor (refills double while the CPU only
+         * allocates, up to CONFIG_PCP_BATCH_SCALE_MAX) and free_count (consecutive frees, halved on every
+         * allocation). pcp->flags (PCPF_PREV_FREE_HIGH_ORDER, PCPF_FREE_HIGH_BATCH) only matter for the order 1..3
+         * pages the kernel also keeps on its lists; mmkit's lists hold order 0 only, so free_high never arises.
+         */
+        int high, highMin, highMax;
         int batch = 1;
+        int allocFactor, freeCount;
         /**
          * The allocator's events of this CPU in this zone, under pcp->lock, as cheap as a counter can be on the
          * fast paths: order-0 blocks taken (each one page of PGALLOC and one zone_statistics event), of which

@@ -154,39 +154,51 @@ class AllocatorTest {
     }
 
     /**
-     * free_pcppages_bulk (6.x): when a free fills the per-cpu lists to pcp->high, a batch goes back to the buddy
-     * starting with the list after the freed page's, each list emptied oldest page first before the next one.
+     * free_pcppages_bulk (6.x): when a free fills the per-cpu lists to pcp->high, nr_pcp_free's count (the run of
+     * frees, leaving a batch) goes back to the buddy starting with the freed page's list, each list emptied oldest
+     * page first before the next one; nr_pcp_high raises high to hold the run plus a batch.
      */
     @Test
     void aFullPerCpuListDrainsListByListOldestFirst() {
         Kernel k = m.kernel();
         Zone z = k.pageZone(k.mm.f(m.alloc(0, Gfp.GFP_KERNEL, 0, ME)));
         Zone.Pcp p = z.pcp(k.cpus.cpu());
-        int high = p.high, batch = p.batch;
-        assertTrue(high > batch + 2, "pcp high " + high + ", batch " + batch);
+        int lo = p.highMin, batch = p.batch;
+        assertTrue(lo > 2 * batch + 2, "pcp high_min " + lo + ", batch " + batch);
         // pages of this zone whose pageblocks put them on the unmovable (0) and movable (1) lists when freed
         List<Long> unmovable = new ArrayList<>(), movable = new ArrayList<>();
-        while (unmovable.size() < high - batch - 1 || movable.size() < batch + 1) {
+        while (unmovable.size() < lo - batch - 1 || movable.size() < batch + 1) {
             boolean wantMovable = movable.size() < batch + 1;
             long pfn = m.alloc(0, wantMovable ? Gfp.GFP_HIGHUSER_MOVABLE : Gfp.GFP_KERNEL, 0, ME);
             assertTrue(pfn >= 0);
             int mt = k.mm.pageblockMt(pfn);
             if (k.pageZone(k.mm.f(pfn)) != z || mt > 1) continue;
             if (mt == 1 && movable.size() < batch + 1) movable.add(pfn);
-            else if (mt == 0 && unmovable.size() < high - batch - 1) unmovable.add(pfn);
+            else if (mt == 0 && unmovable.size() < lo - batch - 1) unmovable.add(pfn);
         }
         k.pageAlloc.drainAllPages();
-        for (long pfn : movable) m.free(pfn, 0);
-        for (long pfn : unmovable) m.free(pfn, 0); // the last one brings the lists to pcp->high
-        assertEquals(high - batch, p.count);
-        for (int i = 0; i < movable.size(); i++) {
-            PageInfo pi = m.page(movable.get(i));
-            // the oldest batch went back to the buddy: a block's head, or a page inside a merged block
-            if (i < batch) assertTrue(pi.pageState() == PageState.FREE_BUDDY
-                    || pi.pageState() == PageState.FREE_INSIDE_BUDDY_BLOCK, i + ": " + pi.state());
-            else assertEquals(PageState.FREE_PCP, pi.pageState(), i + ": " + pi.state());
+        // an idle minute: vmstat_update's decay has brought high back to high_min
+        k.advanceClock(60_000_000_000L);
+        assertEquals(lo, p.high);
+        for (long pfn : unmovable) m.free(pfn, 0);
+        for (long pfn : movable) m.free(pfn, 0); // the last one brings the lists to pcp->high
+        // free_count: the run of lo frees (capped at batch << 5); nr_pcp_free leaves at least a batch
+        int run = Math.min(unmovable.size() + movable.size(), batch << PageAlloc.PCP_BATCH_SCALE_MAX);
+        int drained = Math.min(Math.max(run, batch), lo - batch);
+        assertEquals(lo - drained, p.count);
+        assertEquals(Math.max(lo, Math.min(run + batch, p.highMax)), p.high, "high raised to hold the run of frees");
+        // the movable list (the last freed page's) went first, then the unmovable one, oldest pages first
+        for (long pfn : movable) {
+            PageState st = m.page(pfn).pageState();
+            assertTrue(st == PageState.FREE_BUDDY || st == PageState.FREE_INSIDE_BUDDY_BLOCK, st.toString());
         }
-        for (long pfn : unmovable) assertEquals(PageState.FREE_PCP, m.page(pfn).pageState());
+        int unmovableDrained = drained - movable.size();
+        for (int i = 0; i < unmovable.size(); i++) {
+            PageState st = m.page(unmovable.get(i)).pageState();
+            if (i < unmovableDrained) assertTrue(st == PageState.FREE_BUDDY || st == PageState.FREE_INSIDE_BUDDY_BLOCK,
+                    i + ": " + st);
+            else assertEquals(PageState.FREE_PCP, st, i + ": " + st);
+        }
         assertEquals(List.of(), m.check());
     }
 

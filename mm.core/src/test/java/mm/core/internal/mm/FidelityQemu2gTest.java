@@ -109,6 +109,43 @@ class FidelityQemu2gTest {
         }
     }
 
+    /** Each zone's pagesets as {count, high, batch} per CPU, from a zoneinfo text. */
+    static Map<String, List<int[]>> pagesets(String zoneinfo) {
+        Map<String, List<int[]>> out = new LinkedHashMap<>();
+        String zone = null;
+        String[] lines = zoneinfo.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].trim();
+            if (lines[i].startsWith("Node ")) zone = l.substring(l.lastIndexOf(' ') + 1);
+            if (l.startsWith("cpu: ")) {
+                int[] v = new int[3];
+                for (int j = 0; j < 3; j++) v[j] = Integer.parseInt(lines[i + 1 + j].trim().replaceAll("^\\w+:\\s+", ""));
+                out.computeIfAbsent(zone, z -> new ArrayList<>()).add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The pagesets as 6.12 leaves them: DMA's were never refilled or freed to after setup_per_cpu_pageset, so they
+     * keep per_cpu_pages_init's high 0 (batch 1), as in the real boot; DMA32's high lies between high_min (the low
+     * watermark over 2 CPUs: 6986) and high_max (managed / 8 over 2 CPUs: 31352), with batch 63.
+     */
+    @Test
+    void pagesetsFollowThePcpHighAutoTuning() throws IOException {
+        Map<String, List<int[]>> real = pagesets(resource("refdata/qemu-2g-1node/zoneinfo.txt"));
+        Map<String, List<int[]>> ours = pagesets(model.zoneinfo().text());
+        for (Map<String, List<int[]>> zi : List.of(real, ours)) {
+            assertEquals(2, zi.get("DMA").size());
+            for (int[] cpu : zi.get("DMA")) assertEquals(List.of(0, 0, 1), List.of(cpu[0], cpu[1], cpu[2]));
+            for (int[] cpu : zi.get("DMA32")) {
+                assertEquals(63, cpu[2]);
+                assertTrue(cpu[1] >= 6986 && cpu[1] <= 31352, "DMA32 high " + cpu[1]);
+                assertTrue(cpu[0] <= cpu[1], "DMA32 count " + cpu[0] + " over high " + cpu[1]);
+            }
+        }
+    }
+
     /** label -> the line, for a meminfo text. */
     static Map<String, String> meminfoLines(String text) {
         Map<String, String> out = new LinkedHashMap<>();
