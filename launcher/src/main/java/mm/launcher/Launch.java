@@ -201,14 +201,7 @@ public final class Launch implements AutoCloseable {
             if (storage.fresh()) throw e;
             // a kept cache Felix cannot read (damaged on disk): made again below
         }
-        try {
-            fw.stop();
-            fw.waitForStop(10_000);
-        } catch (BundleException | RuntimeException e) {
-            // it is replaced anyway
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopQuietly(fw); // it is replaced anyway
         storage.remake();
         cfg.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         fw = factory.newFramework(cfg);
@@ -478,16 +471,19 @@ public final class Launch implements AutoCloseable {
             launch.close();
             return;
         }
+        if (fw != null) stopQuietly(fw);
+        storage.release();
+    }
+
+    /** Stops a framework and waits up to 10 s; a failure to stop is not the caller's concern (it goes anyway). */
+    private static void stopQuietly(Framework fw) {
         try {
-            if (fw != null) {
-                fw.stop();
-                fw.waitForStop(10_000);
-            }
+            fw.stop();
+            fw.waitForStop(10_000);
         } catch (BundleException | RuntimeException e) {
             // stopping anyway
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        storage.release();
     }
 }
